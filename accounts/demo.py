@@ -1,0 +1,40 @@
+"""Demo data of the accounts app: people who can sign in to the `make run` demo."""
+
+from allauth.account.models import EmailAddress
+
+from .models import User
+
+DEMO_PASSWORD = "kopir-demo"  # noqa: S105 (printed for the local demo; seed_demo refuses to run without DEBUG)
+
+DEMO_USERS = [
+    {
+        "email": "office@kopir.example",
+        "full_name": "Әйгерім Сейітова",
+        "role": User.Role.STAFF,
+        "language": "kk",
+        "is_superuser": True,
+    },
+    {
+        "email": "student@kopir.example",
+        "full_name": "Дәурен Оспанов",
+        "role": User.Role.STUDENT,
+        "language": "ru",
+        "is_superuser": False,
+    },
+]
+
+
+def seed() -> list[User]:
+    users = []
+    for data in DEMO_USERS:
+        user, created = User.objects.update_or_create(
+            email=data["email"], defaults={k: v for k, v in data.items() if k != "email"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        users.append(user)
+    return users

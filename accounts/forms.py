@@ -1,0 +1,23 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """Students and faculty sign up themselves; office staff roles are granted in the admin only."""
+
+    field_order = ["full_name", "email", "role", "password1", "password2"]
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    role = forms.ChoiceField(
+        label=_("I am"),
+        choices=[(User.Role.STUDENT, _("a student")), (User.Role.FACULTY, _("a faculty member"))],
+        initial=User.Role.STUDENT,
+        widget=forms.RadioSelect,
+    )

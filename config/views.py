@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from kombu import Connection
+
+
+def home(request):
+    return render(request, "config/home.html")
+
+
+def _database_status():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _cache_status():
+    cache.set("healthz", "ok", timeout=10)
+    return "ok" if cache.get("healthz") == "ok" else "unreadable"
+
+
+def _broker_status():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not configured"
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    """Database, cache and broker as JSON; 200 only when every configured one answers."""
+    checks = {}
+    for name, probe in (("database", _database_status), ("cache", _cache_status), ("broker", _broker_status)):
+        try:
+            checks[name] = probe()
+        except Exception as error:  # noqa: BLE001 (any failure of a backing service is a finding, not a crash)
+            checks[name] = f"error: {type(error).__name__}"
+    healthy = all(status in ("ok", "not configured") for status in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mobility"
+urlpatterns = [
+    path("", views.call_list, name="call_list"),
+]

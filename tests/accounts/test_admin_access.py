@@ -1,0 +1,62 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+
+from tests.factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(secret):
+    return f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
+
+
+def test_staff_without_two_factor_cannot_reach_the_admin(client):
+    client.force_login(StaffFactory())
+
+    response = client.get("/en/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/2fa/totp/activate/"
+
+
+def test_staff_with_two_factor_reach_the_admin(client):
+    staff = StaffFactory()
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+
+    assert client.get("/en/admin/").status_code == 200
+
+
+def test_staff_reach_the_admin_without_two_factor_when_it_is_not_required(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+
+    assert client.get("/kk/admin/").status_code == 200
+
+
+def test_students_never_reach_the_admin(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/en/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/admin/login/")
+
+
+def test_admin_sign_in_goes_through_the_portals_sign_in_with_its_second_factor(client):
+    staff = StaffFactory(email="office@kopir.example")
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+
+    assert client.get("/en/admin/login/?next=/en/admin/")["Location"] == "/en/accounts/login/?next=/en/admin/"
+
+    login = client.post(
+        "/en/accounts/login/?next=/en/admin/",
+        {"login": "office@kopir.example", "password": "correct horse battery staple"},
+    )
+    assert login["Location"] == "/en/accounts/2fa/authenticate/"
+    assert client.get("/en/admin/")["Location"].startswith("/en/admin/login/")
+
+    second_factor = client.post("/en/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert second_factor["Location"] == "/en/admin/"
+    assert client.get("/en/admin/").status_code == 200

@@ -1,0 +1,91 @@
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, language="en", **overrides):
+    data = {
+        "full_name": "Айгүл Серікқызы",
+        "email": "aigul@kopir.example",
+        "role": "student",
+        "password1": "Shymkent-Urumqi-2026",
+        "password2": "Shymkent-Urumqi-2026",
+        **overrides,
+    }
+    return client.post(f"/{language}/accounts/signup/", data)
+
+
+def test_student_signs_up_confirms_the_email_and_signs_in(client):
+    response = sign_up(client, language="kk")
+
+    assert response.status_code == 302
+    user = User.objects.get(email="aigul@kopir.example")
+    assert (user.role, user.language, user.full_name) == ("student", "kk", "Айгүл Серікқызы")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["aigul@kopir.example"]
+    assert "Электрондық пошта" in message.subject  # written in Kazakh, the language the student signed up in
+    confirm_url = re.search(r"https?://[^/\s]+(/kk/accounts/confirm-email/\S+/)", message.body).group(1)
+
+    assert client.get("/kk/").context["user"].is_anonymous
+    client.post(confirm_url)
+    assert client.get("/kk/").context["user"] == user
+
+    client.post("/kk/accounts/logout/")
+    assert client.get("/kk/").context["user"].is_anonymous
+
+    login = client.post("/kk/accounts/login/", {"login": "aigul@kopir.example", "password": "Shymkent-Urumqi-2026"})
+    assert login.status_code == 302
+    assert client.get("/kk/").context["user"] == user
+
+
+def test_sign_in_is_refused_until_the_email_is_confirmed(client):
+    sign_up(client)
+    client.post("/en/accounts/logout/")
+
+    response = client.post("/en/accounts/login/", {"login": "aigul@kopir.example", "password": "Shymkent-Urumqi-2026"})
+
+    assert response["Location"] == "/en/accounts/confirm-email/"
+    assert client.get("/en/").context["user"].is_anonymous
+
+
+def test_faculty_members_sign_up_themselves(client):
+    sign_up(client, role="faculty")
+
+    assert User.objects.get().role == User.Role.FACULTY
+
+
+def test_nobody_can_sign_up_as_office_staff(client):
+    response = sign_up(client, role="staff")
+
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_an_email_already_registered_in_other_letter_case_cannot_sign_up_again(client):
+    UserFactory(email="aigul@kopir.example")
+
+    sign_up(client, email="AIGUL@kopir.example")
+
+    assert User.objects.count() == 1
+
+
+def test_emails_to_a_user_are_written_in_the_users_preferred_language(client):
+    UserFactory(email="jin@kopir.example", language="zh-hans")
+
+    client.post("/en/accounts/password/reset/", {"email": "jin@kopir.example"})
+
+    assert len(mail.outbox) == 1
+    assert "密码" in mail.outbox[0].subject
+
+
+def test_staff_role_gives_admin_access_and_other_roles_do_not():
+    assert UserFactory(role=User.Role.STAFF).is_staff
+    assert not UserFactory(role=User.Role.FACULTY).is_staff

@@ -1,0 +1,44 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from partnerships.models import HomeInstitution
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_the_home_university_and_people_and_can_run_twice(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    home = HomeInstitution.objects.get()
+    assert home.name_en == "M. Auezov South Kazakhstan University"
+    assert home.address_kk == "Тәуке хан даңғылы, 5"
+    assert home.phone == "(8-725-2) 21-01-41"
+    assert {home.email, home.info_email} == {"canselyarya@mail.ru", "info@auezov.edu.kz"}
+    assert set(User.objects.values_list("email", "role")) == {
+        ("office@kopir.example", "staff"),
+        ("student@kopir.example", "student"),
+    }
+    assert "office@kopir.example" in capsys.readouterr().out
+
+
+def test_seed_demo_refuses_to_create_known_passwords_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()
+
+
+def test_demo_users_sign_in_with_the_printed_password(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    response = client.post("/en/accounts/login/", {"login": "student@kopir.example", "password": "kopir-demo"})
+
+    assert response.status_code == 302
+    assert client.get("/en/").context["user"].email == "student@kopir.example"
