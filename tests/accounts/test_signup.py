@@ -21,8 +21,9 @@ def sign_up(client, language="en", **overrides):
     return client.post(f"/{language}/accounts/signup/", data)
 
 
-def test_student_signs_up_confirms_the_email_and_signs_in(client):
-    response = sign_up(client, language="kk")
+def test_student_signs_up_confirms_the_email_and_signs_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client, language="kk")
 
     assert response.status_code == 302
     user = User.objects.get(email="aigul@kopir.example")
@@ -47,6 +48,7 @@ def test_student_signs_up_confirms_the_email_and_signs_in(client):
 
 def test_sign_in_is_refused_until_the_email_is_confirmed(client):
     sign_up(client)
+    assert client.get("/en/").context["user"].is_anonymous
     client.post("/en/accounts/logout/")
 
     response = client.post("/en/accounts/login/", {"login": "aigul@kopir.example", "password": "Shymkent-Urumqi-2026"})
@@ -77,10 +79,11 @@ def test_an_email_already_registered_in_other_letter_case_cannot_sign_up_again(c
     assert User.objects.count() == 1
 
 
-def test_emails_to_a_user_are_written_in_the_users_preferred_language(client):
+def test_emails_to_a_user_are_written_in_the_users_preferred_language(client, django_capture_on_commit_callbacks):
     UserFactory(email="jin@kopir.example", language="zh-hans")
 
-    client.post("/en/accounts/password/reset/", {"email": "jin@kopir.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": "jin@kopir.example"})
 
     assert len(mail.outbox) == 1
     assert "密码" in mail.outbox[0].subject

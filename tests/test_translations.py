@@ -1,0 +1,102 @@
+"""Every user-facing string exists in Kazakh, Russian and Chinese: ours and the libraries' we show."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import allauth
+import django
+import polib
+import pytest
+
+from tests.conftest import skip_or_fail
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LANGUAGES = ["kk", "ru", "zh_Hans"]
+OUR_CATALOGUES = [BASE_DIR / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in LANGUAGES]
+DJANGO_DIR = Path(django.__file__).parent
+# Every third-party catalogue whose strings reach our users; vendor_locale/ fills their gaps.
+THIRD_PARTY = {
+    "django": [
+        DJANGO_DIR / "conf" / "locale",
+        DJANGO_DIR / "contrib" / "admin" / "locale",
+        DJANGO_DIR / "contrib" / "auth" / "locale",
+        DJANGO_DIR / "contrib" / "contenttypes" / "locale",
+        DJANGO_DIR / "contrib" / "sessions" / "locale",
+        Path(allauth.__file__).parent / "locale",
+    ],
+    "djangojs": [DJANGO_DIR / "contrib" / "admin" / "locale"],
+}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{(\w*)\}")
+
+
+def key(entry):
+    return (entry.msgctxt, entry.msgid)
+
+
+def placeholders(text):
+    return {match.group(0) for match in PLACEHOLDER.finditer(text)}
+
+
+@pytest.mark.parametrize("path", OUR_CATALOGUES + sorted((BASE_DIR / "vendor_locale").glob("*/LC_MESSAGES/*.po")), ids=str)
+def test_catalogue_is_complete_and_nothing_is_fuzzy(path):
+    catalogue = polib.pofile(str(path))
+
+    assert [e.msgid for e in catalogue.untranslated_entries()] == []
+    assert [e.msgid for e in catalogue.fuzzy_entries()] == []
+    assert [e.msgid for e in catalogue.obsolete_entries()] == []
+
+
+@pytest.mark.parametrize("path", OUR_CATALOGUES + sorted((BASE_DIR / "vendor_locale").glob("*/LC_MESSAGES/*.po")), ids=str)
+def test_translations_keep_every_placeholder(path):
+    broken = []
+    for entry in polib.pofile(str(path)).translated_entries():
+        expected = placeholders(entry.msgid) | placeholders(entry.msgid_plural or "")
+        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for form in forms:
+            # A plural form may leave out the count ("one file"), never add or rename a placeholder.
+            if not placeholders(form) <= expected or (not entry.msgid_plural and placeholders(form) != expected):
+                broken.append((entry.msgid, form))
+
+    assert broken == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("domain", THIRD_PARTY)
+def test_third_party_strings_are_translated_in_every_language(language, domain):
+    ours = BASE_DIR / "vendor_locale" / language / "LC_MESSAGES" / f"{domain}.po"
+    translated = {key(e) for e in polib.pofile(str(ours)).translated_entries()} if ours.exists() else set()
+    missing = []
+    for locale_dir in THIRD_PARTY[domain]:
+        own = locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+        source = own if own.exists() else locale_dir / "ru" / "LC_MESSAGES" / f"{domain}.po"
+        package = {key(e) for e in polib.pofile(str(own)).translated_entries()} if own.exists() else set()
+        missing += [e.msgid for e in polib.pofile(str(source)) if not e.obsolete and key(e) not in package | translated]
+
+    assert missing == [], f"add these to {ours.relative_to(BASE_DIR)}"
+
+
+def test_catalogues_hold_exactly_the_strings_marked_in_the_source(tmp_path):
+    """makemessages on a copy of the project finds nothing new and nothing gone."""
+    if not shutil.which("xgettext"):
+        skip_or_fail("GNU gettext (xgettext) is not installed: cannot extract the strings to compare.")
+    copy = tmp_path / "project"
+    shutil.copytree(BASE_DIR, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "*.mo"))
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--no-location", "--no-obsolete", "--ignore=vendor_locale"]
+        + [f"--locale={lang}" for lang in LANGUAGES],
+        cwd=copy,
+        env={**os.environ, "DJANGO_DEBUG": "1"},
+        check=True,
+        capture_output=True,
+    )
+
+    for lang in LANGUAGES:
+        relative = Path("locale") / lang / "LC_MESSAGES" / "django.po"
+        extracted = {key(e) for e in polib.pofile(str(copy / relative)) if not e.obsolete}
+        committed = {key(e) for e in polib.pofile(str(BASE_DIR / relative)) if not e.obsolete}
+        assert extracted - committed == set(), f"run `make messages` and translate the new strings in {relative}"
+        assert committed - extracted == set(), f"run `make messages` to drop strings no longer used from {relative}"
