@@ -13,10 +13,11 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.STAFF_MFA_REQUIRED and self._is_admin(request) and request.user.is_authenticated:
-            if request.user.is_staff and not is_mfa_enabled(request.user, ["totp"]):
-                messages.warning(request, _("Set up two-factor authentication before you open the admin."))
-                return redirect("mfa_activate_totp")
+        user = request.user
+        needs_mfa = settings.STAFF_MFA_REQUIRED and user.is_staff and self._is_admin(request)
+        if needs_mfa and not is_mfa_enabled(user, ["totp"]):
+            messages.warning(request, _("Set up two-factor authentication before you open the admin."))
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod

@@ -17,6 +17,7 @@ from tests.conftest import skip_or_fail
 BASE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGES = ["kk", "ru", "zh_Hans"]
 OUR_CATALOGUES = [BASE_DIR / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in LANGUAGES]
+ALL_CATALOGUES = OUR_CATALOGUES + sorted((BASE_DIR / "vendor_locale").glob("*/LC_MESSAGES/*.po"))
 DJANGO_DIR = Path(django.__file__).parent
 # Every third-party catalogue whose strings reach our users; vendor_locale/ fills their gaps.
 THIRD_PARTY = {
@@ -41,7 +42,7 @@ def placeholders(text):
     return {match.group(0) for match in PLACEHOLDER.finditer(text)}
 
 
-@pytest.mark.parametrize("path", OUR_CATALOGUES + sorted((BASE_DIR / "vendor_locale").glob("*/LC_MESSAGES/*.po")), ids=str)
+@pytest.mark.parametrize("path", ALL_CATALOGUES, ids=str)
 def test_catalogue_is_complete_and_nothing_is_fuzzy(path):
     catalogue = polib.pofile(str(path))
 
@@ -50,7 +51,7 @@ def test_catalogue_is_complete_and_nothing_is_fuzzy(path):
     assert [e.msgid for e in catalogue.obsolete_entries()] == []
 
 
-@pytest.mark.parametrize("path", OUR_CATALOGUES + sorted((BASE_DIR / "vendor_locale").glob("*/LC_MESSAGES/*.po")), ids=str)
+@pytest.mark.parametrize("path", ALL_CATALOGUES, ids=str)
 def test_translations_keep_every_placeholder(path):
     broken = []
     for entry in polib.pofile(str(path)).translated_entries():
