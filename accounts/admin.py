@@ -47,6 +47,12 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ("groups",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out superuser rights or group memberships.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, "is_superuser", "groups", "user_permissions")
+
     def get_queryset(self, request):
         totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
         return super().get_queryset(request).annotate(has_totp=Exists(totp))

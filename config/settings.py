@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+import xstatic.pkg.jquery_ui
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,7 +122,7 @@ else:
 # ---------------------------------------------------------------- static and media
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", ("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
@@ -155,6 +156,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # Content fallbacks follow the readers: Kazakh and Russian readers read each other's language,
 # Chinese readers (often partners) read English before Russian, English readers get Russian.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# modeltranslation's admin tabs would load jQuery from Google's CDN, which mainland China cannot reach.
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "default": ("en",),
     "kk": ("ru", "en"),
@@ -168,6 +172,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -7,6 +8,7 @@ from .models import HomeInstitution
 
 @admin.register(HomeInstitution)
 class HomeInstitutionAdmin(TabbedTranslationAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "city", "phone", "email")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "welcome", "logo")}),

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 from modeltranslation.settings import FALLBACK_LANGUAGES
@@ -35,3 +36,9 @@ def translated(obj, field):
 def in_language(path, language):
     """The same page in another language: /kk/partners/ becomes /zh-hans/partners/."""
     return translate_url(path, language)
+
+
+@register.simple_tag
+def languages_by_own_name():
+    """settings.LANGUAGES as written there, each in its own script (Django's tag would translate them)."""
+    return settings.LANGUAGES

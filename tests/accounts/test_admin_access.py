@@ -60,3 +60,15 @@ def test_admin_sign_in_goes_through_the_portals_sign_in_with_its_second_factor(c
     second_factor = client.post("/en/accounts/2fa/authenticate/", {"code": current_code(secret)})
     assert second_factor["Location"] == "/en/admin/"
     assert client.get("/en/admin/").status_code == 200
+
+
+def test_office_staff_manage_users_but_cannot_make_anyone_a_superuser(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    student = UserFactory()
+
+    page = client.get(f"/en/admin/accounts/user/{student.pk}/change/")
+
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    assert 'name="role"' in page.content.decode()

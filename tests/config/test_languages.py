@@ -19,6 +19,9 @@ def test_home_page_renders_translated_ui_text_in_each_language(client, language,
     assert response.status_code == 200
     assert f'<html lang="{language}">' in html
     assert partners in html
+    for code, name in [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"), ("zh-hans", "简体中文")]:
+        assert f'lang="{code}"' in html
+        assert f">{name}</button>" in html  # each language is offered in its own script
 
 
 @pytest.mark.parametrize(
