@@ -4,8 +4,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import User
+
+# Authenticator secrets are not for browsing; staff reset them with the user action below.
+admin.site.unregister(Authenticator)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -46,6 +51,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     filter_horizontal = ("groups",)
+    actions = ["reset_two_factor"]
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out superuser rights or group memberships.
@@ -60,3 +66,16 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("two-factor"), boolean=True, ordering="has_totp")
     def uses_mfa(self, user):
         return user.has_totp
+
+    @admin.action(description=_("Reset two-factor authentication"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        count = services.reset_two_factor(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was reset for %(count)d user.",
+                "Two-factor authentication was reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+        )

@@ -72,3 +72,17 @@ def test_office_staff_manage_users_but_cannot_make_anyone_a_superuser(client, se
     assert page.status_code == 200
     assert 'name="is_superuser"' not in page.content.decode()
     assert 'name="role"' in page.content.decode()
+
+
+def test_office_staff_reset_the_two_factor_authentication_of_someone_who_lost_their_phone(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    colleague = StaffFactory()
+    TOTP.activate(colleague, generate_totp_secret())
+
+    response = client.post(
+        "/en/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [colleague.pk]}, follow=True
+    )
+
+    assert "Two-factor authentication was reset for 1 user." in response.content.decode()
+    assert not colleague.authenticator_set.exists()
