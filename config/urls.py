@@ -16,7 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     # Staff sign in through allauth, which asks for the second factor; the admin's own form would not.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True), name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("partnerships.urls")),

@@ -93,3 +93,14 @@ def test_every_page_links_its_other_language_versions(client):
 
     for language in NAV_PARTNERS:
         assert f'<link rel="alternate" hreflang="{language}" href="/{language}/mobility/">' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "12345.5"), ("kk", "12\xa0345,5"), ("ru", "12\xa0345,5"), ("en", "12,345.5")],
+)
+def test_numbers_are_written_in_each_locales_own_format(language, expected):
+    with translation.override(language):
+        rendered = Template('{{ value|floatformat:"1g" }}').render(Context({"value": 12345.5}))
+
+    assert rendered == expected

@@ -1,0 +1,166 @@
+"""The permission matrix: every URL pattern of the portal, requested by every role.
+
+A new view without a rule here fails `test_every_url_pattern_has_a_rule`, so nothing is silently open.
+"""
+
+from fnmatch import fnmatch
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver
+
+from tests.factories import HomeInstitutionFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "student", "faculty", "staff", "superuser")
+
+
+def expect(anonymous, student, faculty, staff, superuser):
+    return dict(zip(ROLES, (anonymous, student, faculty, staff, superuser), strict=True))
+
+
+OPEN = expect(200, 200, 200, 200, 200)
+SIGNED_OUT = expect(200, 302, 302, 302, 302)  # sign-in and sign-up send a signed-in user home
+SIGNED_IN = expect(302, 200, 200, 200, 200)
+SIGNED_IN_REAUTH = expect(302, 302, 302, 302, 302)  # asks for the password again first
+SIGNED_IN_NOT_FOUND = expect(302, 404, 404, 404, 404)  # nothing there yet for this user
+OFFICE = expect(302, 302, 302, 200, 200)
+OFFICE_FORBIDDEN = expect(302, 302, 302, 403, 403)
+SUPERUSER = expect(302, 302, 302, 403, 200)
+REDIRECT = expect(302, 302, 302, 302, 302)
+
+# First matching rule wins; names are URL names, "admin:?" stands for the admin's unnamed patterns.
+RULES = [
+    ("healthz", OPEN),
+    ("set_language", REDIRECT),
+    ("home", OPEN),
+    ("partnerships:partner_list", OPEN),
+    ("partnerships:program_list", OPEN),
+    ("visits:visit_list", OPEN),
+    ("mobility:call_list", OPEN),
+    # Sign-in and account pages (allauth)
+    ("admin_sign_in", REDIRECT),
+    ("account_login", SIGNED_OUT),
+    ("account_signup", SIGNED_OUT),
+    ("account_logout", expect(302, 200, 200, 200, 200)),
+    ("account_inactive", OPEN),
+    ("account_email_verification_sent", OPEN),
+    ("account_confirm_email", OPEN),  # an unknown key shows "link expired or invalid"
+    ("account_reset_password", OPEN),
+    ("account_reset_password_done", OPEN),
+    ("account_reset_password_from_key", OPEN),  # an unknown key shows "bad token"
+    ("account_reset_password_from_key_done", OPEN),
+    ("account_confirm_login_code", expect(302, 302, 302, 302, 302)),
+    ("account_reauthenticate", SIGNED_IN),
+    ("account_request_reauthentication_code", SIGNED_IN),
+    ("account_confirm_reauthentication_code", SIGNED_IN_REAUTH),
+    ("account_email", SIGNED_IN),
+    ("account_change_password", SIGNED_IN),
+    ("account_set_password", SIGNED_IN_REAUTH),  # everyone has a password: sent to "change"
+    ("mfa_index", SIGNED_IN),
+    ("mfa_authenticate", REDIRECT),  # only inside a sign-in that asks for the second factor
+    ("mfa_reauthenticate", SIGNED_IN_REAUTH),
+    ("mfa_activate_totp", SIGNED_IN_REAUTH),
+    ("mfa_deactivate_totp", expect(302, 404, 404, 302, 302)),  # staff have an app to deactivate
+    ("mfa_generate_recovery_codes", SIGNED_IN_REAUTH),
+    ("mfa_view_recovery_codes", SIGNED_IN_NOT_FOUND),
+    ("mfa_download_recovery_codes", SIGNED_IN_NOT_FOUND),
+    # The admin: office staff work here, superusers also manage groups
+    ("admin:login", REDIRECT),
+    ("admin:logout", expect(302, 302, 302, 405, 405)),  # signing out takes a POST
+    ("admin:view_on_site", OFFICE_FORBIDDEN if False else expect(302, 302, 302, 404, 404)),
+    ("admin:auth_*", SUPERUSER),
+    ("admin:app_list[auth]", SUPERUSER),
+    ("admin:partnerships_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
+    ("admin:partnerships_homeinstitution_delete", OFFICE_FORBIDDEN),
+    ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
+    ("admin:?(?P<url>.*)$", expect(302, 302, 302, 302, 302)),  # unknown admin paths go to the index
+    ("admin:*", OFFICE),
+]
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            route = str(pattern.pattern)
+            name = pattern.name or f"?{route}"
+            yield (f"{namespace}:{name}" if namespace else name), prefix + route
+
+
+URLS = sorted(set(walk(get_resolver().url_patterns)))
+
+
+def rule_for(name):
+    return next((rule for pattern, rule in RULES if fnmatch(name, pattern) or pattern == name), None)
+
+
+def test_every_url_pattern_has_a_rule():
+    assert [name for name, _route in URLS if rule_for(name) is None] == []
+
+
+@pytest.fixture
+def people(settings):
+    settings.STAFF_MFA_REQUIRED = True
+    staff, superuser = StaffFactory(), StaffFactory(is_superuser=True)
+    for user in (staff, superuser):
+        TOTP.activate(user, generate_totp_secret())
+    return {
+        "anonymous": None,
+        "student": UserFactory(),
+        "faculty": UserFactory(role="faculty"),
+        "staff": staff,
+        "superuser": superuser,
+    }
+
+
+def concrete_paths(name, route):
+    """The URLs to request for one pattern, its arguments filled with real objects."""
+    home = HomeInstitutionFactory()
+    objects = {
+        "auth_group": Group.objects.get_or_create(name="Editors")[0],
+        "account_emailaddress": EmailAddress.objects.first(),
+        "accounts_user": EmailAddress.objects.first().user,
+        "partnerships_homeinstitution": home,
+    }
+    path = "/" + route.replace("^", "").replace("$", "")
+    if "(?P<app_label>" in path:
+        start = path.index("(?P<app_label>")
+        end = path.index(")/", start) + 1
+        return [(f"[{label}]", path[:start] + label + path[end:]) for label in ("auth", "account", "accounts", "partnerships")]
+    model = next((key for key in objects if f"/{key.replace('_', '/', 1)}/" in path), None)
+    replacements = {
+        "<path:object_id>": str(objects[model].pk) if model else "1",
+        "<id>": str(objects[model].pk) if model else "1",
+        "<path:content_type_id>": str(ContentType.objects.get_for_model(home).pk),
+        "(?P<key>[-:\\w]+)": "unknown-key",
+        "(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)": "zz-unknown-key",
+        "(?P<url>.*)": "no-such-page/",
+        "(?P<path>.*)": "nothing.png",
+    }
+    for placeholder, value in replacements.items():
+        path = path.replace(placeholder, value)
+    return [("", path)]
+
+
+@pytest.mark.parametrize(("name", "route"), URLS, ids=[name for name, _route in URLS])
+def test_each_role_gets_the_expected_answer(client, people, name, route):
+    if route.startswith("^media/"):
+        pytest.skip("media is served by the web server in production, by runserver only with DEBUG")
+    got, wanted = {}, {}
+    for suffix, path in concrete_paths(name, route):
+        rule = rule_for(name + suffix) or rule_for(name)
+        for role, user in people.items():
+            client.logout()
+            if user:
+                client.force_login(user)
+            got[(path, role)] = client.get(path).status_code
+            wanted[(path, role)] = rule[role]
+
+    assert got == wanted
