@@ -16,19 +16,25 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
+def pytest_configure(config):
+    """Session-wide test settings: the live server of the browser tests starts before any fixture."""
+    from django.conf import settings
+
+    # Static files come straight from the source folders: no collectstatic before tests.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Static files come straight from the source folders: no collectstatic before tests.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
-    # The test client speaks plain HTTP; production keeps the redirect to HTTPS.
+    # Tests speak plain HTTP; production keeps the redirect to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,10 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environment = {**os.environ, **env}
+    """Run manage.py in a fresh process with these environment values, as a deployment would."""
+    # The browser tests allow synchronous ORM calls inside their event loop; a deployment never does.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {**inherited, **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, check=False
     )

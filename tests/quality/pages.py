@@ -1,0 +1,31 @@
+"""The pages every quality gate checks, in one place: adding a page to the portal is one line here."""
+
+LANGUAGES = ["kk", "ru", "en", "zh-hans"]
+
+# Pages anyone may open.
+PUBLIC_PAGES = [
+    "",
+    "partners/",
+    "programs/",
+    "visits/",
+    "mobility/",
+    "accounts/login/",
+    "accounts/signup/",
+    "accounts/password/reset/",
+    "accounts/password/reset/done/",
+    "accounts/confirm-email/",
+    "accounts/inactive/",
+]
+
+# Pages of the student journey behind sign-in.
+STUDENT_PAGES = [
+    "accounts/email/",
+    "accounts/password/change/",
+    "accounts/2fa/",
+    "accounts/logout/",
+    "accounts/reauthenticate/",
+]
+
+
+def localised(pages):
+    return [f"/{language}/{page}" for language in LANGUAGES for page in pages]

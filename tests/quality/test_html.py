@@ -1,0 +1,44 @@
+"""Every public and student page, in every language, is valid HTML for the Nu HTML Checker."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.factories import HomeInstitutionFactory, UserFactory
+from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised
+
+pytestmark = pytest.mark.django_db
+VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_pages_are_valid_html_in_every_language(client, tmp_path):
+    if not VNU.exists() or not shutil.which("java"):
+        skip_or_fail("The Nu HTML Checker needs Java and `npm ci` (node_modules/vnu-jar).")
+    HomeInstitutionFactory()
+    files = {}
+    for group, pages in (("public", PUBLIC_PAGES), ("student", STUDENT_PAGES)):
+        if group == "student":
+            client.force_login(UserFactory())
+        for path in localised(pages):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            file = tmp_path / f"{len(files):03}.html"
+            file.write_bytes(response.content)
+            files[str(file)] = path
+
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    errors = [
+        f"{files[message['url'].removeprefix('file:')]}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(result.stderr)["messages"]
+    ]
+    assert errors == []

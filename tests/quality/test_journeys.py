@@ -1,0 +1,96 @@
+"""Journeys through the portal in a real browser, as a person would take them."""
+
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core import mail
+
+from accounts.models import User
+from tests.accounts.test_admin_access import current_code
+from tests.factories import HomeInstitutionFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_visitor_switches_the_home_page_through_all_four_languages(page):
+    HomeInstitutionFactory()
+    page.goto("/en/")
+
+    for name, code, heading in [
+        ("Қазақша", "kk", "М. Әуезов атындағы Оңтүстік Қазақстан университеті"),
+        ("Русский", "ru", "Южно-Казахстанский университет имени М. Ауэзова"),
+        ("简体中文", "zh-hans", "M. 奥埃佐夫南哈萨克斯坦大学"),
+        ("English", "en", "M. Auezov South Kazakhstan University"),
+    ]:
+        page.get_by_role("button", name=name, exact=True).click()
+        page.wait_for_url(f"**/{code}/")
+        assert page.locator("html").get_attribute("lang") == code
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+
+
+def test_language_switcher_works_from_the_keyboard(page):
+    page.goto("/en/partners/")
+
+    page.get_by_role("button", name="Русский", exact=True).focus()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/ru/partners/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Партнёры"
+
+
+def test_student_signs_up_confirms_the_email_signs_in_and_out(page):
+    page.goto("/ru/accounts/signup/")
+    page.get_by_label("Полное имя").fill("Дәурен Оспанов")
+    page.get_by_label("Адрес электронной почты").fill("dauren@kopir.example")
+    page.get_by_label(re.compile(r"^Пароль:?$")).fill("Shymkent-Urumqi-2026")
+    page.get_by_label("Пароль (ещё раз)").fill("Shymkent-Urumqi-2026")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/ru/accounts/confirm-email/")
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/ru/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/ru/")
+    assert page.get_by_role("link", name="Дәурен Оспанов").is_visible()
+
+    page.get_by_role("button", name="Выйти").click()
+    page.wait_for_url("**/ru/")  # signed out, still in Russian
+    assert page.get_by_role("link", name="Войти").is_visible()
+
+    page.get_by_role("link", name="Войти").click()
+    page.get_by_label("Адрес электронной почты").fill("dauren@kopir.example")
+    page.get_by_label("Пароль").fill("Shymkent-Urumqi-2026")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/ru/")
+    assert page.get_by_role("link", name="Дәурен Оспанов").is_visible()
+    assert User.objects.get(email="dauren@kopir.example").language == "ru"
+
+
+def test_staff_signs_in_to_the_admin_with_a_second_factor_and_edits_one_language(page, settings):
+    settings.STAFF_MFA_REQUIRED = True
+    home = HomeInstitutionFactory(name_zh_hans="")
+    staff = StaffFactory(email="office@kopir.example")
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+
+    page.goto("/en/admin/")
+    page.get_by_label("Email").fill("office@kopir.example")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.locator("main form button[type=submit]").click()
+    page.get_by_label("Code").fill(current_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/en/admin/")
+
+    page.goto(f"/en/admin/partnerships/homeinstitution/{home.pk}/change/")
+    page.locator('[role=tab][aria-controls="tab_id_name_zh_hans"]').click()
+    page.locator("#id_name_zh_hans").fill("M. 奥埃佐夫南哈萨克斯坦大学")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/en/admin/partnerships/homeinstitution/")
+
+    home.refresh_from_db()
+    assert home.name_zh_hans == "M. 奥埃佐夫南哈萨克斯坦大学"
+    assert home.name_en == "M. Auezov South Kazakhstan University"
+    assert home.name_kk == "М. Әуезов атындағы Оңтүстік Қазақстан университеті"
+    assert home.name_ru == "Южно-Казахстанский университет имени М. Ауэзова"
