@@ -1,0 +1,188 @@
+"""`make bench`: the portal's speed and memory against its goals, on a throwaway PostgreSQL database.
+
+Loads realistic volumes, times each main page against a floor view on the same middleware stack, counts
+its SQL queries, times the bulk jobs and records peak memory. Later features add a loader and pages to
+SCENARIO. Goals are written beside each figure; the report says which are met and never fails a build.
+"""
+
+import json
+import resource
+import statistics
+import time
+import tracemalloc
+from pathlib import Path
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import path
+
+from accounts.models import User
+from config.urls import urlpatterns as portal_urlpatterns
+from partnerships import demo as partnerships_demo
+
+UNIVERSITIES = settings.BASE_DIR.parent / "shared" / "data" / "world_universities_and_domains.json"
+SCALES = {"small": {"universities": 500, "requests": 10}, "full": {"universities": None, "requests": 50}}
+GOALS = {"bulk_rows_per_second": 5_000, "peak_rss_mb": 768}
+# Each page's budget: SQL queries, 95th-percentile server time, and times the floor's median.
+PUBLIC_PAGE = {"queries": 3, "p95_ms": 50, "floor_ratio": 30}
+SIGNED_IN_PAGE = {"queries": 6, "p95_ms": 80, "floor_ratio": 50}
+ADMIN_PAGE = {"queries": 12, "p95_ms": 250, "floor_ratio": 400}
+
+
+def floor(request):
+    return HttpResponse("ok")
+
+
+# The portal's own URLs plus the floor: the cheapest view behind the very same middleware.
+urlpatterns = [path("bench-floor/", floor), *portal_urlpatterns]
+
+
+def load_people(universities):
+    """One faculty member at each university's domain, created in bulk as a partner-contact import would."""
+    users = [
+        User(email=f"coordinator{index}@{record['domains'][0]}", full_name=record["name"][:200], role="faculty")
+        for index, record in enumerate(universities)
+        if record.get("domains")
+    ]
+    User.objects.bulk_create(users, batch_size=2_000)
+    return len(users)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the main pages and bulk jobs on a throwaway database; report to var/bench/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=SCALES, default="full")
+        parser.add_argument("--universities", type=Path, default=UNIVERSITIES)
+        parser.add_argument("--output", type=Path, default=settings.VAR_DIR / "bench")
+
+    def handle(self, *args, scale, universities, output, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
+        if not universities.exists():
+            raise CommandError(f"No universities file at {universities}.")
+        config = SCALES[scale]
+        records = json.loads(universities.read_text(encoding="utf-8"))[: config["universities"]]
+        creation = connection.creation
+        name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            with override_settings(
+                ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], DEBUG=False, STAFF_MFA_REQUIRED=True
+            ):
+                report = self.run(records, config["requests"], scale)
+        finally:
+            creation.destroy_test_db(name, verbosity=0)
+        self.write(report, output)
+
+    def run(self, records, requests, scale):
+        bulk = [self.bulk_job("Load partner contacts (users)", load_people, records)]
+        partnerships_demo.seed()
+        staff = User.objects.create_user("bench-office@kopir.example", role="staff", is_superuser=True)
+        TOTP.activate(staff, generate_totp_secret())
+        anonymous, office = Client(), Client()
+        office.force_login(staff)
+        pages = [
+            ("Floor (empty view, same middleware)", anonymous, "/bench-floor/", PUBLIC_PAGE),
+            ("Home", anonymous, "/en/", PUBLIC_PAGE),
+            ("Home in Chinese", anonymous, "/zh-hans/", PUBLIC_PAGE),
+            ("Partners", anonymous, "/en/partners/", PUBLIC_PAGE),
+            ("Sign in", anonymous, "/en/accounts/login/", SIGNED_IN_PAGE),
+            ("Health check", anonymous, "/healthz", PUBLIC_PAGE),
+            ("Admin: users", office, "/en/admin/accounts/user/", ADMIN_PAGE),
+            ("Admin: users, search", office, "/en/admin/accounts/user/?q=university", ADMIN_PAGE),
+        ]
+        figures = [
+            self.time_page(label, client, url, requests) | {"goals": goals} for label, client, url, goals in pages
+        ]
+        floor_median = figures[0]["median_ms"]
+        for figure in figures:
+            figure["floor_ratio"] = round(figure["median_ms"] / floor_median, 1) if floor_median else None
+        return {
+            "scale": scale,
+            "rows": {"universities": len(records), "users": User.objects.count()},
+            "requests_per_page": requests,
+            "pages": figures,
+            "bulk_jobs": bulk,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "goals": GOALS,
+        }
+
+    @staticmethod
+    def bulk_job(label, job, *args):
+        tracemalloc.start()
+        started = time.perf_counter()
+        rows = job(*args)
+        seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return {
+            "job": label,
+            "rows": rows,
+            "seconds": round(seconds, 3),
+            "rows_per_second": round(rows / seconds) if seconds else None,
+            "peak_traced_mb": round(peak / 2**20, 1),
+        }
+
+    @staticmethod
+    def time_page(label, client, url, requests):
+        client.get(url, secure=True)  # warm caches and connections
+        queries = []
+        with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+            status = client.get(url, secure=True).status_code
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url, secure=True)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        return {
+            "page": label,
+            "url": url,
+            "status": status,
+            "queries": len(queries),
+            "median_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 2),
+        }
+
+    def write(self, report, output):
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        goals = report["goals"]
+        mark = {True: "met", False: "MISSED"}
+        lines = [
+            f"# Köpir benchmark ({report['scale']})",
+            "",
+            f"Rows: {report['rows']}; {report['requests_per_page']} timed requests per page. "
+            "Each figure is followed by its goal and whether it is met.",
+            "",
+            "| page | status | queries | median ms | p95 ms | × floor |",
+            "|---|---|---|---|---|---|",
+        ]
+        for page in report["pages"]:
+            cells = [
+                f"{page[figure]} (≤ {limit}, {mark[page[figure] <= limit]})" for figure, limit in page["goals"].items()
+            ]
+            queries, p95, ratio = cells
+            lines.append(f"| {page['page']} | {page['status']} | {queries} | {page['median_ms']} | {p95} | {ratio} |")
+        lines += ["", f"| bulk job | rows | seconds | rows/s (goal ≥ {goals['bulk_rows_per_second']}) | peak MB |"]
+        lines.append("|---|---|---|---|---|")
+        for job in report["bulk_jobs"]:
+            met = mark[(job["rows_per_second"] or 0) >= goals["bulk_rows_per_second"]]
+            lines.append(
+                f"| {job['job']} | {job['rows']} | {job['seconds']} | {job['rows_per_second']} {met} "
+                f"| {job['peak_traced_mb']} |"
+            )
+        peak = report["peak_rss_mb"]
+        lines += [
+            "",
+            f"Peak memory (RSS): {peak} MB (goal ≤ {goals['peak_rss_mb']}) {mark[peak <= goals['peak_rss_mb']]}",
+        ]
+        text = "\n".join(lines) + "\n"
+        (output / "report.md").write_text(text, encoding="utf-8")
+        self.stdout.write(text)
+        self.stdout.write(f"Written to {output / 'report.md'} and report.json")
