@@ -1,8 +1,6 @@
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 
-from .models import User
-
 
 @transaction.atomic
 def reset_two_factor(users) -> int:
@@ -10,7 +8,7 @@ def reset_two_factor(users) -> int:
 
     Returns how many users had one. Used when someone loses the phone with their authenticator app.
     """
-    affected = User.objects.filter(pk__in=[user.pk for user in users], authenticator__isnull=False).distinct()
-    count = affected.count()
-    Authenticator.objects.filter(user__in=users).delete()
+    authenticators = Authenticator.objects.filter(user__in=users)
+    count = authenticators.values("user").distinct().count()
+    authenticators.delete()
     return count

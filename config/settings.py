@@ -109,7 +109,6 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------- database
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 REDIS_URL = env.str("REDIS_URL", default="")
