@@ -2,20 +2,40 @@ from django.contrib.auth.backends import BaseBackend
 
 # The apps whose records the international office keeps; "account" is allauth's email addresses.
 OFFICE_APPS = {"accounts", "account", "partnerships", "visits", "mobility"}
+# Faculty coordinators edit agreements and joint programs (the admin narrows these to their own)
+# and look up the partners, units, contacts and fields those refer to.
+FACULTY_PERMISSIONS = {
+    "partnerships.view_agreement",
+    "partnerships.change_agreement",
+    "partnerships.view_jointprogram",
+    "partnerships.change_jointprogram",
+    "partnerships.view_partner",
+    "partnerships.view_unit",
+    "partnerships.view_contact",
+    "partnerships.view_iscedfield",
+}
+
+
+def is_office(user) -> bool:
+    return user.is_active and getattr(user, "role", None) == "staff"
+
+
+def is_faculty(user) -> bool:
+    return user.is_active and getattr(user, "role", None) == "faculty"
 
 
 class RolePermissionBackend(BaseBackend):
-    """International office staff may manage every record of the portal's own apps.
+    """Permissions follow the role: office staff manage the portal's own apps; faculty their coordination.
 
-    Superusers keep everything else (groups, authenticators); finer rules for faculty come per object.
+    Superusers keep everything else (groups); which objects a faculty member may touch is decided per object.
     """
 
     def has_perm(self, user_obj, perm, obj=None):
-        return self._is_office(user_obj) and perm.partition(".")[0] in OFFICE_APPS
+        if is_office(user_obj):
+            return perm.partition(".")[0] in OFFICE_APPS
+        return is_faculty(user_obj) and perm in FACULTY_PERMISSIONS
 
     def has_module_perms(self, user_obj, app_label):
-        return self._is_office(user_obj) and app_label in OFFICE_APPS
-
-    @staticmethod
-    def _is_office(user_obj):
-        return user_obj.is_active and getattr(user_obj, "role", None) == "staff"
+        if is_office(user_obj):
+            return app_label in OFFICE_APPS
+        return is_faculty(user_obj) and app_label == "partnerships"

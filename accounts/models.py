@@ -58,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         _("admin access"),
         default=False,
-        help_text=_("Set automatically for international office staff."),
+        help_text=_("Set automatically for international office staff and faculty members."),
     )
     is_active = models.BooleanField(
         _("active"),
@@ -97,8 +97,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = type(self).objects.normalize_email(self.email)
 
     def save(self, *args, **kwargs):
-        # Office staff work in the admin; everyone else never sees it unless a superuser says so.
-        if self.role == self.Role.STAFF:
+        # Office staff work in the admin, faculty coordinators edit what they coordinate there;
+        # students never see it unless a superuser says so.
+        if self.role in (self.Role.STAFF, self.Role.FACULTY):
             self.is_staff = True
         super().save(*args, **kwargs)
 

@@ -1,19 +1,69 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from django.utils.translation import ngettext
+from import_export import resources
+from import_export.admin import ImportExportMixin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import HomeInstitution
+from accounts.backends import is_office
+
+from . import services
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementTransition,
+    Campus,
+    Contact,
+    CooperationCondition,
+    HomeInstitution,
+    IscedField,
+    JointProgram,
+    Partner,
+    PartnerDomain,
+    ResearchOutput,
+    ResearchProject,
+    Unit,
+)
+
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class PortalAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Translation tabs and the full change history, for every model the office keeps."""
+
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(HomeInstitution)
 class HomeInstitutionAdmin(TabbedTranslationAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "city", "phone", "email")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "welcome", "logo")}),
         (_("Address"), {"fields": ("postcode", "city", "address")}),
-        (_("Contacts"), {"fields": ("phone_label", "phone", "email", "info_email", "website")}),
+        (
+            _("Contacts"),
+            {
+                "fields": (
+                    "phone_label",
+                    "phone",
+                    "email",
+                    "info_email",
+                    "international_office_email",
+                    "international_office_phone",
+                    "website",
+                )
+            },
+        ),
     )
 
     def has_add_permission(self, request):
@@ -21,3 +71,369 @@ class HomeInstitutionAdmin(TabbedTranslationAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------- partners
+
+
+class PartnerResource(resources.ModelResource):
+    class Meta:
+        model = Partner
+        fields = (
+            "id",
+            "slug",
+            "name_en",
+            "name_ru",
+            "name_kk",
+            "name_zh_hans",
+            "short_name_en",
+            "other_names",
+            "city_en",
+            "region",
+            "country",
+            "kind",
+            "status",
+            "website",
+            "ror_id",
+            "erasmus_code",
+            "hei_id",
+            "is_public",
+        )
+        import_id_fields = ("slug",)
+        skip_unchanged = True
+        report_skipped = True
+
+
+class DomainInline(admin.TabularInline):
+    model = PartnerDomain
+    extra = 1
+
+
+class CampusInline(TranslationTabularInline):
+    model = Campus
+    extra = 0
+
+
+class UnitInline(TranslationTabularInline):
+    model = Unit
+    fk_name = "partner"
+    fields = ("name", "short_name", "kind", "parent", "campus")
+    autocomplete_fields = ("parent",)
+    extra = 0
+
+
+class ContactInline(TranslationStackedInline):
+    model = Contact
+    fields = (("name", "latin_name"), "position", "unit", ("email", "phone"), "is_primary")
+    extra = 0
+
+
+@admin.register(Partner)
+class PartnerAdmin(ImportExportMixin, PortalAdmin):
+    resource_classes = [PartnerResource]
+    list_display = ("name", "short_name", "country", "kind", "status", "is_public", "agreement_count")
+    list_filter = ("status", "kind", "is_public", "country")
+    search_fields = ("search_text",)
+    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields = ("predecessors",)
+    prepopulated_fields = {"slug": ("name_en",)}
+    inlines = [DomainInline, CampusInline, UnitInline, ContactInline]
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "other_names", "kind", "status", "is_public", "slug")}),
+        (_("Place"), {"fields": ("country", "region", "city")}),
+        (_("About"), {"fields": ("description", "website", "logo")}),
+        (_("Identifiers"), {"fields": ("ror_id", "erasmus_code", "hei_id", "predecessors")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(agreements_total=Count("agreements", distinct=True))
+
+    @admin.display(description=_("agreements"), ordering="agreements_total")
+    def agreement_count(self, partner):
+        return partner.agreements_total
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        partner = form.instance
+        services.refresh_search_text([partner])
+        if not change:
+            self.warn_about_duplicates(request, partner)
+
+    def warn_about_duplicates(self, request, partner):
+        partner.refresh_from_db()
+        duplicates = list(Partner.objects.similar_to(partner)[:5])
+        if duplicates:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((reverse("admin:partnerships_partner_change", args=[d.pk]), d.name) for d in duplicates),
+            )
+            messages.warning(
+                request,
+                format_html("{} {}", _("This partner may already exist; please check and merge if it does:"), links),
+            )
+
+
+class HomeOrPartnerFilter(admin.SimpleListFilter):
+    title = _("institution")
+    parameter_name = "side"
+
+    def lookups(self, request, model_admin):
+        return [("home", _("Our university")), ("partner", _("Partners"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "home":
+            return queryset.filter(partner__isnull=True)
+        if self.value() == "partner":
+            return queryset.filter(partner__isnull=False)
+        return queryset
+
+
+@admin.register(Unit)
+class UnitAdmin(PortalAdmin):
+    list_display = ("name", "kind", "partner", "parent")
+    list_filter = (HomeOrPartnerFilter, "kind")
+    search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans", "short_name")
+    autocomplete_fields = ("partner", "parent", "campus")
+    list_select_related = ("partner", "parent")
+
+
+@admin.register(Campus)
+class CampusAdmin(PortalAdmin):
+    list_display = ("name", "partner", "city")
+    list_filter = (HomeOrPartnerFilter,)
+    search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans")
+    autocomplete_fields = ("partner",)
+    list_select_related = ("partner",)
+
+
+@admin.register(Contact)
+class ContactAdmin(PortalAdmin):
+    list_display = ("name", "latin_name", "position", "partner", "email", "is_primary")
+    list_filter = ("is_primary",)
+    search_fields = ("name", "latin_name", "email", "partner__search_text")
+    autocomplete_fields = ("partner", "unit")
+    list_select_related = ("partner",)
+
+
+@admin.register(IscedField)
+class IscedFieldAdmin(TabbedTranslationAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name_en", "name_ru", "name_kk", "name_zh_hans")
+
+
+# ---------------------------------------------------------------- agreements
+
+
+class ExpiryFilter(admin.SimpleListFilter):
+    title = _("expiry")
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("90", _("Expiring within 90 days")),
+            ("expired", _("Past their end date")),
+            ("open", _("Open-ended")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "90":
+            return queryset.active().filter(
+                valid_until__gte=today, valid_until__lte=today + timezone.timedelta(days=90)
+            )
+        if self.value() == "expired":
+            return queryset.filter(valid_until__lt=today)
+        if self.value() == "open":
+            return queryset.filter(valid_until__isnull=True)
+        return queryset
+
+
+class AgreementResource(resources.ModelResource):
+    class Meta:
+        model = Agreement
+        fields = (
+            "id",
+            "reference_number",
+            "kind",
+            "title_en",
+            "title_ru",
+            "title_kk",
+            "title_zh_hans",
+            "partners",
+            "signed_on",
+            "valid_from",
+            "valid_until",
+            "auto_renewal",
+            "renewal_notice_days",
+            "home_signatory",
+            "partner_signatory",
+        )
+        skip_unchanged = True
+        report_skipped = True
+
+
+class ConditionInline(TranslationStackedInline):
+    model = CooperationCondition
+    extra = 0
+    autocomplete_fields = ("sending_partner", "sending_unit", "receiving_partner", "receiving_unit")
+    filter_horizontal = ("fields_of_education",)
+    fieldsets = (
+        (None, {"fields": ("mobility_type", ("academic_year_from", "academic_year_to"))}),
+        (_("Direction"), {"fields": (("sending_partner", "sending_unit"), ("receiving_partner", "receiving_unit"))}),
+        (
+            _("Places and terms"),
+            {
+                "fields": (
+                    ("places_per_year", "total_months_per_year", "total_days_per_year"),
+                    "fields_of_education",
+                    "eqf_levels",
+                    ("language", "cefr_level", "is_blended"),
+                    "other_terms",
+                )
+            },
+        ),
+    )
+
+
+class DocumentInline(admin.TabularInline):
+    model = AgreementDocument
+    extra = 0
+    fields = ("kind", "language", "file", "uploaded_at")
+    readonly_fields = ("uploaded_at",)
+
+
+class TransitionInline(admin.TabularInline):
+    model = AgreementTransition
+    extra = 0
+    fields = ("at", "from_status", "to_status", "by", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=Agreement.Status.choices)
+    signed_on = forms.DateField(
+        label=_("Signed on"), required=False, help_text=_("Needed when an agreement becomes active.")
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CoordinatorScopedAdmin(PortalAdmin):
+    """Office staff see everything; a faculty member sees and edits only what they coordinate."""
+
+    coordinator_field = "coordinator"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_office(request.user) or request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.coordinator_field: request.user})
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or is_office(request.user) or request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj) and getattr(obj, f"{self.coordinator_field}_id") == (
+            request.user.pk
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if is_office(request.user) or request.user.is_superuser:
+            return readonly
+        return (*readonly, self.coordinator_field)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ImportExportMixin, CoordinatorScopedAdmin):
+    resource_classes = [AgreementResource]
+    list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator")
+    list_filter = (ExpiryFilter, "status", "kind", "coordinator", "partners__country")
+    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "reference_number", "partners__search_text")
+    autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
+    list_select_related = ("coordinator",)
+    readonly_fields = ("status",)
+    date_hierarchy = "valid_from"
+    inlines = [ConditionInline, DocumentInline, TransitionInline]
+    actions = ["change_status"]
+    fieldsets = (
+        (None, {"fields": ("title", "kind", "reference_number", "status", "partners")}),
+        (_("Responsibility"), {"fields": ("home_unit", "partner_units", "coordinator")}),
+        (
+            _("Validity"),
+            {"fields": ("signed_on", ("valid_from", "valid_until"), ("auto_renewal", "renewal_notice_days"))},
+        ),
+        (_("Signatories"), {"fields": ("home_signatory", "partner_signatory")}),
+        (None, {"fields": ("notes",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("partners")
+
+    @admin.display(description=_("partners"))
+    def partner_names(self, agreement):
+        return ", ".join(partner.short_name or partner.name for partner in agreement.partners.all())
+
+    @admin.action(description=_("Change status…"), permissions=["change"])
+    def change_status(self, request, queryset):
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            changed = 0
+            for agreement in queryset:
+                try:
+                    services.change_agreement_status(
+                        agreement,
+                        to=form.cleaned_data["to"],
+                        by=request.user,
+                        comment=form.cleaned_data["comment"],
+                        signed_on=form.cleaned_data["signed_on"],
+                    )
+                    changed += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{agreement}: {' '.join(error.messages)}", messages.ERROR)
+            if changed:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The status of %(count)d agreement was changed.",
+                        "The status of %(count)d agreements was changed.",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/partnerships/agreement/change_status.html",
+            {**self.admin_site.each_context(request), "agreements": queryset, "form": form, "opts": self.model._meta},
+        )
+
+
+@admin.register(JointProgram)
+class JointProgramAdmin(CoordinatorScopedAdmin):
+    coordinator_field = "home_coordinator"
+    list_display = ("title", "kind", "level", "status", "home_coordinator", "is_public")
+    list_filter = ("status", "kind", "level", "is_public")
+    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    autocomplete_fields = ("partners", "field", "home_coordinator", "partner_coordinator", "agreement")
+    prepopulated_fields = {"slug": ("title_en",)}
+    list_select_related = ("home_coordinator",)
+
+
+class OutputInline(admin.TabularInline):
+    model = ResearchOutput
+    extra = 0
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(ResearchProject)
+class ResearchProjectAdmin(PortalAdmin):
+    list_display = ("title", "acronym", "status", "starts_on", "ends_on")
+    list_filter = ("status",)
+    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "acronym", "partners__search_text")
+    autocomplete_fields = ("partners", "investigators", "partner_investigators")
+    inlines = [OutputInline]

@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = _("Partnerships")
+
+    def ready(self):
+        # Change history is registered after modeltranslation has added the per-language columns,
+        # so that every language of every field is kept in the history.
+        from simple_history import register
+
+        from . import models
+
+        for model in (
+            models.Partner,
+            models.PartnerDomain,
+            models.Campus,
+            models.Unit,
+            models.Contact,
+            models.Agreement,
+            models.AgreementDocument,
+            models.CooperationCondition,
+            models.JointProgram,
+            models.ResearchProject,
+            models.ResearchOutput,
+        ):
+            register(model, app=__package__, m2m_fields=["partners"] if model is models.Agreement else ())

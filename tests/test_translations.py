@@ -9,8 +9,11 @@ from pathlib import Path
 
 import allauth
 import django
+import django_countries
+import import_export
 import polib
 import pytest
+import simple_history
 
 from tests.conftest import skip_or_fail
 
@@ -28,6 +31,9 @@ THIRD_PARTY = {
         DJANGO_DIR / "contrib" / "contenttypes" / "locale",
         DJANGO_DIR / "contrib" / "sessions" / "locale",
         Path(allauth.__file__).parent / "locale",
+        Path(django_countries.__file__).parent / "locale",
+        Path(import_export.__file__).parent / "locale",
+        Path(simple_history.__file__).parent / "locale",
     ],
     "djangojs": [DJANGO_DIR / "contrib" / "admin" / "locale"],
 }
@@ -36,6 +42,18 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{(\w*)\}")
 
 def key(entry):
     return (entry.msgctxt, entry.msgid)
+
+
+def message_source(locale_dir, domain):
+    """The English catalogue lists every current string (a language's own may lag behind).
+
+    Without one, the fullest catalogue the package ships.
+    """
+    english = locale_dir / "en" / "LC_MESSAGES" / f"{domain}.po"
+    if english.exists():
+        return english
+    catalogues = locale_dir.glob(f"*/LC_MESSAGES/{domain}.po")
+    return max(catalogues, key=lambda path: len(polib.pofile(str(path)).translated_entries()))
 
 
 def placeholders(text):
@@ -73,8 +91,7 @@ def test_third_party_strings_are_translated_in_every_language(language, domain):
     missing = []
     for locale_dir in THIRD_PARTY[domain]:
         own = locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
-        # The English catalogue lists every current string; a language's own may lag behind.
-        source = locale_dir / "en" / "LC_MESSAGES" / f"{domain}.po"
+        source = message_source(locale_dir, domain)
         package = {key(e) for e in polib.pofile(str(own)).translated_entries()} if own.exists() else set()
         missing += [e.msgid for e in polib.pofile(str(source)) if not e.obsolete and key(e) not in package | translated]
 

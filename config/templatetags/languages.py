@@ -33,6 +33,14 @@ def translated(obj, field):
 
 
 @register.filter
+def country_name(code):
+    """A country's name in the page's language (django-countries translates it)."""
+    from django_countries import countries
+
+    return countries.name(code) if code else ""
+
+
+@register.filter
 def in_language(path, language):
     """The same page in another language: /kk/partners/ becomes /zh-hans/partners/."""
     return translate_url(path, language)

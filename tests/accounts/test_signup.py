@@ -89,6 +89,7 @@ def test_emails_to_a_user_are_written_in_the_users_preferred_language(client, dj
     assert "密码" in mail.outbox[0].subject
 
 
-def test_staff_role_gives_admin_access_and_other_roles_do_not():
+def test_staff_and_faculty_roles_give_admin_access_and_students_do_not():
     assert UserFactory(role=User.Role.STAFF).is_staff
-    assert not UserFactory(role=User.Role.FACULTY).is_staff
+    assert UserFactory(role=User.Role.FACULTY).is_staff
+    assert not UserFactory(role=User.Role.STUDENT).is_staff

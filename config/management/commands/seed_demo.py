@@ -21,6 +21,7 @@ class Command(BaseCommand):
             raise CommandError(_("The demo data has well-known passwords; it loads only with DJANGO_DEBUG on."))
         partnerships_demo.seed()
         users = accounts_demo.seed()
+        partnerships_demo.seed_xinjiang(coordinator=next(u for u in users if u.role == "staff"))
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))
         for user in users:
             self.stdout.write(f"  {user.get_role_display():<32} {user.email}  /  {accounts_demo.DEMO_PASSWORD}")
