@@ -2,8 +2,8 @@ from collections import Counter, defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -23,7 +23,8 @@ CHART_COUNTRIES = 12
 def localized_name_expression(field="name"):
     """The field in the page's language, falling back like the content does, for sorting."""
     languages = resolution_order(get_language(), FALLBACK_LANGUAGES)
-    return Coalesce(*[build_localized_fieldname(field, code) for code in languages], field)
+    fields = [NullIf(build_localized_fieldname(field, code), Value("")) for code in languages]
+    return Coalesce(*fields, field, output_field=CharField())
 
 
 def can_see_contacts(user):
