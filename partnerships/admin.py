@@ -100,6 +100,7 @@ class PartnerResource(resources.ModelResource):
             "is_public",
         )
         import_id_fields = ("slug",)
+        clean_model_instances = True  # each row is validated like a form; errors are shown per row
         skip_unchanged = True
         report_skipped = True
 
@@ -270,6 +271,7 @@ class AgreementResource(resources.ModelResource):
             "home_signatory",
             "partner_signatory",
         )
+        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
@@ -300,8 +302,14 @@ class ConditionInline(TranslationStackedInline):
 class DocumentInline(admin.TabularInline):
     model = AgreementDocument
     extra = 0
-    fields = ("kind", "language", "file", "uploaded_at")
-    readonly_fields = ("uploaded_at",)
+    fields = ("kind", "language", "file", "download", "uploaded_at")
+    readonly_fields = ("download", "uploaded_at")
+
+    @admin.display(description=_("download"))
+    def download(self, document):
+        if not document.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
 
 class TransitionInline(admin.TabularInline):

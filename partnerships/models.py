@@ -19,8 +19,9 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 ACADEMIC_YEAR = RegexValidator(r"^(\d{4})/(\d{4})$", _("Write the academic year as 2025/2026."))
 
-# Agreement documents never get a public URL: they are served by a permission-checked view.
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+# Agreement documents live outside MEDIA_ROOT under a URL that nothing serves: the only way to them is
+# the permission-checked view (AgreementDocument.get_absolute_url).
+private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url="/private/")
 
 
 def validate_logo_size(file):
@@ -128,15 +129,21 @@ class PartnerQuerySet(models.QuerySet):
         return query
 
     def similar_to(self, partner):
-        """Likely duplicates: the same country and a similar name in any language, or a shared domain."""
+        """Likely duplicates: the same country and a similar name in any language, or a shared domain.
+
+        Domains are shared when one is the other or a subdomain of it (mail.xju.edu.cn and xju.edu.cn).
+        """
         names = {Partner.normalise(name) for name in partner.all_names() if name}
-        similar_name = Q()
-        for name in names:
-            similar_name |= Q(search_text__contains=name)
-        domains = [d.domain for d in partner.domains.all()] if partner.pk else []
-        matches = Q(country=partner.country) & similar_name if names else Q(pk__in=[])
-        if domains:
-            matches |= Q(domains__domain__in=domains)
+        matches = Q(pk__in=[])
+        if names:
+            similar_name = Q()
+            for name in names:
+                similar_name |= Q(search_text__contains=name)
+            matches |= Q(country=partner.country) & similar_name
+        domains = list(partner.domains.values_list("domain", flat=True)) if partner.pk else []
+        for domain in domains:
+            parents = [".".join(domain.split(".")[i:]) for i in range(1, len(domain.split(".")) - 1)]
+            matches |= Q(domains__domain__in=[domain, *parents]) | Q(domains__domain__endswith=f".{domain}")
         return self.filter(matches).exclude(pk=partner.pk).distinct()
 
 

@@ -57,17 +57,20 @@ def _filtered(partners, data, skip=None):
 def _facets(base, data):
     """Counts for each filter, one query each (two for fields of education), whatever the data size."""
     counted = {}
-    by_country = Counter(dict(_filtered(base, data, "country").values_list("country").annotate(n=Count("id"))))
+    by_country = Counter(
+        dict(_filtered(base, data, "country").order_by().values_list("country").annotate(n=Count("id")))
+    )
     counted["country"] = sorted(
         ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: str(row[1])
     )
     for name, field, choices in (("kind", "kind", Partner.Kind), ("status", "status", Partner.Status)):
-        counts = dict(_filtered(base, data, name).values_list(field).annotate(n=Count("id")))
+        counts = dict(_filtered(base, data, name).order_by().values_list(field).annotate(n=Count("id")))
         counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
     in_scope = _filtered(base, data, "agreement_kind").values("pk")
     counts = dict(
         Agreement.objects.active()
         .filter(partners__in=in_scope)
+        .order_by()
         .values_list("kind")
         .annotate(n=Count("partners", distinct=True))
     )

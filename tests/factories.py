@@ -1,8 +1,10 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from partnerships.models import HomeInstitution
+from partnerships.models import Agreement, HomeInstitution, JointProgram, Partner, Unit
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,3 +44,64 @@ class HomeInstitutionFactory(factory.django.DjangoModelFactory):
     phone = "(8-725-2) 21-01-41"
     email = "canselyarya@mail.ru"
     info_email = "info@auezov.edu.kz"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+        skip_postgeneration_save = True
+
+    name_en = factory.Sequence(lambda n: f"University number {n}")
+    name = factory.SelfAttribute("name_en")
+    slug = factory.Sequence(lambda n: f"university-{n}")
+    country = "CN"
+    status = Partner.Status.ACTIVE
+    is_public = True
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    partner = factory.SubFactory(PartnerFactory)
+    name_en = factory.Sequence(lambda n: f"Faculty {n}")
+    name = factory.SelfAttribute("name_en")
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+        skip_postgeneration_save = True
+
+    kind = Agreement.Kind.MOU
+    title_en = factory.Sequence(lambda n: f"Agreement {n}")
+    title = factory.SelfAttribute("title_en")
+
+    @factory.post_generation
+    def partners(agreement, create, extracted, **kwargs):
+        if create:
+            agreement.partners.set(extracted if extracted is not None else [PartnerFactory()])
+
+
+class ActiveAgreementFactory(AgreementFactory):
+    status = Agreement.Status.ACTIVE
+    signed_on = datetime.date(2025, 10, 31)
+    valid_from = datetime.date(2025, 10, 31)
+    valid_until = datetime.date(2030, 10, 30)
+
+
+class JointProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JointProgram
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Joint program {n}")
+    title = factory.SelfAttribute("title_en")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    kind = JointProgram.Kind.DOUBLE_DEGREE
+    level = JointProgram.Level.MASTER
+
+    @factory.post_generation
+    def partners(program, create, extracted, **kwargs):
+        if create:
+            program.partners.set(extracted if extracted is not None else [PartnerFactory()])

@@ -1,0 +1,149 @@
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from partnerships.models import Agreement, Partner, PartnerDomain
+from tests.factories import AgreementFactory, JointProgramFactory, PartnerFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.fixture
+def faculty(client):
+    user = UserFactory(role="faculty")
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    return user
+
+
+def test_faculty_coordinators_edit_their_own_agreements_and_programs_only(client, faculty):
+    mine = AgreementFactory(coordinator=faculty)
+    theirs = AgreementFactory(coordinator=UserFactory(role="faculty"))
+    my_program = JointProgramFactory(home_coordinator=faculty)
+    their_program = JointProgramFactory()
+
+    listing = client.get("/en/admin/partnerships/agreement/")
+
+    assert list(listing.context["cl"].result_list) == [mine]
+    assert client.get(f"/en/admin/partnerships/agreement/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/en/admin/partnerships/agreement/{theirs.pk}/change/").status_code == 302
+    assert client.get(f"/en/admin/partnerships/jointprogram/{my_program.pk}/change/").status_code == 200
+    assert client.get(f"/en/admin/partnerships/jointprogram/{their_program.pk}/change/").status_code == 302
+    assert client.get("/en/admin/partnerships/agreement/add/").status_code == 403
+    assert client.post(f"/en/admin/partnerships/agreement/{theirs.pk}/delete/", {"post": "yes"}).status_code in (
+        302,
+        403,
+    )
+    assert Agreement.objects.filter(pk=theirs.pk).exists()
+
+
+def test_office_staff_are_warned_about_a_likely_duplicate_partner(office):
+    existing = PartnerFactory(name_en="Xinjiang University", country="CN")
+    data = {
+        "name_en": "Xinjiang University",
+        "slug": "xinjiang-university-new",
+        "country": "CN",
+        "kind": "university",
+        "status": "prospective",
+        **{f"{prefix}-TOTAL_FORMS": "0" for prefix in ("domains", "campuses", "units", "contacts")},
+        **{f"{prefix}-INITIAL_FORMS": "0" for prefix in ("domains", "campuses", "units", "contacts")},
+    }
+
+    response = office.post("/en/admin/partnerships/partner/add/", data, follow=True)
+
+    assert Partner.objects.count() == 2
+    assert "may already exist" in response.content.decode()
+    assert f"/en/admin/partnerships/partner/{existing.pk}/change/" in response.content.decode()
+
+
+def test_office_staff_move_agreements_along_their_lifecycle_from_the_list(office):
+    agreement = AgreementFactory(status=Agreement.Status.AWAITING_SIGNATURE)
+    url = "/en/admin/partnerships/agreement/"
+
+    form = office.post(url, {"action": "change_status", "_selected_action": [agreement.pk]})
+    done = office.post(
+        url,
+        {
+            "action": "change_status",
+            "_selected_action": [agreement.pk],
+            "apply": "1",
+            "to": "active",
+            "signed_on": "2025-10-31",
+            "comment": "Signed in Urumqi",
+        },
+        follow=True,
+    )
+
+    assert form.status_code == 200
+    assert "New status" in form.content.decode()
+    assert "The status of 1 agreement was changed." in done.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
+    assert agreement.transitions.get().comment == "Signed in Urumqi"
+
+
+def test_an_invalid_status_change_is_explained_and_changes_nothing(office):
+    agreement = AgreementFactory()
+
+    response = office.post(
+        "/en/admin/partnerships/agreement/",
+        {"action": "change_status", "_selected_action": [agreement.pk], "apply": "1", "to": "active"},
+        follow=True,
+    )
+
+    assert "cannot become" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == "draft"
+
+
+def test_partner_import_previews_a_csv_and_reports_errors_by_row(office):
+    csv = (
+        "slug,name_en,country,kind,status,website\n"
+        "xinjiang-university,Xinjiang University,CN,university,active,https://www.xju.edu.cn/\n"
+        "broken,Broken University,CN,university,active,not a url\n"
+    )
+
+    response = office.post(
+        "/en/admin/partnerships/partner/import/",
+        {"import_file": SimpleUploadedFile("partners.csv", csv.encode()), "format": "0", "resource": "0"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some rows failed to validate" in html
+    assert "Enter a valid URL." in html
+    assert not Partner.objects.exists()  # a preview only: nothing is written before confirmation
+
+
+def test_partners_export_as_xlsx(office):
+    partner = PartnerFactory(name_en="Xinjiang University")
+    PartnerDomain.objects.create(partner=partner, domain="xju.edu.cn")
+
+    page = office.get("/en/admin/partnerships/partner/export/").content.decode()
+    fields = dict.fromkeys(re.findall(r'type="checkbox" name="(partnerresource_\w+)"', page), "on")
+
+    response = office.post("/en/admin/partnerships/partner/export/", {"format": "1", "resource": "0", **fields})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_every_change_to_a_partner_is_kept_in_its_history(office):
+    partner = PartnerFactory(name_en="Xinjiang University")
+    partner.name_zh_hans = "新疆大学"
+    partner.save()
+
+    page = office.get(f"/en/admin/partnerships/partner/{partner.pk}/history/")
+
+    assert page.status_code == 200
+    assert partner.history.count() == 2
+    assert partner.history.first().name_zh_hans == "新疆大学"

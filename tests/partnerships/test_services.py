@@ -1,0 +1,172 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from partnerships import services
+from partnerships.models import Agreement, Partner, PartnerDomain
+from tests.factories import AgreementFactory, PartnerFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agreement_goes_from_draft_to_active_and_every_step_is_recorded():
+    agreement, staff = AgreementFactory(), StaffFactory()
+
+    services.change_agreement_status(agreement, to="negotiation", by=staff, comment="Draft sent to XJU")
+    services.change_agreement_status(agreement, to="awaiting_signature", by=staff)
+    agreement = services.change_agreement_status(
+        agreement, to="active", by=staff, signed_on=datetime.date(2025, 10, 31)
+    )
+
+    assert agreement.status == Agreement.Status.ACTIVE
+    assert agreement.valid_from == datetime.date(2025, 10, 31)
+    steps = list(agreement.transitions.order_by("at").values_list("from_status", "to_status", "by", "comment"))
+    assert steps == [
+        ("draft", "negotiation", staff.pk, "Draft sent to XJU"),
+        ("negotiation", "awaiting_signature", staff.pk, ""),
+        ("awaiting_signature", "active", staff.pk, ""),
+    ]
+
+
+def test_an_agreement_cannot_skip_its_signature():
+    agreement = AgreementFactory()
+
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.change_agreement_status(agreement, to="active", by=StaffFactory())
+
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.DRAFT
+    assert not agreement.transitions.exists()
+
+
+def test_activating_needs_the_signing_date():
+    agreement = AgreementFactory(status=Agreement.Status.AWAITING_SIGNATURE)
+
+    with pytest.raises(ValidationError, match="signed"):
+        services.change_agreement_status(agreement, to="active", by=StaffFactory())
+
+
+def test_terminating_needs_a_reason_and_ends_the_lifecycle():
+    agreement = AgreementFactory(
+        status=Agreement.Status.ACTIVE, signed_on=datetime.date(2025, 1, 1), valid_from=datetime.date(2025, 1, 1)
+    )
+    staff = StaffFactory()
+
+    with pytest.raises(ValidationError, match="why"):
+        services.change_agreement_status(agreement, to="terminated", by=staff)
+    services.change_agreement_status(agreement, to="terminated", by=staff, comment="Partner merged")
+
+    with pytest.raises(ValidationError):
+        services.change_agreement_status(agreement, to="active", by=staff)
+
+
+def record(name="Xinjiang University", code="CN", domains=("xju.edu.cn",), **extra):
+    return {
+        "name": name,
+        "alpha_two_code": code,
+        "domains": list(domains),
+        "web_pages": ["https://www.xju.edu.cn/"],
+    } | extra
+
+
+def test_import_creates_prospective_partners_and_a_second_run_changes_nothing():
+    records = [record(), record("Shihezi University", domains=["shzu.edu.cn"], **{"state-province": "Xinjiang"})]
+
+    first = services.import_universities(records)
+    second = services.import_universities(records)
+
+    assert (first.created, first.updated, first.skipped, first.rejected) == (2, 0, 0, [])
+    assert (second.created, second.updated, second.skipped) == (0, 0, 2)
+    partner = Partner.objects.get(domains__domain="shzu.edu.cn")
+    assert (partner.status, partner.is_public, partner.region, str(partner.country)) == (
+        "prospective",
+        False,
+        "Xinjiang",
+        "CN",
+    )
+    assert Partner.objects.count() == 2
+
+
+def test_import_updates_a_partner_found_by_its_domain():
+    services.import_universities([record()])
+
+    report = services.import_universities([record(web_pages=["https://xju.edu.cn/en/"])])
+
+    assert (report.created, report.updated) == (0, 1)
+    assert Partner.objects.get().website == "https://xju.edu.cn/en/"
+
+
+def test_import_rejects_malformed_records_with_their_reason_and_keeps_the_rest():
+    records = [
+        record(),
+        "not a record",
+        record(name=""),
+        record("Nowhere University", code="QQ", domains=["nowhere.edu"]),
+        record("No Mail University", domains=[]),
+        record("Spaced University", domains=["bad domain.edu"]),
+        record("Copy University", domains=["xju.edu.cn"]),
+    ]
+
+    report = services.import_universities(records)
+
+    assert report.created == 1
+    reasons = dict(report.rejected)
+    assert set(reasons) == {2, 3, 4, 5, 6, 7}
+    assert "not an object" in reasons[2]
+    assert "no name" in reasons[3]
+    assert "QQ" in reasons[4]
+    assert "no email domain" in reasons[5]
+    assert "bad domain.edu" in reasons[6]
+    assert "earlier record" in reasons[7]
+
+
+def test_import_works_in_bulk_not_one_query_per_record(django_assert_max_num_queries):
+    records = [record(f"University {n}", domains=[f"u{n}.edu.cn"]) for n in range(1_500)]
+
+    # A handful of queries per thousand rows on PostgreSQL; SQLite's variable limit makes smaller batches.
+    with django_assert_max_num_queries(len(records) // 20):
+        report = services.import_universities(records)
+
+    assert report.created == 1_500
+    assert PartnerDomain.objects.count() == 1_500
+
+
+def test_import_reports_its_progress():
+    seen = []
+
+    services.import_universities(
+        [record(f"U{n}", domains=[f"u{n}.cn"]) for n in range(1_200)], progress=lambda *a: seen.append(a)
+    )
+
+    assert seen == [(500, 1_200), (1_000, 1_200), (1_200, 1_200)]
+
+
+@pytest.mark.parametrize("query", ["Синьцзян", "新疆", "xinjiang univ", "XINJIANG", "Шыңжаң", "xju.edu", "Daxue"])
+def test_search_finds_a_partner_by_any_of_its_names(query):
+    partner = PartnerFactory(
+        name_en="Xinjiang University",
+        name_ru="Синьцзянский университет",
+        name_kk="Шыңжаң университеті",
+        name_zh_hans="新疆大学",
+        other_names="Xinjiang Daxue",
+    )
+    PartnerDomain.objects.create(partner=partner, domain="xju.edu.cn")
+    services.refresh_search_text([partner])
+    PartnerFactory(name_en="Shihezi University")
+
+    assert list(Partner.objects.search(query)) == [partner]
+
+
+def test_likely_duplicates_share_a_country_and_a_name_or_a_domain():
+    original = PartnerFactory(name_en="Xinjiang University", name_zh_hans="新疆大学", country="CN")
+    PartnerDomain.objects.create(partner=original, domain="xju.edu.cn")
+    services.refresh_search_text([original])
+    same_name = PartnerFactory.build(name_en="Xinjiang University", name="Xinjiang University", country="CN")
+    elsewhere = PartnerFactory.build(name_en="Xinjiang University", name="Xinjiang University", country="KZ")
+    other_name = PartnerFactory(name_en="Синьцзянский университет", country="RU")
+    PartnerDomain.objects.create(partner=other_name, domain="mail.xju.edu.cn")
+
+    assert list(Partner.objects.similar_to(same_name)) == [original]
+    assert list(Partner.objects.similar_to(elsewhere)) == []
+    assert list(Partner.objects.similar_to(other_name)) == [original]
