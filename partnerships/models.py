@@ -1,3 +1,4 @@
+import os
 import re
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -19,9 +21,24 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 ACADEMIC_YEAR = RegexValidator(r"^(\d{4})/(\d{4})$", _("Write the academic year as 2025/2026."))
 
-# Agreement documents live outside MEDIA_ROOT under a URL that nothing serves: the only way to them is
-# the permission-checked view (AgreementDocument.get_absolute_url).
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url="/private/")
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, at a URL that nothing serves.
+
+    The only way to them is a permission-checked view (AgreementDocument.get_absolute_url).
+    """
+
+    def __init__(self):
+        super().__init__(base_url="/private/")
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
 def validate_logo_size(file):
@@ -568,7 +585,7 @@ class AgreementDocument(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
     file = models.FileField(
         _("file"),
-        storage=private_storage,
+        storage=PrivateStorage(),
         upload_to="agreements/%Y/",
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
         help_text=_("PDF only, at most 20 MB."),

@@ -189,6 +189,7 @@ def test_agreement_documents_are_served_to_permitted_users_only(client, document
     assert response.status_code == status
     if status == 200:
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    response.close()
 
 
 def test_agreement_documents_cannot_be_fetched_by_guessing_urls(client, document, settings):

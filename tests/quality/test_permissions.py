@@ -6,13 +6,23 @@ A new view without a rule here fails `test_every_url_pattern_has_a_rule`, so not
 from fnmatch import fnmatch
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 
-from tests.factories import HomeInstitutionFactory, StaffFactory, UserFactory
+from partnerships import demo as partnerships_demo
+from partnerships.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementTransition,
+    Partner,
+    ResearchOutput,
+    ResearchProject,
+)
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +52,9 @@ RULES = [
     ("partnerships:program_list", OPEN),
     ("visits:visit_list", OPEN),
     ("mobility:call_list", OPEN),
+    ("partnerships:partner_detail", OPEN),
+    ("partnerships:program_detail", OPEN),
+    ("partnerships:agreement_document", expect(302, 404, 404, 200, 200)),  # office staff and the coordinator
     # Sign-in and account pages (allauth)
     ("admin_sign_in", REDIRECT),
     ("account_login", SIGNED_OUT),
@@ -72,9 +85,10 @@ RULES = [
     # The admin: office staff work here, superusers also manage groups
     ("admin:login", REDIRECT),
     ("admin:logout", expect(302, 302, 302, 405, 405)),  # signing out takes a POST
-    ("admin:view_on_site", expect(302, 302, 302, 404, 404)),  # no public page for these models yet
+    ("admin:view_on_site", REDIRECT),  # to the public page of a partner
     ("admin:autocomplete", expect(302, 302, 302, 403, 403)),  # without naming a field it refuses
     ("admin:auth_user_password_change", OFFICE),  # the portal's own user model, despite the name
+    ("admin:*_process_import", expect(302, 302, 302, 405, 405)),  # only the import form posts here
     ("admin:auth_*", SUPERUSER),
     ("admin:app_list[auth]", expect(302, 302, 302, 404, 200)),
     ("admin:partnerships_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
@@ -113,6 +127,7 @@ def people(settings):
     staff, superuser = StaffFactory(), StaffFactory(is_superuser=True)
     for user in (staff, superuser):
         TOTP.activate(user, generate_totp_secret())
+    populate_every_model(coordinator=staff)
     return {
         "anonymous": None,
         "student": UserFactory(),
@@ -122,28 +137,46 @@ def people(settings):
     }
 
 
+def populate_every_model(coordinator):
+    """At least one row of every model, so that every admin page has an object to show."""
+    partnerships_demo.seed()
+    partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
+    Group.objects.get_or_create(name="Editors")
+    project = ResearchProject.objects.create(title="Rare earth geology", title_en="Rare earth geology", is_public=True)
+    project.partners.add(partner)
+    ResearchOutput.objects.create(project=project, title="A paper", year=2026)
+    agreement = Agreement.objects.get()
+    AgreementTransition.objects.create(
+        agreement=agreement, from_status="draft", to_status="negotiation", by=coordinator
+    )
+    document = AgreementDocument(agreement=agreement)
+    document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
+
+
 def concrete_paths(name, route):
     """The URLs to request for one pattern, its arguments filled with real objects."""
-    home = HomeInstitutionFactory()
-    objects = {
-        "auth_group": Group.objects.get_or_create(name="Editors")[0],
-        "account_emailaddress": EmailAddress.objects.first(),
-        "accounts_user": EmailAddress.objects.first().user,
-        "partnerships_homeinstitution": home,
-    }
-    path = "/" + route.replace("^", "").replace("$", "")
+    path = "/" + route
     if "(?P<app_label>" in path:
         start = path.index("(?P<app_label>")
         end = path.index(")/", start) + 1
+        labels = ("auth", "account", "accounts", "partnerships")
         return [
-            (f"[{label}]", path[:start] + label + path[end:])
-            for label in ("auth", "account", "accounts", "partnerships")
+            (f"[{label}]", (path[:start] + label + path[end:]).replace("^", "").replace("$", "")) for label in labels
         ]
-    model = next((key for key in objects if f"/{key.replace('_', '/', 1)}/" in path), None)
+    obj = None
+    parts = path.strip("/").split("/")
+    if len(parts) > 3 and parts[1] == "admin" and parts[2] in apps.app_configs:
+        obj = apps.get_model(parts[2], parts[3]).objects.first()
+    elif name == "partnerships:agreement_document":
+        obj = AgreementDocument.objects.first()
+    history = obj.history.first() if obj is not None and hasattr(obj, "history") else None
     replacements = {
-        "<path:object_id>": str(objects[model].pk) if model else "1",
-        "<id>": str(objects[model].pk) if model else "1",
-        "<path:content_type_id>": str(ContentType.objects.get_for_model(home).pk),
+        "<path:object_id>": str(obj.pk) if obj else "1",
+        "<id>": str(obj.pk) if obj else "1",
+        "<int:pk>": str(obj.pk) if obj else "1",
+        "([^/]+)/history/([^/]+)/": f"{obj.pk if obj else 1}/history/{history.history_id if history else 1}/",
+        "<path:content_type_id>": str(ContentType.objects.get_for_model(Partner).pk),
+        "<slug:slug>": "xinjiang-university" if "partners" in path else "it-xju",
         "(?P<key>[-:\\w]+)": "unknown-key",
         "(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)": "zz-unknown-key",
         "(?P<url>.*)": "no-such-page/",
@@ -151,7 +184,7 @@ def concrete_paths(name, route):
     }
     for placeholder, value in replacements.items():
         path = path.replace(placeholder, value)
-    return [("", path)]
+    return [("", path.replace("^", "").replace("$", ""))]
 
 
 @pytest.mark.parametrize(("name", "route"), URLS, ids=[name for name, _route in URLS])
@@ -165,7 +198,9 @@ def test_each_role_gets_the_expected_answer(client, people, name, route):
             client.logout()
             if user:
                 client.force_login(user)
-            got[(path, role)] = client.get(path).status_code
+            response = client.get(path)
+            response.close()
+            got[(path, role)] = response.status_code
             wanted[(path, role)] = rule[role]
 
     assert got == wanted
