@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -148,7 +149,10 @@ class PartnerAdmin(ImportExportMixin, PortalAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(agreements_total=Count("agreements", distinct=True))
+        # A subquery, counted only for the rows on the page, instead of grouping every partner.
+        links = Agreement.partners.through.objects.filter(partner=OuterRef("pk"))
+        total = links.order_by().values("partner").annotate(n=Count("*")).values("n")
+        return super().get_queryset(request).annotate(agreements_total=Coalesce(Subquery(total), 0))
 
     @admin.display(description=_("agreements"), ordering="agreements_total")
     def agreement_count(self, partner):

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.deconstruct import deconstructible
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from partnerships.models import HomeInstitution
+from partnerships.models import Agreement, HomeInstitution, Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,16 @@ def test_seed_demo_loads_the_home_university_and_people_and_can_run_twice(settin
         ("student@kopir.example", "student"),
     }
     assert "office@kopir.example" in capsys.readouterr().out
+    xju = Partner.objects.get(slug="xinjiang-university")
+    assert (xju.name_zh_hans, xju.name_kk, str(xju.country)) == ("新疆大学", "Шыңжаң университеті", "CN")
+    assert set(xju.campuses.values_list("name_en", flat=True)) == {"Honghu (Red Lake) campus", "Boda campus"}
+    assert xju.units.filter(name_en="Engineering Training Centre", parent__name_en="Top Engineer College").exists()
+    assert xju.contacts.filter(latin_name="Jin Gang").exists()
+    memorandum = Agreement.objects.get(partners=xju)
+    assert (memorandum.kind, memorandum.status) == ("mou", "active")
+    assert memorandum.conditions.count() == 4
+    assert set(xju.programs.values_list("status", flat=True)) == {"proposed"}
+    assert xju.programs.count() == 3
 
 
 def test_seed_demo_refuses_to_create_known_passwords_without_debug(settings):

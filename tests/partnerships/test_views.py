@@ -188,8 +188,7 @@ def test_agreement_documents_are_served_to_permitted_users_only(client, document
 
     assert response.status_code == status
     if status == 200:
-        assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.close()
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")  # read to the end, which closes it
 
 
 def test_agreement_documents_cannot_be_fetched_by_guessing_urls(client, document, settings):

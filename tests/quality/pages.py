@@ -6,7 +6,10 @@ LANGUAGES = ["kk", "ru", "en", "zh-hans"]
 PUBLIC_PAGES = [
     "",
     "partners/",
+    "partners/?q=新疆&country=CN",
+    "partners/xinjiang-university/",
     "programs/",
+    "programs/it-xju/",
     "visits/",
     "mobility/",
     "accounts/login/",
@@ -29,3 +32,11 @@ STUDENT_PAGES = [
 
 def localised(pages):
     return [f"/{language}/{page}" for language in LANGUAGES for page in pages]
+
+
+def populate():
+    """The demo story's content, so that every page above has something real to show."""
+    from partnerships import demo
+
+    demo.seed()
+    demo.seed_xinjiang()

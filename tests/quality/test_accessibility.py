@@ -3,9 +3,9 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.factories import HomeInstitutionFactory, UserFactory
+from tests.factories import UserFactory
 from tests.quality.conftest import sign_in_as
-from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised
+from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised, populate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ def serious_violations(page, path):
 
 
 def test_public_pages_have_no_serious_accessibility_violation(page):
-    HomeInstitutionFactory()
+    populate()
 
     violations = [found for path in localised(PUBLIC_PAGES) for found in serious_violations(page, path)]
 
@@ -29,7 +29,7 @@ def test_public_pages_have_no_serious_accessibility_violation(page):
 
 
 def test_student_pages_have_no_serious_accessibility_violation(page, client, live_server):
-    HomeInstitutionFactory()
+    populate()
     sign_in_as(page, client, UserFactory(), live_server)
 
     violations = [found for path in localised(STUDENT_PAGES) for found in serious_violations(page, path)]

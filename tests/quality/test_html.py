@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.factories import HomeInstitutionFactory, UserFactory
-from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised
+from tests.factories import UserFactory
+from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised, populate
 
 pytestmark = pytest.mark.django_db
 VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -18,7 +18,7 @@ VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build"
 def test_pages_are_valid_html_in_every_language(client, tmp_path):
     if not VNU.exists() or not shutil.which("java"):
         skip_or_fail("The Nu HTML Checker needs Java and `npm ci` (node_modules/vnu-jar).")
-    HomeInstitutionFactory()
+    populate()
     files = {}
     for group, pages in (("public", PUBLIC_PAGES), ("student", STUDENT_PAGES)):
         if group == "student":

@@ -9,6 +9,7 @@ from django.core import mail
 from accounts.models import User
 from tests.accounts.test_admin_access import current_code
 from tests.factories import HomeInstitutionFactory, StaffFactory
+from tests.quality.pages import populate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,3 +95,19 @@ def test_staff_signs_in_to_the_admin_with_a_second_factor_and_edits_one_language
     assert home.name_en == "M. Auezov South Kazakhstan University"
     assert home.name_kk == "М. Әуезов атындағы Оңтүстік Қазақстан университеті"
     assert home.name_ru == "Южно-Казахстанский университет имени М. Ауэзова"
+
+
+def test_partner_from_china_searches_the_directory_in_chinese_and_opens_a_partner(page):
+    populate()
+    page.goto("/zh-hans/partners/")
+
+    search = page.get_by_role("searchbox", name="搜索")
+    search.fill("新疆")
+    search.press("Enter")
+    page.wait_for_url("**/zh-hans/partners/?q=*")
+    page.get_by_role("link", name="新疆大学").click()
+
+    page.wait_for_url("**/zh-hans/partners/xinjiang-university/")
+    assert page.get_by_role("heading", level=1).inner_text() == "新疆大学"
+    assert page.get_by_text("红湖校区").is_visible()
+    assert page.get_by_role("link", name="信息技术联合培养项目").is_visible()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.config.test_deploy import PRODUCTION, manage
-from tests.factories import HomeInstitutionFactory, UserFactory
-from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised
+from tests.factories import UserFactory
+from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised, populate
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 OUR_CODE = ["accounts", "config", "partnerships", "visits", "mobility"]
@@ -17,7 +17,7 @@ OUR_CODE = ["accounts", "config", "partnerships", "visits", "mobility"]
 
 @pytest.mark.django_db
 def test_every_page_sends_the_security_headers(client):
-    HomeInstitutionFactory()
+    populate()
     pages = [*localised(PUBLIC_PAGES), "/healthz"]
     client_pages = [(path, None) for path in pages]
     student = UserFactory()
