@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -19,6 +19,8 @@ from django_countries.fields import CountryField
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
+TRIGRAM_CLOSENESS = 0.5
 ACADEMIC_YEAR = RegexValidator(r"^(\d{4})/(\d{4})$", _("Write the academic year as 2025/2026."))
 
 
@@ -138,12 +140,24 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def search(self, text):
-        """Names in every language, other names and domains: every word must appear somewhere."""
-        words = Partner.normalise(text).split()
-        query = self
-        for word in words:
-            query = query.filter(search_text__contains=word)
-        return query
+        """Names in every language, other names and domains.
+
+        Every word appears somewhere (a substring, so Chinese needs no word breaks); on PostgreSQL also a
+        full-text match or a close trigram match, so that small misspellings still find the partner.
+        """
+        text = Partner.normalise(text)
+        every_word = Q()
+        for word in text.split():
+            every_word &= Q(search_text__contains=word)
+        if connection.vendor != "postgresql":
+            return self.filter(every_word)
+        from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+
+        full_text = SearchQuery(text, search_type="websearch", config="simple")
+        return self.annotate(
+            search_vector=SearchVector("search_text", config="simple"),
+            closeness=TrigramWordSimilarity(text, "search_text"),
+        ).filter(every_word | Q(search_vector=full_text) | Q(closeness__gte=TRIGRAM_CLOSENESS))
 
     def similar_to(self, partner):
         """Likely duplicates: the same country and a similar name in any language, or a shared domain.

@@ -201,3 +201,13 @@ def test_agreement_documents_cannot_be_fetched_by_guessing_urls(client, document
     assert guessed.status_code == 404
     assert not str(document.file.path).startswith(str(settings.MEDIA_ROOT))
     assert client.get(document.file.url).status_code == 404
+
+
+def test_partner_page_names_the_institutions_it_was_formerly_known_as(client, xinjiang):
+    earlier = PartnerFactory(name_en="Xinjiang Institute of Technology", is_public=False)
+    xinjiang.predecessors.add(earlier)
+
+    html = client.get("/en/partners/xinjiang-university/").content.decode()
+
+    assert "Formerly known as" in html
+    assert "Xinjiang Institute of Technology" in html
