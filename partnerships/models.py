@@ -43,6 +43,15 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
+def unique_slug(queryset, text, fallback):
+    """A readable address from the text (xinjiang-university), numbered when already taken."""
+    base = slugify(text or "")[:100] or fallback
+    slug, number = base, 2
+    while queryset.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 def validate_logo_size(file):
     if file.size > LOGO_MAX_BYTES:
         raise ValidationError(
@@ -277,7 +286,7 @@ class Partner(models.Model):
         domains = [d.domain for d in self.domains.all()] if self.pk else []
         self.search_text = self.build_search_text(domains)
         if not self.slug:
-            self.slug = self.make_slug()
+            self.slug = unique_slug(Partner.objects.exclude(pk=self.pk), self.name_en or self.name, "partner")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -295,13 +304,6 @@ class Partner(models.Model):
     def build_search_text(self, domains=()):
         parts = [*self.all_names(), *domains]
         return self.normalise(" | ".join(part for part in parts if part))
-
-    def make_slug(self):
-        base = slugify(self.name_en or self.name or "")[:100] or "partner"
-        slug, number = base, 2
-        while Partner.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, number = f"{base}-{number}", number + 1
-        return slug
 
 
 class PartnerDomain(models.Model):
@@ -799,11 +801,7 @@ class JointProgram(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            base = slugify(self.title_en or self.title or "")[:100] or "program"
-            slug, number = base, 2
-            while JointProgram.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-                slug, number = f"{base}-{number}", number + 1
-            self.slug = slug
+            self.slug = unique_slug(JointProgram.objects.exclude(pk=self.pk), self.title_en or self.title, "program")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
