@@ -45,8 +45,7 @@ class PortalAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(HomeInstitution)
-class HomeInstitutionAdmin(TabbedTranslationAdmin):
-    formfield_overrides = HTTPS_URLS
+class HomeInstitutionAdmin(PortalAdmin):
     list_display = ("name", "city", "phone", "email")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "welcome", "logo")}),
@@ -223,7 +222,7 @@ class ContactAdmin(PortalAdmin):
 
 
 @admin.register(IscedField)
-class IscedFieldAdmin(TabbedTranslationAdmin):
+class IscedFieldAdmin(PortalAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name_en", "name_ru", "name_kk", "name_zh_hans")
 

@@ -14,6 +14,8 @@ class PartnershipsConfig(AppConfig):
         from . import models
 
         for model in (
+            models.HomeInstitution,
+            models.IscedField,
             models.Partner,
             models.PartnerDomain,
             models.Campus,

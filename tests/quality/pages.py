@@ -17,6 +17,7 @@ PUBLIC_PAGES = [
     "accounts/password/reset/",
     "accounts/password/reset/done/",
     "accounts/confirm-email/",
+    "accounts/confirm-email/an-expired-or-mistyped-key/",
     "accounts/inactive/",
 ]
 

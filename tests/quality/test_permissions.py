@@ -18,6 +18,7 @@ from partnerships.models import (
     Agreement,
     AgreementDocument,
     AgreementTransition,
+    IscedField,
     Partner,
     ResearchOutput,
     ResearchProject,
@@ -142,6 +143,7 @@ def populate_every_model(coordinator):
     partnerships_demo.seed()
     partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
     Group.objects.get_or_create(name="Editors")
+    IscedField.objects.get(code="0231").save()  # loaded in bulk by a migration: give one a history
     project = ResearchProject.objects.create(title="Rare earth geology", title_en="Rare earth geology", is_public=True)
     project.partners.add(partner)
     ResearchOutput.objects.create(project=project, title="A paper", year=2026)
