@@ -168,7 +168,9 @@ def concrete_paths(name, route):
     obj = None
     parts = path.strip("/").split("/")
     if len(parts) > 3 and parts[1] == "admin" and parts[2] in apps.app_configs:
-        obj = apps.get_model(parts[2], parts[3]).objects.first()
+        model = apps.get_model(parts[2], parts[3])
+        latest = model.history.first() if hasattr(model, "history") else None  # an object that has a history
+        obj = model.objects.get(pk=latest.id) if latest else model.objects.first()
     elif name == "partnerships:agreement_document":
         obj = AgreementDocument.objects.first()
     history = obj.history.first() if obj is not None and hasattr(obj, "history") else None
