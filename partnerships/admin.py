@@ -49,7 +49,7 @@ class HomeInstitutionAdmin(PortalAdmin):
     list_display = ("name", "city", "phone", "email")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "welcome", "logo")}),
-        (_("Address"), {"fields": ("postcode", "city", "address")}),
+        (_("Address"), {"fields": ("postcode", "city", "address", "country")}),
         (
             _("Contacts"),
             {

@@ -111,6 +111,7 @@ class HomeInstitution(models.Model):
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     address = models.CharField(_("street address"), max_length=255, blank=True)
+    country = CountryField(_("country"), default="KZ")
     phone_label = models.CharField(
         _("phone label"), max_length=100, blank=True, help_text=_("Whose phone it is, e.g. «Chancellery».")
     )

@@ -12,6 +12,7 @@ from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from accounts.backends import is_faculty, is_office
+from visits.models import Visit
 
 from .forms import PartnerFilterForm, ProgramFilterForm
 from .models import Agreement, AgreementDocument, IscedField, JointProgram, Partner, ResearchProject, Unit
@@ -139,6 +140,13 @@ def partner_detail(request, slug):
                 "programs", queryset=JointProgram.objects.public().select_related("field"), to_attr="public_programs"
             ),
             Prefetch("projects", queryset=ResearchProject.objects.filter(is_public=True), to_attr="public_projects"),
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.exclude(status=Visit.Status.CANCELLED)
+                .select_related("article")
+                .order_by("-starts_on"),
+                to_attr="timeline",
+            ),
         ),
         slug=slug,
     )

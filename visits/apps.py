@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Visits & news")
+
+    def ready(self):
+        # Registered after modeltranslation, so the history keeps every language (see partnerships.apps).
+        from simple_history import register
+
+        from . import models
+
+        for model in (models.Visit, models.Outcome, models.Report, models.NewsArticle, models.AgendaItem):
+            register(model, app=__package__)

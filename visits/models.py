@@ -1,0 +1,401 @@
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+
+from partnerships.models import (
+    Agreement,
+    Contact,
+    JointProgram,
+    Partner,
+    PrivateStorage,
+    ResearchProject,
+    Unit,
+    validate_logo_size,
+    validate_pdf,
+)
+
+# The HTML a trip report or an article may keep; everything else (scripts, styles, events) is removed.
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a"}
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener")
+
+
+class VisitQuerySet(models.QuerySet):
+    def upcoming(self, today=None):
+        return self.filter(starts_on__gte=today or timezone.localdate()).exclude(status=Visit.Status.CANCELLED)
+
+    def report_overdue(self, today=None):
+        """Visits that ended more than REPORT_DUE_DAYS ago and still have no report."""
+        due = (today or timezone.localdate()) - timezone.timedelta(days=Visit.REPORT_DUE_DAYS)
+        return self.filter(status=Visit.Status.COMPLETED, ends_on__lt=due)
+
+    def with_published_article(self):
+        return self.filter(article__is_published=True, article__published_at__lte=timezone.now())
+
+
+class Visit(models.Model):
+    """An official visit or delegation, outgoing or incoming, from the first idea to the published report."""
+
+    REPORT_DUE_DAYS = 14
+
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing")
+        INCOMING = "incoming", _("Incoming")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("Exact dates")
+        MONTH = "month", _("Month known")
+        YEAR = "year", _("Year known")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        CONFIRMED = "confirmed", _("Confirmed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", pgettext_lazy("visit status", "Completed")
+        REPORTED = "reported", _("Reported")
+        CANCELLED = "cancelled", pgettext_lazy("visit status", "Cancelled")
+
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    title = models.CharField(_("title"), max_length=255)
+    partners = models.ManyToManyField(Partner, related_name="visits", verbose_name=_("partners"))
+    home_units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="home_visits",
+        limit_choices_to={"partner__isnull": True},
+        verbose_name=_("our units"),
+    )
+    partner_units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="partner_visits",
+        limit_choices_to={"partner__isnull": False},
+        verbose_name=_("inviting or host units (partner)"),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"))
+    precision = models.CharField(
+        _("dates"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_("For a tentative visit give the first day of the month or year that is known."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="visit_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(precision="day") | Q(ends_on__isnull=False), name="visit_exact_dates_have_an_end"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.precision == self.Precision.DAY and not self.ends_on:
+            raise ValidationError({"ends_on": _("Give the last day of the visit, or mark its dates as tentative.")})
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The visit cannot end before it starts.")})
+
+    @property
+    def is_tentative(self):
+        return self.precision != self.Precision.DAY
+
+    @property
+    def period(self):
+        """The dates as far as they are known, in the page's language: "2026", "October 2025" or a range."""
+        if self.precision == self.Precision.YEAR:
+            return str(self.starts_on.year)
+        if self.precision == self.Precision.MONTH:
+            return date_format(self.starts_on, "YEAR_MONTH_FORMAT")
+        if self.ends_on and self.ends_on != self.starts_on:
+            return f"{date_format(self.starts_on)} – {date_format(self.ends_on)}"
+        return date_format(self.starts_on)
+
+
+class VisitTransition(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=Visit.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Visit.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("why"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class DelegationMember(models.Model):
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head of delegation")
+        MEMBER = "member", _("Member")
+        INTERPRETER = "interpreter", _("Interpreter")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        verbose_name=_("staff member"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("For people without an account."))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    position = models.CharField(_("position at the time"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        ordering = ["role", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="member_is_someone"),
+        ]
+
+    def __str__(self):
+        return str(self.user) if self.user_id else self.name
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        CEREMONY = "ceremony", _("Ceremony")
+        SEMINAR = "seminar", _("Seminar")
+        MEETING = "meeting", _("Meeting")
+        SITE_VISIT = "site_visit", _("Site visit")
+        SIGNING = "signing", _("Signing")
+        LECTURE = "lecture", _("Lecture")
+        CULTURAL = "cultural", _("Cultural programme")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=255)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    met_contacts = models.ManyToManyField(Contact, blank=True, verbose_name=_("people met"))
+    met_units = models.ManyToManyField(Unit, blank=True, verbose_name=_("units met"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")), name="agenda_times_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Outcome(models.Model):
+    """What the sides agreed, tracked as an action item with an owner and a due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outcomes")
+    description = models.TextField(_("what was agreed"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    agreement = models.ForeignKey(Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    program = models.ForeignKey(JointProgram, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    project = models.ForeignKey(ResearchProject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    follow_up_visit = models.ForeignKey(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planned_by",
+        verbose_name=_("follow-up visit"),
+    )
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class Report(models.Model):
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="report")
+    body = models.TextField(_("report"), help_text=_("Formatting is kept; scripts and styles are removed."))
+    written_at = models.DateTimeField(_("written"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("trip report")
+        verbose_name_plural = _("trip reports")
+
+    def __str__(self):
+        return str(self.visit)
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.get_fields():
+            if field.name.startswith("body"):
+                setattr(self, field.attname, sanitise_html(getattr(self, field.attname)))
+        super().save(*args, **kwargs)
+
+
+class VisitDocument(models.Model):
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation letter")
+        ORDER = "order", _("Order")
+        VISA_SUPPORT = "visa_support", _("Visa support letter")
+        OTHER = "other", _("Other")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(
+        _("file"),
+        storage=PrivateStorage(),
+        upload_to="visits/%Y/",
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        help_text=_("PDF only, at most 20 MB."),
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse("visits:document", kwargs={"pk": self.pk})
+
+
+class Photo(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        _("photo"),
+        upload_to="visits/",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_logo_size],
+        help_text=_("JPEG, PNG or WebP, at most 2 MB."),
+    )
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    alt_text = models.CharField(
+        _("text alternative"), max_length=255, help_text=_("What the photo shows, for readers who cannot see it.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, published_at__lte=timezone.now())
+
+
+class NewsArticle(models.Model):
+    """The news article about a visit, as on a university's news page."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="article")
+    slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), help_text=_("Formatting is kept; scripts and styles are removed."))
+    cover = models.ForeignKey(
+        Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("cover photo")
+    )
+    published_at = models.DateTimeField(_("publish date"), default=timezone.now)
+    is_published = models.BooleanField(_("published"), default=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.get_fields():
+            if field.name.startswith("body"):
+                setattr(self, field.attname, sanitise_html(getattr(self, field.attname)))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("visits:article", kwargs={"slug": self.slug})
+
+    def languages_available(self):
+        """The languages in which both the title and the text are written."""
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if getattr(self, f"title_{code.replace('-', '_')}") and getattr(self, f"body_{code.replace('-', '_')}")
+        ]
+
+
+def new_feed_token():
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret address of one person's calendar: their visits and programme items. Revoked by renewing it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

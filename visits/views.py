@@ -1,5 +1,183 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_POST
+from django_countries import countries
+from icalendar import Calendar, Event
+from modeltranslation.settings import FALLBACK_LANGUAGES
+from modeltranslation.utils import resolution_order
+
+from accounts.backends import is_office
+from partnerships.models import Partner
+
+from . import services
+from .models import AgendaItem, CalendarFeed, NewsArticle, Visit, VisitDocument
+
+PAGE_SIZE = 12
 
 
 def visit_list(request):
-    return render(request, "visits/visit_list.html")
+    """The news of visits: newest first, filterable by year, partner, country and direction."""
+    articles = NewsArticle.objects.published().select_related("visit", "cover")
+    years = (
+        articles.annotate(year=ExtractYear("visit__starts_on"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    filters = {
+        "year": request.GET.get("year", ""),
+        "partner": request.GET.get("partner", ""),
+        "country": request.GET.get("country", ""),
+        "direction": request.GET.get("direction", ""),
+    }
+    if filters["year"].isdigit():
+        articles = articles.filter(visit__starts_on__year=int(filters["year"]))
+    if filters["partner"].isdigit():
+        articles = articles.filter(visit__partners=int(filters["partner"]))
+    if filters["country"] in countries:
+        articles = articles.filter(visit__country=filters["country"])
+    if filters["direction"] in Visit.Direction.values:
+        articles = articles.filter(visit__direction=filters["direction"])
+    published_visits = NewsArticle.objects.published().values("visit")
+    partners = Partner.objects.filter(visits__in=published_visits).distinct().order_by("name")
+    visit_countries = sorted(
+        {code for code in Visit.objects.filter(pk__in=published_visits).values_list("country", flat=True)},
+        key=lambda code: str(countries.name(code)),
+    )
+    page = Paginator(articles.prefetch_related("visit__partners").distinct(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "visits/visit_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "filters": filters,
+            "years": list(years),
+            "partners": partners,
+            "countries": [(code, countries.name(code)) for code in visit_countries],
+            "directions": Visit.Direction.choices,
+        },
+    )
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(
+        NewsArticle.objects.published()
+        .select_related("visit", "cover")
+        .prefetch_related(
+            "visit__photos",
+            "visit__partners",
+            Prefetch("visit__agenda", queryset=AgendaItem.objects.order_by("starts_at")),
+        ),
+        slug=slug,
+    )
+    available = article.languages_available()
+    language = translation.get_language()
+    shown = next((code for code in resolution_order(language, FALLBACK_LANGUAGES) if code in available), None)
+    names = dict(settings.LANGUAGES)
+    return render(
+        request,
+        "visits/article_detail.html",
+        {
+            "article": article,
+            "visit": article.visit,
+            "fallback_notice": None if shown == language else {"missing": names[language], "shown": names.get(shown)},
+        },
+    )
+
+
+@login_required
+def visit_document(request, pk):
+    """Invitation letters, orders and visa papers: office staff and the delegation only."""
+    document = get_object_or_404(VisitDocument, pk=pk)
+    user = request.user
+    if not (is_office(user) or user.is_superuser or document.visit.members.filter(user=user).exists()):
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf")
+
+
+def _calendar(name):
+    calendar = Calendar()
+    calendar.add("prodid", "-//Köpir//visits//")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _visit_event(visit, request):
+    event = Event()
+    event.add("uid", f"visit-{visit.pk}@{request.get_host()}")
+    event.add("summary", visit.title)
+    event.add("dtstart", visit.starts_on)
+    event.add("dtend", visit.ends_on + timezone.timedelta(days=1))  # all-day events end the day after
+    event.add("location", ", ".join(filter(None, [visit.city, str(countries.name(visit.country))])))
+    event.add("dtstamp", timezone.now())
+    return event
+
+
+def _ics(calendar):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="visits.ics"'
+    return response
+
+
+def public_calendar(request):
+    """Published visits with exact dates, for anyone's calendar application."""
+    calendar = _calendar(str(translation.gettext("Visits")))
+    visits = Visit.objects.filter(article__in=NewsArticle.objects.published(), precision=Visit.Precision.DAY)
+    for visit in visits:
+        event = _visit_event(visit, request)
+        event.add("url", request.build_absolute_uri(visit.article.get_absolute_url()))
+        calendar.add_component(event)
+    return _ics(calendar)
+
+
+def private_calendar(request, token):
+    """Every visit and programme item the feed's owner takes part in; the token is the only key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    calendar = _calendar(str(translation.gettext("My visits")))
+    visits = (
+        Visit.objects.filter(members__user=feed.user, precision=Visit.Precision.DAY)
+        .exclude(status=Visit.Status.CANCELLED)
+        .prefetch_related("agenda")
+        .distinct()
+    )
+    for visit in visits:
+        calendar.add_component(_visit_event(visit, request))
+        for item in visit.agenda.all():
+            event = Event()
+            event.add("uid", f"agenda-{item.pk}@{request.get_host()}")
+            event.add("summary", item.title)
+            event.add("dtstart", item.starts_at)
+            event.add("dtend", item.ends_at or item.starts_at + timezone.timedelta(hours=1))
+            event.add("location", item.place)
+            event.add("dtstamp", timezone.now())
+            calendar.add_component(event)
+    return _ics(calendar)
+
+
+@login_required
+def calendar_settings(request):
+    if not (is_office(request.user) or request.user.is_superuser):
+        raise Http404
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "visits/calendar_settings.html", {"feed": feed})
+
+
+@require_POST
+@login_required
+def renew_calendar(request):
+    if not (is_office(request.user) or request.user.is_superuser):
+        raise Http404
+    services.renew_calendar_feed(request.user)
+    return redirect("visits:calendar_settings")

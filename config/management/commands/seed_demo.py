@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts import demo as accounts_demo
 from partnerships import demo as partnerships_demo
+from visits import demo as visits_demo
 
 
 class Command(BaseCommand):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
             raise CommandError(_("The demo data has well-known passwords; it loads only with DJANGO_DEBUG on."))
         partnerships_demo.seed()
         users = accounts_demo.seed()
-        partnerships_demo.seed_xinjiang(coordinator=next(u for u in users if u.role == "staff"))
+        office = next(u for u in users if u.role == "staff")
+        partnerships_demo.seed_xinjiang(coordinator=office)
+        visits_demo.seed(owner=office)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))
         for user in users:
             self.stdout.write(f"  {user.get_role_display():<32} {user.email}  /  {accounts_demo.DEMO_PASSWORD}")

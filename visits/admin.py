@@ -1,0 +1,240 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from partnerships.admin import HTTPS_URLS, PortalAdmin, StatusChangeForm
+
+from . import services
+from .models import (
+    AgendaItem,
+    CalendarFeed,
+    DelegationMember,
+    NewsArticle,
+    Outcome,
+    Photo,
+    Report,
+    Visit,
+    VisitDocument,
+)
+
+
+class MemberInline(admin.TabularInline):
+    model = DelegationMember
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class AgendaInline(TranslationStackedInline):
+    model = AgendaItem
+    extra = 0
+    autocomplete_fields = ("met_contacts", "met_units")
+    fields = (("starts_at", "ends_at", "kind"), "title", "place", ("met_contacts", "met_units"), "notes")
+
+
+class OutcomeInline(TranslationStackedInline):
+    model = Outcome
+    fk_name = "visit"
+    extra = 0
+    autocomplete_fields = ("owner", "agreement", "program", "project", "follow_up_visit")
+    fields = ("description", ("owner", "due_on", "status"), ("agreement", "program", "project", "follow_up_visit"))
+
+
+class PhotoInline(TranslationTabularInline):
+    model = Photo
+    extra = 0
+    fields = ("image", "caption", "alt_text", "order")
+
+
+class DocumentInline(admin.TabularInline):
+    model = VisitDocument
+    extra = 0
+    fields = ("kind", "file", "download")
+    readonly_fields = ("download",)
+
+    @admin.display(description=_("download"))
+    def download(self, document):
+        if not document.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
+
+
+class ReportInline(TranslationStackedInline):
+    model = Report
+    extra = 0
+    max_num = 1
+
+
+class TimingFilter(admin.SimpleListFilter):
+    title = _("timing")
+    parameter_name = "timing"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("in_progress", _("In progress")), ("overdue", _("Report overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.upcoming()
+        if self.value() == "in_progress":
+            return queryset.filter(status=Visit.Status.IN_PROGRESS)
+        if self.value() == "overdue":
+            return queryset.report_overdue()
+        return queryset
+
+
+@admin.register(Visit)
+class VisitAdmin(PortalAdmin):
+    list_display = ("title", "direction", "period", "country", "status", "has_article")
+    list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
+    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    autocomplete_fields = ("partners", "home_units", "partner_units")
+    date_hierarchy = "starts_on"
+    inlines = [MemberInline, AgendaInline, OutcomeInline, ReportInline, PhotoInline, DocumentInline]
+    actions = ["change_status", "plan_follow_up"]
+    formfield_overrides = HTTPS_URLS
+    fieldsets = (
+        (None, {"fields": ("title", "direction", "status", "partners", "purpose")}),
+        (_("Where and when"), {"fields": (("city", "country"), "precision", ("starts_on", "ends_on"))}),
+        (_("Units"), {"fields": ("home_units", "partner_units")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+    @admin.display(description=_("dates"), ordering="starts_on")
+    def period(self, visit):
+        return visit.period
+
+    @admin.display(description=_("article"), boolean=True)
+    def has_article(self, visit):
+        return hasattr(visit, "article") and visit.article.is_published
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/programme/", self.admin_site.admin_view(self.programme), name="visits_visit_programme"),
+            *super().get_urls(),
+        ]
+
+    def programme(self, request, pk):
+        """The visit programme on one printable page, for the delegation."""
+        visit = get_object_or_404(self.get_queryset(request).prefetch_related("agenda", "members__user"), pk=pk)
+        if not self.has_view_permission(request, visit):
+            raise PermissionError
+        return TemplateResponse(
+            request,
+            "admin/visits/visit/programme.html",
+            {**self.admin_site.each_context(request), "visit": visit, "opts": self.model._meta, "now": timezone.now()},
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "programme_url": reverse("admin:visits_visit_programme", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Change status…"), permissions=["change"])
+    def change_status(self, request, queryset):
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        form.fields["to"].choices = Visit.Status.choices
+        del form.fields["signed_on"]
+        if form.is_valid():
+            changed = 0
+            for visit in queryset:
+                try:
+                    services.change_visit_status(
+                        visit, to=form.cleaned_data["to"], by=request.user, comment=form.cleaned_data["comment"]
+                    )
+                    changed += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{visit}: {' '.join(error.messages)}", messages.ERROR)
+            if changed:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The status of %(count)d visit was changed.",
+                        "The status of %(count)d visits was changed.",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/visits/visit/change_status.html",
+            {**self.admin_site.each_context(request), "objects": queryset, "form": form, "opts": self.model._meta},
+        )
+
+    @admin.action(description=_("Plan the follow-up visits their outcomes promise"), permissions=["change"])
+    def plan_follow_up(self, request, queryset):
+        planned = 0
+        for outcome in Outcome.objects.filter(
+            visit__in=queryset, follow_up_visit__isnull=True, status=Outcome.Status.OPEN
+        ):
+            direction = (
+                Visit.Direction.INCOMING
+                if outcome.visit.direction == Visit.Direction.OUTGOING
+                else Visit.Direction.OUTGOING
+            )
+            services.plan_follow_up_visit(
+                outcome,
+                direction=direction,
+                year=outcome.due_on.year if outcome.due_on else timezone.localdate().year,
+                by=request.user,
+            )
+            planned += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d visit was planned.", "%(count)d visits were planned.", planned) % {"count": planned},
+        )
+
+
+@admin.register(NewsArticle)
+class NewsArticleAdmin(PortalAdmin):
+    list_display = ("title", "visit", "published_at", "is_published")
+    list_filter = ("is_published",)
+    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans")
+    autocomplete_fields = ("visit",)
+    prepopulated_fields = {"slug": ("title_en",)}
+    actions = ["publish", "unpublish"]
+    list_select_related = ("visit",)
+
+    @admin.action(description=_("Publish the selected articles"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True)
+        self.message_user(
+            request,
+            ngettext("%(count)d article was published.", "%(count)d articles were published.", count)
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Withdraw the selected articles"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False)
+        self.message_user(
+            request,
+            ngettext("%(count)d article was withdrawn.", "%(count)d articles were withdrawn.", count)
+            % {"count": count},
+        )
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(PortalAdmin):
+    list_display = ("__str__", "visit", "owner", "due_on", "status")
+    list_filter = ("status", "due_on")
+    search_fields = ("description_en", "description_ru", "description_kk", "description_zh_hans")
+    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "follow_up_visit")
+    list_select_related = ("visit", "owner")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at")
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "created_at")

@@ -1,0 +1,85 @@
+"""Business actions of the visits app: the visit lifecycle and turning outcomes into planned visits."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from partnerships.models import HomeInstitution
+
+from .models import CalendarFeed, Outcome, Visit, VisitTransition, new_feed_token
+
+VISIT_TRANSITIONS = {
+    Visit.Status.PROPOSED: {Visit.Status.APPROVED, Visit.Status.CANCELLED},
+    Visit.Status.APPROVED: {Visit.Status.CONFIRMED, Visit.Status.CANCELLED},
+    Visit.Status.CONFIRMED: {Visit.Status.IN_PROGRESS, Visit.Status.CANCELLED},
+    Visit.Status.IN_PROGRESS: {Visit.Status.COMPLETED},
+    Visit.Status.COMPLETED: {Visit.Status.REPORTED},
+    Visit.Status.REPORTED: set(),
+    Visit.Status.CANCELLED: set(),
+}
+
+
+@transaction.atomic
+def change_visit_status(visit: Visit, *, to: str, by: User, comment: str = "") -> Visit:
+    """Move a visit along its lifecycle and record who did it, when and why.
+
+    A visit is confirmed only with exact dates, reported only with a report, cancelled only with a reason.
+    """
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    current, target = Visit.Status(visit.status), Visit.Status(to)
+    if target not in VISIT_TRANSITIONS[current]:
+        raise ValidationError(
+            _("A visit that is «%(current)s» cannot become «%(target)s»."),
+            params={"current": current.label, "target": target.label},
+            code="invalid_transition",
+        )
+    if target == Visit.Status.CONFIRMED and visit.is_tentative:
+        raise ValidationError(_("Set the exact dates before confirming the visit."), code="tentative")
+    if target == Visit.Status.REPORTED and not hasattr(visit, "report"):
+        raise ValidationError(_("Write the trip report first."), code="report_missing")
+    if target == Visit.Status.CANCELLED and not comment.strip():
+        raise ValidationError(_("Say why the visit is cancelled."), code="comment_required")
+    visit.status = target
+    visit.save(update_fields=["status"])
+    VisitTransition.objects.create(visit=visit, from_status=current, to_status=target, by=by, comment=comment)
+    return visit
+
+
+@transaction.atomic
+def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: User) -> Visit:
+    """Create the tentative visit an outcome promises ("the Chinese side will visit in 2026") and link it.
+
+    Idempotent: an outcome that already has its follow-up visit returns that visit.
+    """
+    outcome = Outcome.objects.select_for_update().select_related("visit", "follow_up_visit").get(pk=outcome.pk)
+    if outcome.follow_up_visit:
+        return outcome.follow_up_visit
+    source = outcome.visit
+    home = HomeInstitution.objects.current()
+    to_us = direction == Visit.Direction.INCOMING and home is not None
+    visit = Visit(
+        direction=direction,
+        title=_("Follow-up of «%(visit)s»") % {"visit": source.title},
+        country=home.country if to_us else source.country,
+        city=home.city if to_us else source.city,
+        precision=Visit.Precision.YEAR,
+        starts_on=f"{year}-01-01",
+        purpose=outcome.description,
+    )
+    visit.full_clean()
+    visit.save()
+    visit.partners.set(source.partners.all())
+    visit.partner_units.set(source.partner_units.all())
+    VisitTransition.objects.create(
+        visit=visit, from_status=Visit.Status.PROPOSED, to_status=Visit.Status.PROPOSED, by=by, comment=str(outcome)
+    )
+    outcome.follow_up_visit = visit
+    outcome.save(update_fields=["follow_up_visit"])
+    return visit
+
+
+def renew_calendar_feed(user: User) -> CalendarFeed:
+    """Give the user a new secret calendar address; the old one stops working at once."""
+    feed, _created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": new_feed_token()})
+    return feed
