@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from partnerships.models import Agreement, HomeInstitution, JointProgram, Partner, Unit
+from visits.models import NewsArticle, Visit
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -105,3 +106,35 @@ class JointProgramFactory(factory.django.DjangoModelFactory):
     def partners(program, create, extracted, **kwargs):
         if create:
             program.partners.set(extracted if extracted is not None else [PartnerFactory()])
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+        skip_postgeneration_save = True
+
+    direction = Visit.Direction.OUTGOING
+    title_en = factory.Sequence(lambda n: f"Visit {n}")
+    title = factory.SelfAttribute("title_en")
+    country = "CN"
+    starts_on = datetime.date(2025, 10, 29)
+    ends_on = datetime.date(2025, 11, 2)
+
+    @factory.post_generation
+    def partners(visit, create, extracted, **kwargs):
+        if create:
+            visit.partners.set(extracted if extracted is not None else [PartnerFactory()])
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsArticle
+
+    visit = factory.SubFactory(VisitFactory)
+    slug = factory.Sequence(lambda n: f"news-{n}")
+    title_en = factory.Sequence(lambda n: f"News {n}")
+    title = factory.SelfAttribute("title_en")
+    body_en = "<p>What happened.</p>"
+    body = factory.SelfAttribute("body_en")
+    published_at = datetime.datetime(2025, 11, 3, 10, tzinfo=datetime.UTC)
+    is_published = True

@@ -11,6 +11,8 @@ PUBLIC_PAGES = [
     "programs/",
     "programs/it-xju/",
     "visits/",
+    "visits/?year=2025&country=CN",
+    "visits/official-visit-to-xinjiang-university/",
     "mobility/",
     "accounts/login/",
     "accounts/signup/",
@@ -38,6 +40,8 @@ def localised(pages):
 def populate():
     """The demo story's content, so that every page above has something real to show."""
     from partnerships import demo
+    from visits import demo as visits_demo
 
     demo.seed()
     demo.seed_xinjiang()
+    visits_demo.seed()

@@ -24,6 +24,9 @@ from partnerships.models import (
     ResearchProject,
 )
 from tests.factories import StaffFactory, UserFactory
+from visits import demo as visits_demo
+from visits.models import VisitDocument
+from visits.services import renew_calendar_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +59,12 @@ RULES = [
     ("partnerships:partner_detail", OPEN),
     ("partnerships:program_detail", OPEN),
     ("partnerships:agreement_document", expect(302, 404, 404, 200, 200)),  # office staff and the coordinator
+    ("visits:article", OPEN),
+    ("visits:public_calendar", OPEN),
+    ("visits:private_calendar", expect(404, 404, 404, 404, 404)),  # only its secret address opens it
+    ("visits:calendar_settings", expect(302, 404, 404, 200, 200)),
+    ("visits:renew_calendar", expect(405, 405, 405, 405, 405)),  # renewing takes a POST
+    ("visits:document", expect(302, 404, 404, 200, 200)),  # office staff and the delegation
     # Sign-in and account pages (allauth)
     ("admin_sign_in", REDIRECT),
     ("account_login", SIGNED_OUT),
@@ -142,6 +151,9 @@ def populate_every_model(coordinator):
     """At least one row of every model, so that every admin page has an object to show."""
     partnerships_demo.seed()
     partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
+    visit = visits_demo.seed(owner=coordinator)
+    renew_calendar_feed(coordinator)
+    VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
     Group.objects.get_or_create(name="Editors")
     IscedField.objects.get(code="0231").save()  # loaded in bulk by a migration: give one a history
     project = ResearchProject.objects.create(title="Rare earth geology", title_en="Rare earth geology", is_public=True)
@@ -153,6 +165,9 @@ def populate_every_model(coordinator):
     )
     document = AgreementDocument(agreement=agreement)
     document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
+
+
+SLUGS = {"partners": "xinjiang-university", "programs": "it-xju", "visits": "official-visit-to-xinjiang-university"}
 
 
 def concrete_paths(name, route):
@@ -173,6 +188,8 @@ def concrete_paths(name, route):
         obj = model.objects.get(pk=latest.id) if latest else model.objects.first()
     elif name == "partnerships:agreement_document":
         obj = AgreementDocument.objects.first()
+    elif name == "visits:document":
+        obj = VisitDocument.objects.first()
     history = obj.history.first() if obj is not None and hasattr(obj, "history") else None
     replacements = {
         "<path:content_type_id>/<path:object_id>": f"{ContentType.objects.get_for_model(Partner).pk}/"
@@ -181,12 +198,14 @@ def concrete_paths(name, route):
         "<id>": str(obj.pk) if obj else "1",
         "<int:pk>": str(obj.pk) if obj else "1",
         "([^/]+)/history/([^/]+)/": f"{obj.pk if obj else 1}/history/{history.history_id if history else 1}/",
-        "<slug:slug>": "xinjiang-university" if "partners" in path else "it-xju",
+        "<str:token>": "not-a-real-token",
         "(?P<key>[-:\\w]+)": "unknown-key",
         "(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)": "zz-unknown-key",
         "(?P<url>.*)": "no-such-page/",
         "(?P<path>.*)": "nothing.png",
     }
+    if "<slug:slug>" in path:
+        replacements["<slug:slug>"] = SLUGS[path.split("/")[2]]
     for placeholder, value in replacements.items():
         path = path.replace(placeholder, value)
     return [("", path.replace("^", "").replace("$", ""))]

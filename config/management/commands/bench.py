@@ -27,6 +27,7 @@ from config.urls import urlpatterns as portal_urlpatterns
 from partnerships import demo as partnerships_demo
 from partnerships import services
 from partnerships.models import Agreement, Partner
+from visits import demo as visits_demo
 
 UNIVERSITIES = settings.BASE_DIR.parent / "shared" / "data" / "world_universities_and_domains.json"
 SCALES = {"small": {"universities": 500, "requests": 10}, "full": {"universities": None, "requests": 50}}
@@ -113,6 +114,7 @@ class Command(BaseCommand):
         partnerships_demo.seed()
         staff = User.objects.create_user("bench-office@kopir.example", role="staff", is_superuser=True)
         partnerships_demo.seed_xinjiang(coordinator=staff)
+        visits_demo.seed(owner=staff)
         TOTP.activate(staff, generate_totp_secret())
         anonymous, office = Client(), Client()
         office.force_login(staff)
@@ -131,6 +133,8 @@ class Command(BaseCommand):
             ("Directory: page 100", anonymous, "/en/partners/?page=100", DIRECTORY_PAGE),
             ("Partner page", anonymous, "/kk/partners/xinjiang-university/", DETAIL_PAGE),
             ("Programs", anonymous, "/en/programs/", DETAIL_PAGE),
+            ("News of visits", anonymous, "/en/visits/", DETAIL_PAGE),
+            ("News article", anonymous, "/zh-hans/visits/official-visit-to-xinjiang-university/", DETAIL_PAGE),
             ("Sign in", anonymous, "/en/accounts/login/", SIGNED_IN_PAGE),
             ("Health check", anonymous, "/healthz", PUBLIC_PAGE),
             ("Admin: users", office, "/en/admin/accounts/user/", ADMIN_PAGE),

@@ -1,0 +1,75 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from tests.factories import ArticleFactory, VisitFactory
+from visits.models import AgendaItem, DelegationMember, Report, Visit, sanitise_html
+
+pytestmark = pytest.mark.django_db
+
+
+def test_exact_dates_need_an_end_and_must_be_in_order():
+    visit = VisitFactory.build(precision=Visit.Precision.DAY, ends_on=None)
+    with pytest.raises(ValidationError):
+        visit.full_clean(exclude=["partners"])
+    saved = VisitFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Visit.objects.filter(pk=saved.pk).update(ends_on=datetime.date(2025, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Visit.objects.filter(pk=saved.pk).update(ends_on=None)
+
+
+@pytest.mark.parametrize(
+    ("precision", "language", "expected"),
+    [
+        ("year", "en", "2026"),
+        ("month", "en", "October 2026"),
+        ("month", "zh-hans", "2026年10月"),
+        ("day", "ru", "1 октября 2026 г. – 3 октября 2026 г."),
+    ],
+)
+def test_a_visit_shows_only_as_much_of_its_dates_as_is_known(precision, language, expected):
+    visit = Visit(precision=precision, starts_on=datetime.date(2026, 10, 1), ends_on=datetime.date(2026, 10, 3))
+
+    with translation.override(language):
+        assert visit.period == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>alert(1)</script><p>Report</p>",
+        '<p onclick="alert(1)">Report</p><img src=x onerror=alert(1)>',
+        '<a href="javascript:alert(1)">Report</a><style>body{}</style>',
+    ],
+)
+def test_report_and_article_html_never_keeps_a_script(html):
+    report = Report.objects.create(visit=VisitFactory(), body=html, body_en=html)
+    article = ArticleFactory(body_en=html, body=html)
+
+    for saved in (report.body_en, article.body_en, sanitise_html(html)):
+        assert "<script" not in saved and "onclick" not in saved and "onerror" not in saved
+        assert "javascript:" not in saved and "<style" not in saved
+        assert "Report" in saved
+
+
+def test_programme_items_end_after_they_start_and_members_are_someone():
+    visit = VisitFactory()
+    start = datetime.datetime(2025, 10, 31, 10, tzinfo=datetime.UTC)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgendaItem.objects.create(
+            visit=visit, title="Seminar", starts_at=start, ends_at=start - datetime.timedelta(hours=1)
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DelegationMember.objects.create(visit=visit, name="")
+
+
+def test_an_article_knows_the_languages_it_is_written_in():
+    article = ArticleFactory(title_ru="Визит", body_ru="<p>Текст</p>", title_kk="Сапар", body_kk="")
+
+    assert article.languages_available() == ["ru", "en"]

@@ -1,0 +1,70 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.factories import HomeInstitutionFactory, StaffFactory, VisitFactory
+from visits import services
+from visits.models import Outcome, Report, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_visit_goes_from_proposal_to_report_and_every_step_is_recorded():
+    visit, staff = VisitFactory(), StaffFactory()
+
+    for status in ("approved", "confirmed", "in_progress", "completed"):
+        services.change_visit_status(visit, to=status, by=staff)
+    Report.objects.create(visit=visit, body="<p>Done.</p>")
+    services.change_visit_status(visit, to="reported", by=staff, comment="Report filed")
+
+    visit.refresh_from_db()
+    assert visit.status == "reported"
+    assert visit.transitions.count() == 5
+    assert visit.transitions.first().comment == "Report filed"
+
+
+def test_a_visit_is_reported_only_with_a_report_and_cancelled_only_with_a_reason():
+    staff = StaffFactory()
+    visit = VisitFactory(status=Visit.Status.COMPLETED)
+
+    with pytest.raises(ValidationError, match="report"):
+        services.change_visit_status(visit, to="reported", by=staff)
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.change_visit_status(visit, to="cancelled", by=staff, comment="Too late")
+    proposed = VisitFactory()
+    with pytest.raises(ValidationError, match="why"):
+        services.change_visit_status(proposed, to="cancelled", by=staff)
+    services.change_visit_status(proposed, to="cancelled", by=staff, comment="Visa refused")
+
+
+def test_a_tentative_visit_cannot_be_confirmed_until_its_dates_are_known():
+    visit = VisitFactory(precision=Visit.Precision.YEAR, starts_on=datetime.date(2026, 1, 1), ends_on=None)
+    staff = StaffFactory()
+    services.change_visit_status(visit, to="approved", by=staff)
+
+    with pytest.raises(ValidationError, match="exact dates"):
+        services.change_visit_status(visit, to="confirmed", by=staff)
+
+
+def test_an_outcome_becomes_the_planned_incoming_visit_in_one_step():
+    HomeInstitutionFactory(city_en="Shymkent", city="Shymkent")
+    source = VisitFactory(title_en="Official visit to Xinjiang University", city="Urumqi")
+    outcome = Outcome.objects.create(visit=source, description="The Chinese side will visit Shymkent in 2026")
+    staff = StaffFactory()
+
+    planned = services.plan_follow_up_visit(outcome, direction="incoming", year=2026, by=staff)
+    again = services.plan_follow_up_visit(outcome, direction="incoming", year=2026, by=staff)
+
+    assert again == planned
+    assert (planned.direction, planned.precision, planned.starts_on, str(planned.country)) == (
+        "incoming",
+        "year",
+        datetime.date(2026, 1, 1),
+        "KZ",
+    )
+    assert planned.period == "2026"
+    assert list(planned.partners.all()) == list(source.partners.all())
+    outcome.refresh_from_db()
+    assert outcome.follow_up_visit == planned
+    assert Visit.objects.count() == 2

@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from icalendar import Calendar
+
+from tests.factories import (
+    ArticleFactory,
+    HomeInstitutionFactory,
+    PartnerFactory,
+    StaffFactory,
+    UserFactory,
+    VisitFactory,
+)
+from tests.partnerships.test_models import pdf_bytes
+from visits.models import AgendaItem, CalendarFeed, DelegationMember, Visit, VisitDocument
+from visits.services import renew_calendar_feed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_news_list_shows_published_articles_newest_first_and_filters_them(client):
+    xju = PartnerFactory(name_en="Xinjiang University")
+    older = ArticleFactory(
+        visit=VisitFactory(partners=[xju], starts_on=datetime.date(2024, 5, 1), ends_on=datetime.date(2024, 5, 3)),
+        published_at=datetime.datetime(2024, 5, 5, tzinfo=datetime.UTC),
+    )
+    newer = ArticleFactory(visit=VisitFactory(direction="incoming", country="KZ"))
+    ArticleFactory(is_published=False)
+
+    everything = client.get("/en/visits/").context["page"].object_list
+    by_year = client.get("/en/visits/", {"year": "2024"}).context["page"].object_list
+    by_partner = client.get("/en/visits/", {"partner": xju.pk}).context["page"].object_list
+    incoming = client.get("/en/visits/", {"direction": "incoming", "country": "KZ"}).context["page"].object_list
+
+    assert list(everything) == [newer, older]
+    assert list(by_year) == [older]
+    assert list(by_partner) == [older]
+    assert list(incoming) == [newer]
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_news_list_costs_the_same_queries_for_few_or_many_articles(client, django_assert_num_queries, count):
+    HomeInstitutionFactory()
+    for _ in range(count):
+        ArticleFactory(visit=VisitFactory(partners=[PartnerFactory(), PartnerFactory()]))
+
+    with django_assert_num_queries(7):
+        assert client.get("/en/visits/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_article_page_costs_the_same_queries_for_few_or_many_photos_and_items(client, django_assert_num_queries, count):
+    HomeInstitutionFactory()
+    article = ArticleFactory()
+    for n in range(count):
+        AgendaItem.objects.create(
+            visit=article.visit, title=f"Item {n}", starts_at=datetime.datetime(2025, 10, 31, 10, tzinfo=datetime.UTC)
+        )
+
+    with django_assert_num_queries(5):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_an_article_missing_in_the_readers_language_falls_back_with_a_notice(client):
+    article = ArticleFactory(title_en="Visit to XJU", title_ru="Визит в СУ", body_ru="<p>Текст</p>", slug="xju")
+
+    chinese = client.get("/zh-hans/visits/xju/").content.decode()
+    kazakh = client.get("/kk/visits/xju/").content.decode()
+    english = client.get("/en/visits/xju/").content.decode()
+
+    assert "English" in chinese and '<h1 lang="en">Visit to XJU</h1>' in chinese
+    assert '<h1 lang="ru">Визит в СУ</h1>' in kazakh
+    assert 'class="message"' not in english
+    assert article.get_absolute_url() == "/en/visits/xju/"
+
+
+def test_unpublished_articles_are_not_shown(client):
+    ArticleFactory(slug="draft", is_published=False)
+
+    assert client.get("/en/visits/draft/").status_code == 404
+
+
+def test_the_partner_page_has_the_timeline_of_visits(client):
+    xju = PartnerFactory(slug="xju")
+    ArticleFactory(visit=VisitFactory(partners=[xju], title_en="Official visit to XJU"), slug="official")
+    VisitFactory(
+        partners=[xju],
+        title_en="Working delegation",
+        precision="year",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=None,
+    )
+
+    html = client.get("/en/partners/xju/").content.decode()
+
+    assert 'href="/en/visits/official/"' in html
+    assert "Working delegation" in html and "2026" in html
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 200), ("staff", 200), ("stranger", 404)])
+def test_visit_documents_are_for_the_delegation_and_the_office(client, who, status):
+    visit = VisitFactory()
+    member = UserFactory(role="faculty")
+    DelegationMember.objects.create(visit=visit, user=member)
+    document = VisitDocument(visit=visit, kind="invitation")
+    document.file.save("invitation.pdf", ContentFile(pdf_bytes()))
+    client.force_login({"member": member, "staff": StaffFactory(), "stranger": UserFactory(role="faculty")}[who])
+
+    response = client.get(f"/en/visits/documents/{document.pk}/")
+
+    assert response.status_code == status
+    if status == 200:
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_public_calendar_lists_published_visits_with_exact_dates(client):
+    ArticleFactory(visit=VisitFactory(title_en="Official visit to XJU", title="Official visit to XJU"))
+    ArticleFactory(visit=VisitFactory(title_en="Unpublished", title="Unpublished"), is_published=False)
+
+    response = client.get("/en/visits/calendar.ics")
+
+    calendar = Calendar.from_ical(response.content)
+    events = [event for event in calendar.walk("VEVENT")]
+    assert response["Content-Type"].startswith("text/calendar")
+    assert [str(event["SUMMARY"]) for event in events] == ["Official visit to XJU"]
+    assert events[0].decoded("DTSTART") == datetime.date(2025, 10, 29)
+    assert events[0].decoded("DTEND") == datetime.date(2025, 11, 3)
+
+
+def test_a_private_calendar_has_the_members_visits_and_programme_until_its_address_is_renewed(client):
+    staff = StaffFactory()
+    visit = VisitFactory(title_en="Official visit", title="Official visit")
+    DelegationMember.objects.create(visit=visit, user=staff)
+    AgendaItem.objects.create(
+        visit=visit, title="Seminar", starts_at=datetime.datetime(2025, 10, 31, 4, tzinfo=datetime.UTC)
+    )
+    VisitFactory(title_en="Somebody else's", title="Somebody else's")
+    old = renew_calendar_feed(staff).token
+
+    calendar = Calendar.from_ical(client.get(f"/en/visits/calendar/{old}.ics").content)
+    new = renew_calendar_feed(staff).token
+
+    assert sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT")) == ["Official visit", "Seminar"]
+    assert client.get(f"/en/visits/calendar/{old}.ics").status_code == 404
+    assert client.get(f"/en/visits/calendar/{new}.ics").status_code == 200
+    assert CalendarFeed.objects.count() == 1
+
+
+def test_staff_see_and_renew_their_calendar_address(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+
+    client.post("/en/visits/calendar/renew/")
+    page = client.get("/en/visits/calendar/").content.decode()
+
+    assert f"/en/visits/calendar/{staff.calendar_feed.token}.ics" in page
+    assert Visit.objects.count() == 0
