@@ -20,6 +20,7 @@ from .models import (
     Outcome,
     Photo,
     Report,
+    TypoReport,
     Visit,
     VisitDocument,
 )
@@ -238,3 +239,27 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ("user", "created_at")
     search_fields = ("user__email",)
     readonly_fields = ("user", "created_at")
+
+
+@admin.register(TypoReport)
+class TypoReportAdmin(admin.ModelAdmin):
+    list_display = ("selection_excerpt", "url", "language", "created_at", "status")
+    list_filter = ("status", "language")
+    search_fields = ("selection", "comment", "url")
+    readonly_fields = ("url", "language", "selection", "context", "comment", "created_at")
+    actions = ["close"]
+
+    @admin.display(description=_("selected text"))
+    def selection_excerpt(self, report):
+        return str(report)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Close the selected reports"), permissions=["change"])
+    def close(self, request, queryset):
+        count = queryset.update(status=TypoReport.Status.CLOSED)
+        self.message_user(
+            request,
+            ngettext("%(count)d report was closed.", "%(count)d reports were closed.", count) % {"count": count},
+        )

@@ -399,3 +399,33 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class TypoReport(models.Model):
+    """A reader's report of a mistake on a public page, made with Ctrl+Enter."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    MAX_SELECTION = 500
+    MAX_COMMENT = 1000
+
+    url = models.CharField(_("page"), max_length=500)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    selection = models.TextField(_("selected text"), max_length=MAX_SELECTION)
+    context = models.TextField(_("text around it"), blank=True, max_length=2 * MAX_SELECTION)
+    comment = models.TextField(_("comment"), blank=True, max_length=MAX_COMMENT)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("typo report")
+        verbose_name_plural = _("typo reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(selection=""), name="typo_report_has_a_selection"),
+        ]
+
+    def __str__(self):
+        return self.selection[:60]

@@ -1,13 +1,20 @@
 """Business actions of the visits app: the visit lifecycle and turning outcomes into planned visits."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.tasks import send_email
 from partnerships.models import HomeInstitution
 
-from .models import CalendarFeed, Outcome, Visit, VisitTransition, new_feed_token
+from . import tasks
+from .models import CalendarFeed, Outcome, TypoReport, Visit, VisitTransition, new_feed_token
 
 VISIT_TRANSITIONS = {
     Visit.Status.PROPOSED: {Visit.Status.APPROVED, Visit.Status.CANCELLED},
@@ -52,7 +59,9 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
 
     Idempotent: an outcome that already has its follow-up visit returns that visit.
     """
-    outcome = Outcome.objects.select_for_update().select_related("visit", "follow_up_visit").get(pk=outcome.pk)
+    outcome = (
+        Outcome.objects.select_for_update(of=("self",)).select_related("visit", "follow_up_visit").get(pk=outcome.pk)
+    )
     if outcome.follow_up_visit:
         return outcome.follow_up_visit
     source = outcome.visit
@@ -83,3 +92,28 @@ def renew_calendar_feed(user: User) -> CalendarFeed:
     """Give the user a new secret calendar address; the old one stops working at once."""
     feed, _created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": new_feed_token()})
     return feed
+
+
+TYPO_REPORTS_PER_HOUR = 20
+
+
+@transaction.atomic
+def report_typo(*, url: str, language: str, selection: str, context: str, comment: str) -> TypoReport:
+    """Store a reader's report of a mistake; the office is told after commit."""
+    report = TypoReport(url=url, language=language, selection=selection, context=context, comment=comment)
+    report.full_clean()
+    report.save()
+    transaction.on_commit(partial(tasks.notify_typo_report.delay, report.pk))
+    return report
+
+
+def notify_typo_report(report_id: int) -> None:
+    """E-mail every office staff member about one typo report, each in their own language."""
+    report = TypoReport.objects.filter(pk=report_id).first()
+    if report is None:
+        return
+    for user in User.objects.staff():
+        with translation.override(user.language):
+            subject = gettext("Typo reported on %(page)s") % {"page": report.url}
+            body = render_to_string("emails/typo_report.txt", {"report": report, "user": user})
+        send_email.delay(subject=subject, body=body, to=[user.email])

@@ -10,5 +10,6 @@ urlpatterns = [
     path("calendar/renew/", views.renew_calendar, name="renew_calendar"),
     path("calendar/<str:token>.ics", views.private_calendar, name="private_calendar"),
     path("documents/<int:pk>/", views.visit_document, name="document"),
+    path("typo/", views.report_typo, name="report_typo"),
     path("<slug:slug>/", views.article_detail, name="article"),
 ]

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from accounts.backends import is_office
 from partnerships.models import Partner
 
 from . import services
+from .forms import TypoReportForm
 from .models import AgendaItem, CalendarFeed, NewsArticle, Visit, VisitDocument
 
 PAGE_SIZE = 12
@@ -181,3 +183,22 @@ def renew_calendar(request):
         raise Http404
     services.renew_calendar_feed(request.user)
     return redirect("visits:calendar_settings")
+
+
+def _client_address(request):
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@require_POST
+def report_typo(request):
+    """Take a reader's typo report (no sign-in needed; CSRF-protected and rate-limited per address)."""
+    key = f"typo-reports:{_client_address(request)}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > services.TYPO_REPORTS_PER_HOUR:
+        return JsonResponse({"error": translation.gettext("Too many reports; please try again later.")}, status=429)
+    form = TypoReportForm(request.POST)
+    if not form.is_valid():
+        errors = [message for messages in form.errors.values() for message in messages]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    services.report_typo(language=translation.get_language(), **form.cleaned_data)
+    return JsonResponse({"message": translation.gettext("Thank you! The mistake has been reported.")}, status=201)

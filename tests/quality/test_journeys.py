@@ -5,11 +5,13 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.accounts.test_admin_access import current_code
 from tests.factories import HomeInstitutionFactory, StaffFactory
 from tests.quality.pages import populate
+from visits.models import TypoReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,3 +113,30 @@ def test_partner_from_china_searches_the_directory_in_chinese_and_opens_a_partne
     assert page.get_by_role("heading", level=1).inner_text() == "新疆大学"
     assert page.get_by_text("红湖校区").is_visible()
     assert page.get_by_role("link", name="信息技术联合培养项目").is_visible()
+
+
+def test_reader_reports_a_typo_with_ctrl_enter(page):
+    populate()
+    page.goto("/en/partners/xinjiang-university/")
+
+    page.evaluate(
+        """() => {
+            const heading = document.querySelector("h1");
+            const range = document.createRange();
+            range.selectNodeContents(heading);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }"""
+    )
+    page.keyboard.press("Control+Enter")
+    dialog = page.get_by_role("dialog", name="Report a mistake")
+    assert dialog.is_visible()
+    assert dialog.locator("blockquote").inner_text() == "Xinjiang University"
+    page.get_by_label("Comment (optional)").fill("Should read «Xinjiang University (XJU)»")
+    page.get_by_role("button", name="Send").click()
+
+    expect(dialog.get_by_role("status")).to_have_text("Thank you! The mistake has been reported.")
+    report = TypoReport.objects.get()
+    assert (report.url, report.selection) == ("/en/partners/xinjiang-university/", "Xinjiang University")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()

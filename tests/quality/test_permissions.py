@@ -25,7 +25,7 @@ from partnerships.models import (
 )
 from tests.factories import StaffFactory, UserFactory
 from visits import demo as visits_demo
-from visits.models import VisitDocument
+from visits.models import TypoReport, VisitDocument
 from visits.services import renew_calendar_feed
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,7 @@ RULES = [
     ("visits:calendar_settings", expect(302, 404, 404, 200, 200)),
     ("visits:renew_calendar", expect(405, 405, 405, 405, 405)),  # renewing takes a POST
     ("visits:document", expect(302, 404, 404, 200, 200)),  # office staff and the delegation
+    ("visits:report_typo", expect(405, 405, 405, 405, 405)),  # readers post their reports here
     # Sign-in and account pages (allauth)
     ("admin_sign_in", REDIRECT),
     ("account_login", SIGNED_OUT),
@@ -103,6 +104,7 @@ RULES = [
     ("admin:app_list[auth]", expect(302, 302, 302, 404, 200)),
     ("admin:partnerships_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
     ("admin:partnerships_homeinstitution_delete", OFFICE_FORBIDDEN),
+    ("admin:visits_typoreport_add", OFFICE_FORBIDDEN),  # readers write typo reports, staff only close them
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
@@ -153,6 +155,7 @@ def populate_every_model(coordinator):
     partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
     visit = visits_demo.seed(owner=coordinator)
     renew_calendar_feed(coordinator)
+    TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
     VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
     Group.objects.get_or_create(name="Editors")
     IscedField.objects.get(code="0231").save()  # loaded in bulk by a migration: give one a history

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import TypoReport
+
+
+class TypoReportForm(forms.ModelForm):
+    # The text around the selection only helps to find it: it is shortened, never a reason to refuse.
+    context = forms.CharField(required=False, strip=True)
+
+    class Meta:
+        model = TypoReport
+        fields = ["url", "selection", "context", "comment"]
+        error_messages = {"selection": {"required": _("Select the text with the mistake first.")}}
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith("/") or url.startswith("//"):
+            raise forms.ValidationError(_("Report mistakes on this site's own pages only."))
+        return url
+
+    def clean_context(self):
+        return " ".join(self.cleaned_data["context"].split())[: 2 * TypoReport.MAX_SELECTION]

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="visits.notify_typo_report")
+def notify_typo_report(report_id: int) -> None:
+    """Tell the office about a new typo report; a report deleted meanwhile is skipped."""
+    services.notify_typo_report(report_id)
