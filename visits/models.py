@@ -59,7 +59,7 @@ class Visit(models.Model):
         YEAR = "year", _("Year known")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
+        PROPOSED = "proposed", pgettext_lazy("visit status", "Proposed")
         APPROVED = "approved", _("Approved")
         CONFIRMED = "confirmed", _("Confirmed")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -405,8 +405,8 @@ class TypoReport(models.Model):
     """A reader's report of a mistake on a public page, made with Ctrl+Enter."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("typo report status", "Open")
+        CLOSED = "closed", pgettext_lazy("typo report status", "Closed")
 
     MAX_SELECTION = 500
     MAX_COMMENT = 1000

@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from partnerships.models import Agreement, HomeInstitution, Partner
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,18 @@ def test_seed_demo_loads_the_home_university_and_people_and_can_run_twice(settin
     assert memorandum.conditions.count() == 4
     assert set(xju.programs.values_list("status", flat=True)) == {"proposed"}
     assert xju.programs.count() == 3
+    visit = Visit.objects.get(title_en="Official visit to Xinjiang University")
+    assert (visit.starts_on.isoformat(), visit.ends_on.isoformat(), visit.direction) == (
+        "2025-10-29",
+        "2025-11-02",
+        "outgoing",
+    )
+    assert visit.members.get(role="head").name == "E. Imangaliyev"
+    assert visit.agenda.count() == 4
+    assert visit.article.is_published and visit.article.languages_available() == ["kk", "ru", "en"]
+    delegation = visit.outcomes.get(description_en__startswith="The Chinese side").follow_up_visit
+    assert (delegation.direction, delegation.period, str(delegation.country)) == ("incoming", "2026", "KZ")
+    assert Visit.objects.count() == 2
 
 
 def test_seed_demo_refuses_to_create_known_passwords_without_debug(settings):
