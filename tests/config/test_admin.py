@@ -34,6 +34,7 @@ def test_admin_edits_one_language_of_a_translated_field_without_touching_the_oth
         for lang in ("kk", "ru", "en", "zh_hans")
     }
     data |= {"postcode": home.postcode, "phone": home.phone, "email": home.email, "info_email": home.info_email}
+    data |= {"country": "KZ"}
     data |= {"website": "", "name_zh_hans": "M. 奥埃佐夫南哈萨克斯坦大学"}
 
     response = staff_client.post(f"/en/admin/partnerships/homeinstitution/{home.pk}/change/", data)
