@@ -2,12 +2,14 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import User
 from accounts.tasks import send_email
@@ -67,9 +69,14 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     source = outcome.visit
     home = HomeInstitution.objects.current()
     to_us = direction == Visit.Direction.INCOMING and home is not None
+    titles = {}
+    for code, _name in settings.LANGUAGES:
+        field = build_localized_fieldname("title", code)
+        with translation.override(code):
+            titles[field] = _("Follow-up of «%(visit)s»") % {"visit": getattr(source, field) or source.title}
     visit = Visit(
         direction=direction,
-        title=_("Follow-up of «%(visit)s»") % {"visit": source.title},
+        **titles,
         country=home.country if to_us else source.country,
         city=home.city if to_us else source.city,
         precision=Visit.Precision.YEAR,

@@ -68,3 +68,15 @@ def test_an_outcome_becomes_the_planned_incoming_visit_in_one_step():
     outcome.refresh_from_db()
     assert outcome.follow_up_visit == planned
     assert Visit.objects.count() == 2
+
+
+def test_the_planned_visit_is_titled_in_every_language():
+    source = VisitFactory(title_en="Official visit to XJU", title_ru="Визит в СУ", title_zh_hans="访问新疆大学")
+    outcome = Outcome.objects.create(visit=source, description="Return visit in 2026")
+
+    planned = services.plan_follow_up_visit(outcome, direction="incoming", year=2026, by=StaffFactory())
+
+    assert "Official visit to XJU" in planned.title_en
+    assert "Визит в СУ" in planned.title_ru
+    assert "访问新疆大学" in planned.title_zh_hans
+    assert planned.title_kk  # Kazakh text around the English title, since the source has no Kazakh one
