@@ -53,6 +53,12 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ("groups",)
     actions = ["reset_two_factor"]
 
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser changes a superuser (password, authenticators, role).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out superuser rights or group memberships.
         if request.user.is_superuser:
@@ -69,6 +75,8 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Reset two-factor authentication"), permissions=["change"])
     def reset_two_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
         count = services.reset_two_factor(queryset)
         self.message_user(
             request,

@@ -2,6 +2,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models import HomeInstitution
+
 from .models import User
 
 
@@ -21,3 +23,18 @@ class SignupForm(AllauthSignupForm):
         initial=User.Role.STUDENT,
         widget=forms.RadioSelect,
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == User.Role.FACULTY and cleaned.get("email"):
+            home = HomeInstitution.objects.current()
+            domains = home.faculty_domains if home else []
+            domain = cleaned["email"].rpartition("@")[2].lower()
+            # The confirmation e-mail then proves the person belongs to the university.
+            if domain not in domains:
+                self.add_error(
+                    "email",
+                    _("Faculty members sign up with their university email address (%(domains)s).")
+                    % {"domains": ", ".join(f"@{d}" for d in domains) or "—"},
+                )
+        return cleaned

@@ -216,6 +216,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Behind a proxy the client's address is the last hop it adds (rate limits of sign-in and typo reports).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Importing creates and overwrites records: only those who may add them (office staff) may import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 MFA_TOTP_ISSUER = "Köpir"
 # Staff must use two-factor authentication before the admin opens; off only in the DEBUG demo.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)

@@ -60,6 +60,7 @@ class HomeInstitutionAdmin(PortalAdmin):
                     "info_email",
                     "international_office_email",
                     "international_office_phone",
+                    "staff_email_domains",
                     "website",
                 )
             },
@@ -200,7 +201,11 @@ class UnitAdmin(PortalAdmin):
     list_filter = (HomeOrPartnerFilter, "kind")
     search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans", "short_name")
     autocomplete_fields = ("partner", "parent", "campus")
-    list_select_related = ("partner", "parent")
+    list_select_related = ("partner", "parent__partner")
+
+    def get_queryset(self, request):
+        # Every unit is shown with its institution, in lists and autocompletes alike.
+        return super().get_queryset(request).select_related("partner")
 
 
 @admin.register(Campus)
@@ -363,7 +368,13 @@ class CoordinatorScopedAdmin(PortalAdmin):
 class AgreementAdmin(ImportExportMixin, CoordinatorScopedAdmin):
     resource_classes = [AgreementResource]
     list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator")
-    list_filter = (ExpiryFilter, "status", "kind", "coordinator", "partners__country")
+    list_filter = (
+        ExpiryFilter,
+        "status",
+        "kind",
+        ("coordinator", admin.RelatedOnlyFieldListFilter),
+        "partners__country",
+    )
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "reference_number", "partners__search_text")
     autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
     list_select_related = ("coordinator",)

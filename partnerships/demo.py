@@ -40,6 +40,7 @@ def seed() -> HomeInstitution:
             "info_email": "info@auezov.edu.kz",
             "website": "https://auezov.edu.kz/",
             "international_office_email": "international@auezov.edu.kz",
+            "staff_email_domains": "auezov.edu.kz",
         },
     )
     return home

@@ -118,6 +118,15 @@ class HomeInstitution(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("chancellery email"), blank=True)
     info_email = models.EmailField(_("information email"), blank=True)
+    staff_email_domains = models.CharField(
+        _("university email domains"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Comma-separated, e.g. auezov.edu.kz. Faculty members sign up with an address at one of these "
+            "domains; without one, only students can sign up."
+        ),
+    )
     international_office_email = models.EmailField(
         _("international office email"), blank=True, help_text=_("Shown on partner pages as the office's contact.")
     )
@@ -143,6 +152,10 @@ class HomeInstitution(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def faculty_domains(self):
+        return [domain.strip().lower() for domain in self.staff_email_domains.split(",") if domain.strip()]
 
 
 class PartnerQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from accounts.backends import is_faculty, is_office
-from visits.models import Visit
+from visits.models import NewsArticle, Visit
 
 from .forms import PartnerFilterForm, ProgramFilterForm
 from .models import Agreement, AgreementDocument, IscedField, JointProgram, Partner, ResearchProject, Unit
@@ -142,7 +142,7 @@ def partner_detail(request, slug):
             Prefetch("projects", queryset=ResearchProject.objects.filter(is_public=True), to_attr="public_projects"),
             Prefetch(
                 "visits",
-                queryset=Visit.objects.exclude(status=Visit.Status.CANCELLED)
+                queryset=Visit.objects.filter(article__in=NewsArticle.objects.published())
                 .select_related("article")
                 .order_by("-starts_on"),
                 to_attr="timeline",

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -126,7 +126,7 @@ class VisitAdmin(PortalAdmin):
         """The visit programme on one printable page, for the delegation."""
         visit = get_object_or_404(self.get_queryset(request).prefetch_related("agenda", "members__user"), pk=pk)
         if not self.has_view_permission(request, visit):
-            raise PermissionError
+            raise PermissionDenied
         return TemplateResponse(
             request,
             "admin/visits/visit/programme.html",

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
+from modeltranslation.utils import build_localized_fieldname
 
 from partnerships.models import (
     Agreement,
@@ -29,6 +30,15 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2"
 
 def sanitise_html(html: str) -> str:
     return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener")
+
+
+def sanitise_translations(instance, field):
+    """Clean every language's column of a translated HTML field (never the fallback-reading field itself)."""
+    for code, _name in settings.LANGUAGES:
+        column = build_localized_fieldname(field, code)
+        value = getattr(instance, column)
+        if value:
+            setattr(instance, column, sanitise_html(value))
 
 
 class VisitQuerySet(models.QuerySet):
@@ -162,7 +172,7 @@ class DelegationMember(models.Model):
         INTERPRETER = "interpreter", _("Interpreter")
         COORDINATOR = "coordinator", _("Coordinator")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members", verbose_name=_("visit"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -230,7 +240,7 @@ class Outcome(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outcomes")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("visit"))
     description = models.TextField(_("what was agreed"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,9 +252,25 @@ class Outcome(models.Model):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    agreement = models.ForeignKey(Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    program = models.ForeignKey(JointProgram, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    project = models.ForeignKey(ResearchProject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agreement")
+    )
+    program = models.ForeignKey(
+        JointProgram,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("joint program"),
+    )
+    project = models.ForeignKey(
+        ResearchProject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("research project"),
+    )
     follow_up_visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,
@@ -276,9 +302,7 @@ class Report(models.Model):
         return str(self.visit)
 
     def save(self, *args, **kwargs):
-        for field in self._meta.get_fields():
-            if field.name.startswith("body"):
-                setattr(self, field.attname, sanitise_html(getattr(self, field.attname)))
+        sanitise_translations(self, "body")
         super().save(*args, **kwargs)
 
 
@@ -341,7 +365,7 @@ class ArticleQuerySet(models.QuerySet):
 class NewsArticle(models.Model):
     """The news article about a visit, as on a university's news page."""
 
-    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="article")
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="article", verbose_name=_("visit"))
     slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=255)
     summary = models.TextField(_("summary"), blank=True)
@@ -363,9 +387,7 @@ class NewsArticle(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        for field in self._meta.get_fields():
-            if field.name.startswith("body"):
-                setattr(self, field.attname, sanitise_html(getattr(self, field.attname)))
+        sanitise_translations(self, "body")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

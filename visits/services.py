@@ -68,7 +68,13 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
         return outcome.follow_up_visit
     source = outcome.visit
     home = HomeInstitution.objects.current()
-    to_us = direction == Visit.Direction.INCOMING and home is not None
+    partner = source.partners.first()
+    if direction == Visit.Direction.INCOMING and home is not None:
+        country, city = home.country, home.city  # they come to us
+    elif direction == Visit.Direction.OUTGOING and source.direction == Visit.Direction.INCOMING and partner:
+        country, city = partner.country, partner.city  # we go to them after they came to us
+    else:
+        country, city = source.country, source.city
     titles = {}
     for code, _name in settings.LANGUAGES:
         field = build_localized_fieldname("title", code)
@@ -77,8 +83,8 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     visit = Visit(
         direction=direction,
         **titles,
-        country=home.country if to_us else source.country,
-        city=home.city if to_us else source.city,
+        country=country,
+        city=city,
         precision=Visit.Precision.YEAR,
         starts_on=f"{year}-01-01",
         purpose=outcome.description,

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -7,6 +8,7 @@ from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django_countries import countries
 from icalendar import Calendar, Event
@@ -93,7 +95,13 @@ def article_detail(request, slug):
         {
             "article": article,
             "visit": article.visit,
-            "fallback_notice": None if shown == language else {"missing": names[language], "shown": names.get(shown)},
+            # Each language is named in its own script, so it carries its own lang attribute.
+            "fallback_notice": None
+            if shown == language
+            else {
+                "missing": format_html('<span lang="{}">{}</span>', language, names[language]),
+                "shown": format_html('<span lang="{}">{}</span>', shown, names.get(shown, "")),
+            },
         },
     )
 
@@ -136,7 +144,9 @@ def _ics(calendar):
 def public_calendar(request):
     """Published visits with exact dates, for anyone's calendar application."""
     calendar = _calendar(str(translation.gettext("Visits")))
-    visits = Visit.objects.filter(article__in=NewsArticle.objects.published(), precision=Visit.Precision.DAY)
+    visits = Visit.objects.filter(
+        article__in=NewsArticle.objects.published(), precision=Visit.Precision.DAY
+    ).select_related("article")
     for visit in visits:
         event = _visit_event(visit, request)
         event.add("url", request.build_absolute_uri(visit.article.get_absolute_url()))
@@ -185,14 +195,10 @@ def renew_calendar(request):
     return redirect("visits:calendar_settings")
 
 
-def _client_address(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @require_POST
 def report_typo(request):
     """Take a reader's typo report (no sign-in needed; CSRF-protected and rate-limited per address)."""
-    key = f"typo-reports:{_client_address(request)}"
+    key = f"typo-reports:{get_account_adapter().get_client_ip(request)}"
     cache.add(key, 0, timeout=3600)
     if cache.incr(key) > services.TYPO_REPORTS_PER_HOUR:
         return JsonResponse({"error": translation.gettext("Too many reports; please try again later.")}, status=429)

@@ -41,7 +41,10 @@
     }).then(function (response) {
       return response.json().then(function (data) {
         status.textContent = data.message || data.error;
-        if (response.ok) form.hidden = true;
+        if (response.ok) {
+          form.hidden = true;
+          dialog.querySelector("[data-typo-close]").focus();  // the Send button is gone: keep the reader's place
+        }
       });
     }).catch(function () {
       status.textContent = dialog.getAttribute("data-error");

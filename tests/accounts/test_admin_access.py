@@ -86,3 +86,16 @@ def test_office_staff_reset_the_two_factor_authentication_of_someone_who_lost_th
 
     assert "Two-factor authentication was reset for 1 user." in response.content.decode()
     assert not colleague.authenticator_set.exists()
+
+
+def test_office_staff_cannot_take_over_a_superuser(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    superuser = StaffFactory(is_superuser=True)
+    TOTP.activate(superuser, generate_totp_secret())
+
+    password_page = client.get(f"/en/admin/accounts/user/{superuser.pk}/password/")
+    client.post("/en/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [superuser.pk]})
+
+    assert password_page.status_code == 403
+    assert superuser.authenticator_set.exists()

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from tests.factories import UserFactory
+from tests.factories import HomeInstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,21 @@ def test_sign_in_is_refused_until_the_email_is_confirmed(client):
     assert client.get("/en/").context["user"].is_anonymous
 
 
-def test_faculty_members_sign_up_themselves(client):
-    sign_up(client, role="faculty")
+def test_faculty_members_sign_up_with_their_university_address(client):
+    HomeInstitutionFactory(staff_email_domains="auezov.edu.kz, ukgu.kz")
+
+    sign_up(client, role="faculty", email="teacher@AUEZOV.edu.kz")
 
     assert User.objects.get().role == User.Role.FACULTY
+
+
+def test_nobody_becomes_faculty_with_an_address_outside_the_university(client):
+    HomeInstitutionFactory(staff_email_domains="auezov.edu.kz")
+
+    response = sign_up(client, role="faculty", email="teacher@gmail.com")
+
+    assert "@auezov.edu.kz" in response.context["form"].errors["email"][0]
+    assert not User.objects.exists()
 
 
 def test_nobody_can_sign_up_as_office_staff(client):

@@ -28,7 +28,7 @@ def test_sign_up_email_is_sent_by_a_real_worker_through_redis(client, settings):
             {
                 "full_name": "Нургуль Ахметова",
                 "email": "nurgul@kopir.example",
-                "role": "faculty",
+                "role": "student",
                 "password1": "Shymkent-Urumqi-2026",
                 "password2": "Shymkent-Urumqi-2026",
             },

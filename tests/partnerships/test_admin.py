@@ -147,3 +147,8 @@ def test_every_change_to_a_partner_is_kept_in_its_history(office):
     assert page.status_code == 200
     assert partner.history.count() == 2
     assert partner.history.first().name_zh_hans == "新疆大学"
+
+
+def test_faculty_cannot_import_partners_or_agreements(client, faculty):
+    for model in ("partner", "agreement"):
+        assert client.get(f"/en/admin/partnerships/{model}/import/").status_code == 403

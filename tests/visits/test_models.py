@@ -73,3 +73,14 @@ def test_an_article_knows_the_languages_it_is_written_in():
     article = ArticleFactory(title_ru="Визит", body_ru="<p>Текст</p>", title_kk="Сапар", body_kk="")
 
     assert article.languages_available() == ["ru", "en"]
+
+
+def test_saving_in_one_language_never_copies_fallback_text_into_it():
+    article = ArticleFactory(title_ru="Визит", body_ru="<p>Текст</p>", body_kk="")
+
+    with translation.override("kk"):
+        article.save()
+
+    article.refresh_from_db()
+    assert not article.body_kk
+    assert article.languages_available() == ["ru", "en"]

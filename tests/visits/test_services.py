@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import HomeInstitutionFactory, StaffFactory, VisitFactory
+from tests.factories import HomeInstitutionFactory, PartnerFactory, StaffFactory, VisitFactory
 from visits import services
 from visits.models import Outcome, Report, Visit
 
@@ -80,3 +80,14 @@ def test_the_planned_visit_is_titled_in_every_language():
     assert "Визит в СУ" in planned.title_ru
     assert "访问新疆大学" in planned.title_zh_hans
     assert planned.title_kk  # Kazakh text around the English title, since the source has no Kazakh one
+
+
+def test_a_return_visit_after_an_incoming_delegation_goes_to_the_partner():
+    HomeInstitutionFactory()
+    xju = PartnerFactory(country="CN", city_en="Urumqi", city="Urumqi")
+    incoming = VisitFactory(direction="incoming", country="KZ", city="Shymkent", partners=[xju])
+    outcome = Outcome.objects.create(visit=incoming, description="We will come to Urumqi next year")
+
+    planned = services.plan_follow_up_visit(outcome, direction="outgoing", year=2027, by=StaffFactory())
+
+    assert (str(planned.country), planned.city_en) == ("CN", "Urumqi")

@@ -81,3 +81,12 @@ def test_a_long_context_is_shortened_not_refused(client):
 
     assert response.status_code == 201
     assert len(TypoReport.objects.get().context) == 1000
+
+
+def test_the_office_email_shows_the_text_as_written(client, django_capture_on_commit_callbacks):
+    StaffFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/visits/typo/", {**REPORT, "selection": "Tom's & Jerry"})
+
+    assert "Tom's & Jerry" in mail.outbox[0].body
