@@ -43,8 +43,12 @@ class OutcomeInline(TranslationStackedInline):
     model = Outcome
     fk_name = "visit"
     extra = 0
-    autocomplete_fields = ("owner", "agreement", "program", "project", "follow_up_visit")
-    fields = ("description", ("owner", "due_on", "status"), ("agreement", "program", "project", "follow_up_visit"))
+    autocomplete_fields = ("owner", "agreement", "program", "project", "call", "follow_up_visit")
+    fields = (
+        "description",
+        ("owner", "due_on", "status"),
+        ("agreement", "program", "project", "call", "follow_up_visit"),
+    )
 
 
 class PhotoInline(TranslationTabularInline):
@@ -230,7 +234,7 @@ class OutcomeAdmin(PortalAdmin):
     list_display = ("__str__", "visit", "owner", "due_on", "status")
     list_filter = ("status", "due_on")
     search_fields = ("description_en", "description_ru", "description_kk", "description_zh_hans")
-    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "follow_up_visit")
+    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
     list_select_related = ("visit", "owner")
 
 

@@ -14,7 +14,7 @@ def at(day, hour, minute=0):
     return datetime.datetime(2025, 10 if day > 2 else 11, day, hour, minute, tzinfo=URUMQI)
 
 
-def seed(*, owner=None):
+def seed(*, owner=None, call=None):
     xju = Partner.objects.get(slug="xinjiang-university")
     visit, _created = Visit.objects.update_or_create(
         title_en="Official visit to Xinjiang University",
@@ -121,6 +121,9 @@ def seed(*, owner=None):
     ]
     for text, due_on in outcomes:
         Outcome.objects.update_or_create(visit=visit, description_en=text, defaults={"due_on": due_on, "owner": owner})
+    if call is not None:
+        # The first call for students is what the agreed mobility produced.
+        Outcome.objects.filter(visit=visit, description_en__startswith="Launch student").update(call=call)
     delegation = Outcome.objects.get(visit=visit, description_en__startswith="The Chinese side")
     if delegation.follow_up_visit is None and owner is not None:
         from .services import plan_follow_up_visit

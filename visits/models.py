@@ -271,6 +271,14 @@ class Outcome(models.Model):
         related_name="+",
         verbose_name=_("research project"),
     )
+    call = models.ForeignKey(
+        "mobility.ExchangeCall",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exchange call"),
+    )
     follow_up_visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,

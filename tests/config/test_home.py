@@ -22,7 +22,7 @@ def test_home_page_without_a_home_university_still_renders(client):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/mobility/"])
+@pytest.mark.parametrize("path", ["/en/"])
 def test_public_pages_cost_one_query_for_an_anonymous_visitor(client, django_assert_num_queries, path):
     HomeInstitutionFactory()
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from mobility.models import ExchangeCall
 from partnerships.models import Agreement, HomeInstitution, Partner
 from visits.models import Visit
 
@@ -46,6 +47,9 @@ def test_seed_demo_loads_the_home_university_and_people_and_can_run_twice(settin
     delegation = visit.outcomes.get(description_en__startswith="The Chinese side").follow_up_visit
     assert (delegation.direction, delegation.period, str(delegation.country)) == ("incoming", "2026", "KZ")
     assert Visit.objects.count() == 2
+    call = ExchangeCall.objects.get(slug="semester-exchange-xinjiang-university")
+    assert visit.outcomes.get(description_en__startswith="Launch student").call == call
+    assert call.criteria.count() == 3
 
 
 def test_seed_demo_refuses_to_create_known_passwords_without_debug(settings):

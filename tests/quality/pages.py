@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "visits/?year=2025&country=CN",
     "visits/official-visit-to-xinjiang-university/",
     "mobility/",
+    "mobility/semester-exchange-xinjiang-university/",
     "accounts/login/",
     "accounts/signup/",
     "accounts/password/reset/",
@@ -39,9 +40,10 @@ def localised(pages):
 
 def populate():
     """The demo story's content, so that every page above has something real to show."""
+    from mobility import demo as mobility_demo
     from partnerships import demo
     from visits import demo as visits_demo
 
     demo.seed()
     demo.seed_xinjiang()
-    visits_demo.seed()
+    visits_demo.seed(call=mobility_demo.seed())

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 
 from accounts.models import User
+from mobility import demo as mobility_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import (
     Agreement,
@@ -57,6 +58,7 @@ RULES = [
     ("partnerships:program_list", OPEN),
     ("visits:visit_list", OPEN),
     ("mobility:call_list", OPEN),
+    ("mobility:call_detail", OPEN),
     ("partnerships:partner_detail", OPEN),
     ("partnerships:program_detail", OPEN),
     ("partnerships:agreement_document", expect(302, 404, 404, 200, 200)),  # office staff and the coordinator
@@ -154,7 +156,7 @@ def populate_every_model(coordinator):
     """At least one row of every model, so that every admin page has an object to show."""
     partnerships_demo.seed()
     partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
-    visit = visits_demo.seed(owner=coordinator)
+    visit = visits_demo.seed(owner=coordinator, call=mobility_demo.seed())
     renew_calendar_feed(coordinator)
     TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
     VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
@@ -171,7 +173,12 @@ def populate_every_model(coordinator):
     document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
 
 
-SLUGS = {"partners": "xinjiang-university", "programs": "it-xju", "visits": "official-visit-to-xinjiang-university"}
+SLUGS = {
+    "partners": "xinjiang-university",
+    "programs": "it-xju",
+    "visits": "official-visit-to-xinjiang-university",
+    "mobility": "semester-exchange-xinjiang-university",
+}
 
 
 def concrete_paths(name, route):

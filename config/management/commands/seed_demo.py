@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import demo as accounts_demo
+from mobility import demo as mobility_demo
 from partnerships import demo as partnerships_demo
 from visits import demo as visits_demo
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         users = accounts_demo.seed()
         office = next(u for u in users if u.role == "staff")
         partnerships_demo.seed_xinjiang(coordinator=office)
-        visits_demo.seed(owner=office)
+        call = mobility_demo.seed()
+        visits_demo.seed(owner=office, call=call)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))
         for user in users:
             self.stdout.write(f"  {user.get_role_display():<32} {user.email}  /  {accounts_demo.DEMO_PASSWORD}")
