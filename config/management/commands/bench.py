@@ -24,6 +24,7 @@ from django.urls import path
 
 from accounts.models import User
 from config.urls import urlpatterns as portal_urlpatterns
+from mobility import demo as mobility_demo
 from partnerships import demo as partnerships_demo
 from partnerships import services
 from partnerships.models import Agreement, Partner
@@ -114,7 +115,7 @@ class Command(BaseCommand):
         partnerships_demo.seed()
         staff = User.objects.create_user("bench-office@kopir.example", role="staff", is_superuser=True)
         partnerships_demo.seed_xinjiang(coordinator=staff)
-        visits_demo.seed(owner=staff)
+        visits_demo.seed(owner=staff, call=mobility_demo.seed())
         TOTP.activate(staff, generate_totp_secret())
         anonymous, office = Client(), Client()
         office.force_login(staff)
@@ -135,6 +136,8 @@ class Command(BaseCommand):
             ("Programs", anonymous, "/en/programs/", DETAIL_PAGE),
             ("News of visits", anonymous, "/en/visits/", DETAIL_PAGE),
             ("News article", anonymous, "/zh-hans/visits/official-visit-to-xinjiang-university/", DETAIL_PAGE),
+            ("Exchange calls", anonymous, "/en/mobility/", DETAIL_PAGE),
+            ("Exchange call", anonymous, "/kk/mobility/semester-exchange-xinjiang-university/", DETAIL_PAGE),
             ("Sign in", anonymous, "/en/accounts/login/", SIGNED_IN_PAGE),
             ("Health check", anonymous, "/healthz", PUBLIC_PAGE),
             ("Admin: users", office, "/en/admin/accounts/user/", ADMIN_PAGE),
