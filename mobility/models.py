@@ -45,14 +45,6 @@ class ExchangeCall(models.Model):
         ERASMUS = "erasmus", _("Erasmus+")
         SELF = "self", _("Self-funded")
 
-    class Cefr(models.TextChoices):
-        A1 = "A1", "A1"
-        A2 = "A2", "A2"
-        B1 = "B1", "B1"
-        B2 = "B2", "B2"
-        C1 = "C1", "C1"
-        C2 = "C2", "C2"
-
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -90,7 +82,7 @@ class ExchangeCall(models.Model):
     )
     min_credits = models.PositiveSmallIntegerField(_("credits completed"), null=True, blank=True)
     min_language_level = models.CharField(
-        _("minimum language level (CEFR)"), max_length=2, blank=True, choices=Cefr.choices
+        _("minimum language level (CEFR)"), max_length=2, blank=True, choices=CooperationCondition.Cefr.choices
     )
     min_year_of_study = models.PositiveSmallIntegerField(_("from year of study"), null=True, blank=True)
     no_academic_debts = models.BooleanField(_("no academic debts"), default=True)

@@ -430,8 +430,8 @@ class AgreementAdmin(ImportExportMixin, CoordinatorScopedAdmin):
             return None
         return TemplateResponse(
             request,
-            "admin/partnerships/agreement/change_status.html",
-            {**self.admin_site.each_context(request), "agreements": queryset, "form": form, "opts": self.model._meta},
+            "admin/change_status.html",
+            {**self.admin_site.each_context(request), "objects": queryset, "form": form, "opts": self.model._meta},
         )
 
 

@@ -172,7 +172,7 @@ class VisitAdmin(PortalAdmin):
             return None
         return TemplateResponse(
             request,
-            "admin/visits/visit/change_status.html",
+            "admin/change_status.html",
             {**self.admin_site.each_context(request), "objects": queryset, "form": form, "opts": self.model._meta},
         )
 
