@@ -7,6 +7,11 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 
+def whole_number(text, largest=2**63 - 1):
+    """A query parameter as a positive whole number, or None for anything else (never a server error)."""
+    return int(text) if text.isascii() and text.isdecimal() and 0 < int(text) <= largest else None
+
+
 def home(request):
     return render(request, "config/home.html")
 

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from config.views import whole_number
 from partnerships.models import Partner
 
 from .models import ExchangeCall
@@ -18,8 +19,8 @@ def call_list(request):
     if filters["level"] in ExchangeCall.Level.values:
         # Levels are a short JSON list: matched in Python-free SQL on PostgreSQL and SQLite alike.
         calls = calls.filter(levels__icontains=f'"{filters["level"]}"')
-    if filters["partner"].isdigit():
-        calls = calls.filter(partners=int(filters["partner"]))
+    if partner := whole_number(filters["partner"]):
+        calls = calls.filter(partners=partner)
     hosts = Partner.objects.filter(calls__in=ExchangeCall.objects.open()).distinct().order_by("name")
     page = Paginator(calls.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

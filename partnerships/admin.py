@@ -431,7 +431,13 @@ class AgreementAdmin(ImportExportMixin, CoordinatorScopedAdmin):
         return TemplateResponse(
             request,
             "admin/change_status.html",
-            {**self.admin_site.each_context(request), "objects": queryset, "form": form, "opts": self.model._meta},
+            {
+                **self.admin_site.each_context(request),
+                "objects": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Change status…"),
+            },
         )
 
 

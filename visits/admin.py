@@ -23,6 +23,7 @@ from .models import (
     TypoReport,
     Visit,
     VisitDocument,
+    VisitTransition,
 )
 
 
@@ -70,6 +71,17 @@ class DocumentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
 
+class TransitionInline(admin.TabularInline):
+    model = VisitTransition
+    extra = 0
+    fields = ("at", "from_status", "to_status", "by", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ReportInline(TranslationStackedInline):
     model = Report
     extra = 0
@@ -100,7 +112,9 @@ class VisitAdmin(PortalAdmin):
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
     date_hierarchy = "starts_on"
-    inlines = [MemberInline, AgendaInline, OutcomeInline, ReportInline, PhotoInline, DocumentInline]
+    inlines = [MemberInline, AgendaInline, OutcomeInline, ReportInline, PhotoInline, DocumentInline, TransitionInline]
+    # The status changes only through the "Change status…" action, which checks the rules and records it.
+    readonly_fields = ("status",)
     actions = ["change_status", "plan_follow_up"]
     formfield_overrides = HTTPS_URLS
     fieldsets = (
@@ -134,7 +148,12 @@ class VisitAdmin(PortalAdmin):
         return TemplateResponse(
             request,
             "admin/visits/visit/programme.html",
-            {**self.admin_site.each_context(request), "visit": visit, "opts": self.model._meta, "now": timezone.now()},
+            {
+                **self.admin_site.each_context(request),
+                "visit": visit,
+                "opts": self.model._meta,
+                "title": _("Visit programme"),
+            },
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -173,7 +192,13 @@ class VisitAdmin(PortalAdmin):
         return TemplateResponse(
             request,
             "admin/change_status.html",
-            {**self.admin_site.each_context(request), "objects": queryset, "form": form, "opts": self.model._meta},
+            {
+                **self.admin_site.each_context(request),
+                "objects": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Change status…"),
+            },
         )
 
     @admin.action(description=_("Plan the follow-up visits their outcomes promise"), permissions=["change"])
@@ -243,6 +268,9 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ("user", "created_at")
     search_fields = ("user__email",)
     readonly_fields = ("user", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # feeds are made by their owners (visits:calendar_settings)
 
 
 @admin.register(TypoReport)

@@ -15,7 +15,7 @@ class TypoReportForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not url.startswith("/") or url.startswith("//"):
+        if not url.startswith("/") or url.startswith("//") or any(ord(char) < 32 for char in url):
             raise forms.ValidationError(_("Report mistakes on this site's own pages only."))
         return url
 

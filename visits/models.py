@@ -48,7 +48,8 @@ class VisitQuerySet(models.QuerySet):
     def report_overdue(self, today=None):
         """Visits that ended more than REPORT_DUE_DAYS ago and still have no report."""
         due = (today or timezone.localdate()) - timezone.timedelta(days=Visit.REPORT_DUE_DAYS)
-        return self.filter(status=Visit.Status.COMPLETED, ends_on__lt=due)
+        ended = Q(status__in=[Visit.Status.IN_PROGRESS, Visit.Status.COMPLETED], ends_on__lt=due)
+        return self.filter(ended, report__isnull=True)
 
     def with_published_article(self):
         return self.filter(article__is_published=True, article__published_at__lte=timezone.now())

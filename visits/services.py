@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
@@ -79,7 +80,8 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     for code, _name in settings.LANGUAGES:
         field = build_localized_fieldname("title", code)
         with translation.override(code):
-            titles[field] = _("Follow-up of «%(visit)s»") % {"visit": getattr(source, field) or source.title}
+            source_title = Truncator(getattr(source, field) or source.title).chars(200)
+            titles[field] = _("Follow-up of «%(visit)s»") % {"visit": source_title}
     visit = Visit(
         direction=direction,
         **titles,

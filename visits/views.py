@@ -16,6 +16,7 @@ from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import resolution_order
 
 from accounts.backends import is_office
+from config.views import whole_number
 from partnerships.models import Partner
 
 from . import services
@@ -40,10 +41,10 @@ def visit_list(request):
         "country": request.GET.get("country", ""),
         "direction": request.GET.get("direction", ""),
     }
-    if filters["year"].isdigit():
-        articles = articles.filter(visit__starts_on__year=int(filters["year"]))
-    if filters["partner"].isdigit():
-        articles = articles.filter(visit__partners=int(filters["partner"]))
+    if year := whole_number(filters["year"], 9999):
+        articles = articles.filter(visit__starts_on__year=year)
+    if partner := whole_number(filters["partner"]):
+        articles = articles.filter(visit__partners=partner)
     if filters["country"] in countries:
         articles = articles.filter(visit__country=filters["country"])
     if filters["direction"] in Visit.Direction.values:
@@ -95,6 +96,7 @@ def article_detail(request, slug):
         {
             "article": article,
             "visit": article.visit,
+            "gallery": [photo for photo in article.visit.photos.all() if photo.pk != article.cover_id],
             # Each language is named in its own script, so it carries its own lang attribute.
             "fallback_notice": None
             if shown == language
@@ -156,7 +158,9 @@ def public_calendar(request):
 
 def private_calendar(request, token):
     """Every visit and programme item the feed's owner takes part in; the token is the only key."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    # A feed stops with its owner's account or office role.
+    feeds = CalendarFeed.objects.select_related("user").filter(user__is_active=True, user__role="staff")
+    feed = get_object_or_404(feeds, token=token)
     calendar = _calendar(str(translation.gettext("My visits")))
     visits = (
         Visit.objects.filter(members__user=feed.user, precision=Visit.Precision.DAY)

@@ -99,3 +99,52 @@ def test_a_call_says_who_may_apply():
         call.full_clean()
 
     assert "levels" in error.value.message_dict
+
+
+@pytest.fixture
+def office(client, settings):
+    from tests.factories import StaffFactory
+
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    return client
+
+
+def call_form(partner, **overrides):
+    data = {
+        "title_en": "Semester exchange",
+        "slug": "semester-exchange",
+        "mobility_type": "semester",
+        "levels": ["bachelor", "master"],
+        "partners": [partner.pk],
+        "funding": "university",
+        "places": "3",
+        "opens_at_0": "2026-12-01",
+        "opens_at_1": "09:00",
+        "closes_at_0": "2027-02-15",
+        "closes_at_1": "18:00",
+        "mobility_starts_on": "2027-09-01",
+        "mobility_ends_on": "2028-01-31",
+        "no_academic_debts": "on",
+        "criteria-TOTAL_FORMS": "2",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-0-name_en": "Grade point average",
+        "criteria-0-weight": "60",
+        "criteria-1-name_en": "Motivation letter",
+        "criteria-1-weight": "40",
+    }
+    return data | overrides
+
+
+def test_staff_tick_who_may_apply_and_criteria_weights_add_up_to_100(office):
+    partner = PartnerFactory()
+
+    saved = office.post("/en/admin/mobility/exchangecall/add/", call_form(partner))
+    refused = office.post(
+        "/en/admin/mobility/exchangecall/add/", call_form(partner, slug="other", **{"criteria-1-weight": "30"})
+    )
+
+    assert saved.status_code == 302
+    assert ExchangeCall.objects.get().levels == ["bachelor", "master"]
+    assert "add up to 90 %" in refused.content.decode()
+    assert ExchangeCall.objects.count() == 1
