@@ -108,6 +108,7 @@ RULES = [
     ("admin:partnerships_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
     ("admin:partnerships_homeinstitution_delete", OFFICE_FORBIDDEN),
     ("admin:visits_typoreport_add", OFFICE_FORBIDDEN),  # readers write typo reports, staff only close them
+    ("admin:visits_calendarfeed_add", OFFICE_FORBIDDEN),  # each person makes their own calendar address
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
