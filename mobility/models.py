@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
 
@@ -92,7 +93,7 @@ class ExchangeCall(models.Model):
     )
     has_second_stage = models.BooleanField(_("second selection stage"), default=False)
     second_stage = models.TextField(_("about the second stage"), blank=True, help_text=_("e.g. an interview."))
-    is_published = models.BooleanField(_("published"), default=False)
+    is_published = models.BooleanField(pgettext_lazy("exchange call", "published"), default=False)
 
     objects = ExchangeCallQuerySet.as_manager()
 

@@ -7,11 +7,12 @@ from partnerships.models import Contact, Partner, Unit
 
 from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Visit
 
-URUMQI = ZoneInfo("Asia/Urumqi")
+# Official programmes in Urumqi keep Beijing time.
+BEIJING_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def at(day, hour, minute=0):
-    return datetime.datetime(2025, 10 if day > 2 else 11, day, hour, minute, tzinfo=URUMQI)
+    return datetime.datetime(2025, 10 if day > 2 else 11, day, hour, minute, tzinfo=BEIJING_TIME)
 
 
 def seed(*, owner=None, call=None):
@@ -158,7 +159,7 @@ def seed(*, owner=None, call=None):
             "<p>Тараптар студенттер мен қызметкерлердің академиялық ұтқырлығын бастауға, бірлескен білім беру "
             "бағдарламалары мен ғылыми ынтымақтастықты дамытуға уағдаласты. Қытай тарапы 2026 жылы Шымкентке "
             "жұмыс делегациясын жіберуді жоспарлап отыр.</p>",
-            "published_at": datetime.datetime(2025, 11, 3, 10, 0, tzinfo=URUMQI),
+            "published_at": datetime.datetime(2025, 11, 3, 10, 0, tzinfo=BEIJING_TIME),
             "is_published": True,
         },
     )
