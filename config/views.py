@@ -12,6 +12,13 @@ def whole_number(text, largest=2**63 - 1):
     return int(text) if text.isascii() and text.isdecimal() and 0 < int(text) <= largest else None
 
 
+def query_without_page(request):
+    """The list's current filters as a query string, for the pagination links to carry along."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def home(request):
     return render(request, "config/home.html")
 

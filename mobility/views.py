@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from config.views import whole_number
+from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
 from .models import ExchangeCall
@@ -23,14 +23,12 @@ def call_list(request):
         calls = calls.filter(partners=partner)
     hosts = Partner.objects.filter(calls__in=ExchangeCall.objects.open()).distinct().order_by("name")
     page = Paginator(calls.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "mobility/call_list.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "filters": filters,
             "types": ExchangeCall.MobilityType.choices,
             "levels": ExchangeCall.Level.choices,

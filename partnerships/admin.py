@@ -307,11 +307,8 @@ class ConditionInline(TranslationStackedInline):
     )
 
 
-class DocumentInline(admin.TabularInline):
-    model = AgreementDocument
-    extra = 0
-    fields = ("kind", "language", "file", "download", "uploaded_at")
-    readonly_fields = ("download", "uploaded_at")
+class DownloadLinkMixin:
+    """A read-only column linking to a private document through its permission-checked view."""
 
     @admin.display(description=_("download"))
     def download(self, document):
@@ -320,7 +317,16 @@ class DocumentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
 
+class DocumentInline(DownloadLinkMixin, admin.TabularInline):
+    model = AgreementDocument
+    extra = 0
+    fields = ("kind", "language", "file", "download", "uploaded_at")
+    readonly_fields = ("download", "uploaded_at")
+
+
 class TransitionInline(admin.TabularInline):
+    """The recorded status changes of a record, read-only: they are made by the "Change status…" action."""
+
     model = AgreementTransition
     extra = 0
     fields = ("at", "from_status", "to_status", "by", "comment")
@@ -332,11 +338,60 @@ class TransitionInline(admin.TabularInline):
 
 
 class StatusChangeForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=Agreement.Status.choices)
+    to = forms.ChoiceField(label=_("New status"))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = statuses
+
+
+class AgreementStatusChangeForm(StatusChangeForm):
     signed_on = forms.DateField(
         label=_("Signed on"), required=False, help_text=_("Needed when an agreement becomes active.")
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StatusChangeMixin:
+    """The "Change status…" action: a small form, then the model's lifecycle service for each selected row.
+
+    Subclasses set status_form and implement apply_status (the service call) and changed_message.
+    """
+
+    status_form = StatusChangeForm
+
+    def apply_status(self, obj, *, by, data):
+        raise NotImplementedError
+
+    def changed_message(self, count):
+        raise NotImplementedError
+
+    @admin.action(description=_("Change status…"), permissions=["change"])
+    def change_status(self, request, queryset):
+        data = request.POST if "apply" in request.POST else None
+        form = self.status_form(data, statuses=self.model.Status.choices)
+        if form.is_valid():
+            changed = 0
+            for obj in queryset:
+                try:
+                    self.apply_status(obj, by=request.user, data=form.cleaned_data)
+                    changed += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+            if changed:
+                self.message_user(request, self.changed_message(changed))
+            return None
+        return TemplateResponse(
+            request,
+            "admin/change_status.html",
+            {
+                **self.admin_site.each_context(request),
+                "objects": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Change status…"),
+            },
+        )
 
 
 class CoordinatorScopedAdmin(PortalAdmin):
@@ -365,7 +420,8 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, CoordinatorScopedAdmin):
+class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmin):
+    status_form = AgreementStatusChangeForm
     resource_classes = [AgreementResource]
     list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator")
     list_filter = (
@@ -400,45 +456,15 @@ class AgreementAdmin(ImportExportMixin, CoordinatorScopedAdmin):
     def partner_names(self, agreement):
         return ", ".join(partner.short_name or partner.name for partner in agreement.partners.all())
 
-    @admin.action(description=_("Change status…"), permissions=["change"])
-    def change_status(self, request, queryset):
-        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            changed = 0
-            for agreement in queryset:
-                try:
-                    services.change_agreement_status(
-                        agreement,
-                        to=form.cleaned_data["to"],
-                        by=request.user,
-                        comment=form.cleaned_data["comment"],
-                        signed_on=form.cleaned_data["signed_on"],
-                    )
-                    changed += 1
-                except ValidationError as error:
-                    self.message_user(request, f"{agreement}: {' '.join(error.messages)}", messages.ERROR)
-            if changed:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "The status of %(count)d agreement was changed.",
-                        "The status of %(count)d agreements was changed.",
-                        changed,
-                    )
-                    % {"count": changed},
-                )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/change_status.html",
-            {
-                **self.admin_site.each_context(request),
-                "objects": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Change status…"),
-            },
+    def apply_status(self, agreement, *, by, data):
+        services.change_agreement_status(
+            agreement, to=data["to"], by=by, comment=data["comment"], signed_on=data["signed_on"]
         )
+
+    def changed_message(self, count):
+        return ngettext(
+            "The status of %(count)d agreement was changed.", "The status of %(count)d agreements was changed.", count
+        ) % {"count": count}
 
 
 @admin.register(JointProgram)

@@ -584,23 +584,33 @@ class Agreement(models.Model):
         return (self.valid_until - timezone.localdate()).days
 
 
-class AgreementTransition(models.Model):
-    """One step of an agreement's lifecycle: who moved it, when, from what to what, and why."""
+class StatusTransition(models.Model):
+    """One step of a lifecycle: who moved the record, when, from what status to what, and why.
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=20, choices=Agreement.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Agreement.Status.choices)
+    Subclasses add the record they belong to and from_status/to_status with that record's choices.
+    """
+
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
+        abstract = True
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["-at"]
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class AgreementTransition(StatusTransition):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=Agreement.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Agreement.Status.choices)
+
+    class Meta(StatusTransition.Meta):
+        pass
 
 
 class AgreementDocument(models.Model):

@@ -12,6 +12,7 @@ from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from accounts.backends import is_faculty, is_office
+from config.views import query_without_page
 from visits.models import NewsArticle, Visit
 
 from .forms import PartnerFilterForm, ProgramFilterForm
@@ -115,12 +116,10 @@ def partner_list(request):
     chart = [
         {"code": code, "name": countries.name(code), "count": n, "percent": round(100 * n / widest)} for code, n in top
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "partnerships/partner_list.html",
-        {"form": form, "page": page, "chart": chart, "query": query.urlencode(), "is_filtered": bool(data)},
+        {"form": form, "page": page, "chart": chart, "query": query_without_page(request), "is_filtered": bool(data)},
     )
 
 
@@ -173,9 +172,9 @@ def program_list(request):
                 programs = programs.filter(**{name: form.cleaned_data[name]})
     programs = programs.annotate(sort_title=localized_name_expression("title")).order_by("sort_title", "pk")
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "partnerships/program_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "partnerships/program_list.html", {"form": form, "page": page, "query": query_without_page(request)}
+    )
 
 
 def program_detail(request, slug):

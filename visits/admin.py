@@ -1,15 +1,15 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from partnerships.admin import HTTPS_URLS, PortalAdmin, StatusChangeForm
+from partnerships import admin as partnership_admin
+from partnerships.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin
 
 from . import services
 from .models import (
@@ -58,28 +58,15 @@ class PhotoInline(TranslationTabularInline):
     fields = ("image", "caption", "alt_text", "order")
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     model = VisitDocument
     extra = 0
     fields = ("kind", "file", "download")
     readonly_fields = ("download",)
 
-    @admin.display(description=_("download"))
-    def download(self, document):
-        if not document.pk:
-            return "—"
-        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
-
-class TransitionInline(admin.TabularInline):
+class TransitionInline(partnership_admin.TransitionInline):
     model = VisitTransition
-    extra = 0
-    fields = ("at", "from_status", "to_status", "by", "comment")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ReportInline(TranslationStackedInline):
@@ -106,7 +93,7 @@ class TimingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(PortalAdmin):
+class VisitAdmin(StatusChangeMixin, PortalAdmin):
     list_display = ("title", "direction", "period", "country", "status", "has_article")
     list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
@@ -163,43 +150,13 @@ class VisitAdmin(PortalAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.action(description=_("Change status…"), permissions=["change"])
-    def change_status(self, request, queryset):
-        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
-        form.fields["to"].choices = Visit.Status.choices
-        del form.fields["signed_on"]
-        if form.is_valid():
-            changed = 0
-            for visit in queryset:
-                try:
-                    services.change_visit_status(
-                        visit, to=form.cleaned_data["to"], by=request.user, comment=form.cleaned_data["comment"]
-                    )
-                    changed += 1
-                except ValidationError as error:
-                    self.message_user(request, f"{visit}: {' '.join(error.messages)}", messages.ERROR)
-            if changed:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "The status of %(count)d visit was changed.",
-                        "The status of %(count)d visits was changed.",
-                        changed,
-                    )
-                    % {"count": changed},
-                )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/change_status.html",
-            {
-                **self.admin_site.each_context(request),
-                "objects": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Change status…"),
-            },
-        )
+    def apply_status(self, visit, *, by, data):
+        services.change_visit_status(visit, to=data["to"], by=by, comment=data["comment"])
+
+    def changed_message(self, count):
+        return ngettext(
+            "The status of %(count)d visit was changed.", "The status of %(count)d visits was changed.", count
+        ) % {"count": count}
 
     @admin.action(description=_("Plan the follow-up visits their outcomes promise"), permissions=["change"])
     def plan_follow_up(self, request, queryset):

@@ -19,6 +19,7 @@ from partnerships.models import (
     Partner,
     PrivateStorage,
     ResearchProject,
+    StatusTransition,
     Unit,
     validate_logo_size,
     validate_pdf,
@@ -149,21 +150,14 @@ class Visit(models.Model):
         return date_format(self.starts_on)
 
 
-class VisitTransition(models.Model):
+class VisitTransition(StatusTransition):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=20, choices=Visit.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Visit.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("why"), blank=True)
 
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+    class Meta(StatusTransition.Meta):
+        pass
 
 
 class DelegationMember(models.Model):

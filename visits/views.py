@@ -16,7 +16,7 @@ from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import resolution_order
 
 from accounts.backends import is_office
-from config.views import whole_number
+from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
 from . import services
@@ -58,14 +58,12 @@ def visit_list(request):
     page = Paginator(articles.prefetch_related("visit__partners").distinct(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "visits/visit_list.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "filters": filters,
             "years": list(years),
             "partners": partners,
