@@ -15,6 +15,13 @@ DEMO_USERS = [
         "is_superuser": True,
     },
     {
+        "email": "teacher@kopir.example",
+        "full_name": "Гүлнар Жақсылықова",
+        "role": User.Role.FACULTY,
+        "language": "kk",
+        "is_superuser": False,
+    },
+    {
         "email": "student@kopir.example",
         "full_name": "Дәурен Оспанов",
         "role": User.Role.STUDENT,

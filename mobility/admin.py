@@ -1,13 +1,34 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export import fields, resources
+from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships.admin import PortalAdmin
+from partnerships.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
 
-from .models import ExchangeCall, SelectionCriterion
+from . import services
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationTransition,
+    CallHost,
+    ExchangeCall,
+    HostChoice,
+    LearningAgreementCourse,
+    Mobility,
+    PriorityCategory,
+    Review,
+    Score,
+    SelectionCriterion,
+)
 
 
 class CriteriaFormSet(BaseInlineFormSet):
@@ -31,30 +52,46 @@ class CriterionInline(TranslationTabularInline):
     extra = 0
 
 
+class CallHostInline(admin.TabularInline):
+    model = CallHost
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ("partner",)
+
+
 class ExchangeCallForm(forms.ModelForm):
     levels = forms.MultipleChoiceField(
         label=_("who may apply"), choices=ExchangeCall.Level.choices, widget=forms.CheckboxSelectMultiple
     )
+    document_kinds = forms.MultipleChoiceField(
+        label=_("required documents"),
+        choices=ApplicationDocument.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     class Meta:
         model = ExchangeCall
-        fields = ["levels"]  # the admin adds the rest from its fieldsets
+        fields = ["levels", "document_kinds"]  # the admin adds the rest from its fieldsets
+
+
+COUNTED_STATUSES = [status for status in Application.Status if status != Application.Status.WITHDRAWN]
 
 
 @admin.register(ExchangeCall)
 class ExchangeCallAdmin(PortalAdmin):
     form = ExchangeCallForm
-    list_display = ("title", "mobility_type", "funding", "places", "opens_at", "closes_at", "is_published")
+    list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts")
     list_filter = ("is_published", "mobility_type", "funding", "partners")
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
-    autocomplete_fields = ("partners", "agreements", "faculties")
-    filter_horizontal = ("conditions",)
+    autocomplete_fields = ("agreements", "faculties", "reviewers")
+    filter_horizontal = ("conditions", "priority_categories")
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "closes_at"
-    inlines = [CriterionInline]
+    inlines = [CallHostInline, CriterionInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "mobility_type", "is_published")}),
-        (_("Who and where"), {"fields": ("levels", "faculties", "partners", "agreements", "conditions")}),
+        (_("Who and where"), {"fields": ("levels", "faculties", "agreements", "conditions")}),
         (
             _("Places and dates"),
             {"fields": ("funding", "places", ("opens_at", "closes_at"), ("mobility_starts_on", "mobility_ends_on"))},
@@ -67,9 +104,239 @@ class ExchangeCallAdmin(PortalAdmin):
                     ("min_language_level", "min_year_of_study"),
                     "no_academic_debts",
                     "priority_categories",
-                    "required_documents",
+                    "document_kinds",
                 )
             },
         ),
-        (_("Selection"), {"fields": ("has_second_stage", "second_stage")}),
+        (_("Selection"), {"fields": ("reviewers", "has_second_stage", "second_stage")}),
     )
+
+    def get_queryset(self, request):
+        # One COUNT per status, computed in the list's own query: the column costs no query per row.
+        counts = {
+            f"count_{status}": Count("applications", filter=Q(applications__status=status), distinct=True)
+            for status in COUNTED_STATUSES
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description=_("applications"))
+    def application_counts(self, call):
+        url = reverse("admin:mobility_application_changelist")
+        parts = [
+            (f"{url}?call__id__exact={call.pk}&status__exact={status}", status.label, getattr(call, f"count_{status}"))
+            for status in COUNTED_STATUSES
+            if getattr(call, f"count_{status}", 0)
+        ]
+        if not parts:
+            return "—"
+        return format_html_join(", ", '<a href="{}">{}: {}</a>', parts)
+
+
+class HostChoiceInline(admin.TabularInline):
+    model = HostChoice
+    extra = 0
+    autocomplete_fields = ("partner",)
+
+
+class ApplicationDocumentInline(DownloadLinkMixin, admin.TabularInline):
+    model = ApplicationDocument
+    extra = 0
+    fields = ("kind", "original_name", "size", "download", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # documents are uploaded by the applicant and checked by content there
+
+
+class ApplicationTransitionInline(TransitionInline):
+    model = ApplicationTransition
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    fields = ("reviewer", "comment", "updated_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationResource(resources.ModelResource):
+    call = fields.Field(attribute="call__title", column_name=_("exchange call"))
+    applicant = fields.Field(attribute="applicant__full_name", column_name=_("applicant"))
+    email = fields.Field(attribute="applicant__email", column_name=_("email"))
+    faculty = fields.Field(attribute="faculty__name", column_name=_("faculty"))
+    host = fields.Field(attribute="host__name", column_name=_("nominated to"))
+    status = fields.Field(attribute="get_status_display", column_name=_("status"))
+
+    class Meta:
+        model = Application
+        fields = (
+            "id",
+            "call",
+            "applicant",
+            "email",
+            "status",
+            "level",
+            "faculty",
+            "gpa",
+            "credits",
+            "language_level",
+            "year_of_study",
+            "host",
+            "waitlist_position",
+            "submitted_at",
+        )
+        export_order = fields
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related("call", "applicant", "faculty", "host")
+
+
+@admin.register(Application)
+class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ApplicationResource]
+    list_display = ("applicant", "call", "status", "faculty", "gpa", "host", "waitlist_position", "submitted_at")
+    list_filter = ("status", "call", "faculty", "level")
+    list_select_related = ("applicant", "call", "faculty", "host")
+    search_fields = ("applicant__full_name", "applicant__email", "call__title_en", "call__title_ru")
+    autocomplete_fields = ("faculty",)
+    readonly_fields = ("call", "applicant", "status", "host", "waitlist_position", "submitted_at", "created_at")
+    fields = (
+        ("call", "applicant"),
+        ("status", "host", "waitlist_position"),
+        ("level", "faculty"),
+        ("gpa", "credits", "year_of_study"),
+        ("language_level", "has_academic_debts", "priority_category"),
+        "phone",
+        "motivation",
+        ("submitted_at", "created_at"),
+    )
+    inlines = [HostChoiceInline, ApplicationDocumentInline, ReviewInline, ApplicationTransitionInline]
+    actions = ["change_status", "create_mobilities"]
+    date_hierarchy = "submitted_at"
+
+    def has_add_permission(self, request):
+        return False  # applications are made by applicants on the portal
+
+    def apply_status(self, obj, *, by, data):
+        services.change_application_status(obj, to=data["to"], by=by, comment=data["comment"])
+
+    def changed_message(self, count):
+        return ngettext("%(count)d application changed status.", "%(count)d applications changed status.", count) % {
+            "count": count
+        }
+
+    @admin.action(description=_("Record the mobility of accepted applicants"), permissions=["change"])
+    def create_mobilities(self, request, queryset):
+        created = 0
+        for application in queryset.select_related("call", "applicant", "faculty"):
+            try:
+                services.create_mobility(application, by=request.user)
+                created += 1
+            except ValidationError as error:
+                self.message_user(request, f"{application}: {' '.join(error.messages)}", messages.ERROR)
+        if created:
+            self.message_user(
+                request,
+                ngettext("%(count)d mobility recorded.", "%(count)d mobilities recorded.", created) % {"count": created},
+            )
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    fields = ("criterion", "points")
+    readonly_fields = ("criterion",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("application", "reviewer", "updated_at")
+    list_filter = ("application__call",)
+    list_select_related = ("application__applicant", "application__call", "reviewer")
+    search_fields = ("application__applicant__full_name", "reviewer__full_name")
+    readonly_fields = ("application", "reviewer")
+    fields = ("application", "reviewer", "comment")
+    inlines = [ScoreInline]
+
+    def has_add_permission(self, request):
+        return False  # reviewers score on the selection pages
+
+
+class CourseInline(admin.TabularInline):
+    model = LearningAgreementCourse
+    extra = 1
+
+
+class MobilityResource(resources.ModelResource):
+    partner = fields.Field(attribute="partner__name", column_name=_("partner university"))
+    direction = fields.Field(attribute="get_direction_display", column_name=_("direction"))
+    status = fields.Field(attribute="get_status_display", column_name=_("status"))
+    mobility_type = fields.Field(attribute="get_mobility_type_display", column_name=_("mobility type"))
+
+    class Meta:
+        model = Mobility
+        fields = ("id", "participant_name", "email", "direction", "partner", "mobility_type", "starts_on", "ends_on")
+        fields += ("status", "credits")
+        export_order = fields
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related("partner")
+
+
+@admin.register(Mobility)
+class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MobilityResource]
+    list_display = ("participant_name", "direction", "partner", "mobility_type", "starts_on", "ends_on", "status")
+    list_filter = ("direction", "status", "mobility_type", "partner")
+    list_select_related = ("partner",)
+    search_fields = ("participant_name", "email", "partner__search_text")
+    autocomplete_fields = ("partner", "home_unit", "agreement", "participant")
+    readonly_fields = ("application", "learning_agreement_approved_by", "learning_agreement_approved_at")
+    date_hierarchy = "starts_on"
+    inlines = [CourseInline]
+    actions = ["approve_learning_agreements"]
+    fieldsets = (
+        (None, {"fields": ("participant_name", "participant", "email", "direction", "partner", "mobility_type")}),
+        (_("Where and when"), {"fields": (("starts_on", "ends_on"), "status", "home_unit", "agreement")}),
+        (
+            _("Results"),
+            {
+                "fields": (
+                    "credits",
+                    "final_report",
+                    ("learning_agreement_approved_by", "learning_agreement_approved_at"),
+                    "application",
+                )
+            },
+        ),
+    )
+
+    @admin.action(description=_("Approve the learning agreement"), permissions=["change"])
+    def approve_learning_agreements(self, request, queryset):
+        approved = 0
+        for mobility in queryset:
+            try:
+                services.approve_learning_agreement(mobility, by=request.user)
+                approved += 1
+            except ValidationError as error:
+                self.message_user(request, f"{mobility}: {' '.join(error.messages)}", messages.ERROR)
+        if approved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d learning agreement approved.", "%(count)d learning agreements approved.", approved
+                )
+                % {"count": approved},
+            )
+
+
+@admin.register(PriorityCategory)
+class PriorityCategoryAdmin(PortalAdmin):
+    search_fields = ("name_en", "name_ru", "name_kk", "name_zh_hans")

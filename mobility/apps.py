@@ -12,4 +12,12 @@ class MobilityConfig(AppConfig):
 
         from . import models
 
-        register(models.ExchangeCall, app=__package__)
+        for model in (
+            models.PriorityCategory,
+            models.ExchangeCall,
+            models.Application,
+            models.Review,
+            models.Mobility,
+            models.LearningAgreementCourse,
+        ):
+            register(model, app=__package__)

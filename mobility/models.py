@@ -1,15 +1,41 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
+from partnerships.models import (
+    Agreement,
+    CooperationCondition,
+    Partner,
+    PrivateStorage,
+    StatusTransition,
+    Unit,
+    unique_slug,
+)
+
+CEFR_ORDER = [value for value, _label in CooperationCondition.Cefr.choices]
+
+
+class PriorityCategory(models.Model):
+    """A category of applicants who rank first among equal scores (e.g. orphans, persons with disabilities)."""
+
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("priority category")
+        verbose_name_plural = _("priority categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class ExchangeCallQuerySet(models.QuerySet):
@@ -61,7 +87,9 @@ class ExchangeCall(models.Model):
         verbose_name=_("faculties"),
         help_text=_("Empty means every faculty."),
     )
-    partners = models.ManyToManyField(Partner, related_name="calls", verbose_name=_("host institutions"))
+    partners = models.ManyToManyField(
+        Partner, through="CallHost", related_name="calls", verbose_name=_("host institutions")
+    )
     agreements = models.ManyToManyField(Agreement, blank=True, related_name="calls", verbose_name=_("agreements"))
     conditions = models.ManyToManyField(
         CooperationCondition, blank=True, related_name="calls", verbose_name=_("places from cooperation conditions")
@@ -87,13 +115,26 @@ class ExchangeCall(models.Model):
     )
     min_year_of_study = models.PositiveSmallIntegerField(_("from year of study"), null=True, blank=True)
     no_academic_debts = models.BooleanField(_("no academic debts"), default=True)
-    priority_categories = models.TextField(_("priority categories"), blank=True)
-    required_documents = models.TextField(
-        _("required documents"), blank=True, help_text=_("One document per line, e.g. transcript, motivation letter.")
+    priority_categories = models.ManyToManyField(
+        PriorityCategory,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("priority categories"),
+        help_text=_("Among equal scores, applicants in one of these categories rank first."),
+    )
+    document_kinds = models.JSONField(_("required documents"), default=list, blank=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        limit_choices_to={"role__in": ["staff", "faculty"]},
+        related_name="calls_to_review",
+        verbose_name=_("reviewers"),
+        help_text=_("Faculty members who score the applications; office staff always may."),
     )
     has_second_stage = models.BooleanField(_("second selection stage"), default=False)
     second_stage = models.TextField(_("about the second stage"), blank=True, help_text=_("e.g. an interview."))
     is_published = models.BooleanField(pgettext_lazy("exchange call", "published"), default=False)
+    selection_confirmed_at = models.DateTimeField(_("selection confirmed"), null=True, blank=True, editable=False)
 
     objects = ExchangeCallQuerySet.as_manager()
 
@@ -132,9 +173,16 @@ class ExchangeCall(models.Model):
         if not isinstance(levels, list) or not levels or any(level not in self.Level.values for level in levels):
             raise ValidationError({"levels": _("Choose who may apply: bachelor, master, doctoral or staff.")})
 
-    @property
-    def document_list(self):
-        return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+        kinds = self.document_kinds or []
+        if not isinstance(kinds, list) or any(kind not in ApplicationDocument.Kind.values for kind in kinds):
+            raise ValidationError({"document_kinds": _("Choose the required documents from the list.")})
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.is_published and self.opens_at <= now < self.closes_at
+
+    def document_labels(self):
+        return [ApplicationDocument.Kind(kind).label for kind in self.document_kinds if kind in DOCUMENT_RULES]
 
     def level_labels(self):
         return [self.Level(level).label for level in self.levels if level in self.Level.values]
@@ -157,3 +205,522 @@ class SelectionCriterion(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CallHost(models.Model):
+    """A host institution a call offers, with its own number of places where the agreement sets one."""
+
+    call = models.ForeignKey(ExchangeCall, on_delete=models.CASCADE, related_name="hosts")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="call_hosts", verbose_name=_("host"))
+    places = models.PositiveSmallIntegerField(
+        _("places at this host"), null=True, blank=True, help_text=_("Empty: any of the call's places.")
+    )
+
+    class Meta:
+        verbose_name = _("host institution")
+        verbose_name_plural = _("host institutions")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["call", "partner"], name="call_host_once")]
+
+    def __str__(self):
+        return str(self.partner)
+
+
+MEGABYTE = 1024 * 1024
+PDF, JPEG, PNG = "pdf", "jpeg", "png"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+
+    def in_selection(self):
+        """Applications that take part in the ranking of their call."""
+        return self.filter(status__in=Application.RANKED_STATUSES)
+
+    def reviewable_by(self, user):
+        """Submitted applications this user may read and score: office staff all, faculty their calls'."""
+        from accounts.backends import is_office
+
+        if user.is_superuser or is_office(user):
+            return self.submitted()
+        return self.submitted().filter(call__reviewers=user)
+
+
+class Application(models.Model):
+    """A student's or staff member's application to an exchange call, from draft to the realised mobility."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("application", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("application", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("application", "Under review")
+        SHORTLISTED = "shortlisted", pgettext_lazy("application", "Shortlisted")
+        NOMINATED = "nominated", pgettext_lazy("application", "Nominated")
+        ACCEPTED = "accepted", pgettext_lazy("application", "Accepted by the host")
+        COMPLETED = "completed", pgettext_lazy("application", "Completed")
+        REJECTED = "rejected", pgettext_lazy("application", "Not selected")
+        WAITLISTED = "waitlisted", pgettext_lazy("application", "On the waiting list")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
+
+    RANKED_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED)
+
+    call = models.ForeignKey(
+        ExchangeCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("exchange call")
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    level = models.CharField(_("level"), max_length=20, choices=ExchangeCall.Level.choices, blank=True)
+    faculty = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"partner__isnull": True, "parent__isnull": True},
+        related_name="applications",
+        verbose_name=_("faculty"),
+    )
+    gpa = models.DecimalField(
+        _("GPA"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("4"))],
+        help_text=_("On a 4.0 scale, as on your transcript."),
+    )
+    credits = models.PositiveSmallIntegerField(_("credits completed"), null=True, blank=True)
+    language_level = models.CharField(
+        _("language level (CEFR)"), max_length=2, blank=True, choices=CooperationCondition.Cefr.choices
+    )
+    year_of_study = models.PositiveSmallIntegerField(
+        _("year of study"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    has_academic_debts = models.BooleanField(_("I have academic debts"), null=True, blank=True)
+    priority_category = models.ForeignKey(
+        PriorityCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("priority category"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    motivation = models.TextField(_("why this exchange"), blank=True)
+    host = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="nominees",
+        verbose_name=_("nominated to"),
+    )
+    waitlist_position = models.PositiveSmallIntegerField(
+        _("place on the waiting list"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "applicant"], name="one_application_per_call"),
+            models.CheckConstraint(
+                condition=Q(gpa__isnull=True) | Q(gpa__gte=0, gpa__lte=4), name="application_gpa_on_four_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="submitted_application_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.applicant} — {self.call}"
+
+    def get_absolute_url(self):
+        return reverse("mobility:application_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self):
+        """A draft can be changed while its call accepts applications."""
+        return self.status == self.Status.DRAFT and self.call.is_open()
+
+    @property
+    def can_be_withdrawn(self):
+        return self.status in APPLICANT_WITHDRAWABLE
+
+    @property
+    def is_student(self):
+        return self.level in {ExchangeCall.Level.BACHELOR, ExchangeCall.Level.MASTER, ExchangeCall.Level.DOCTORAL}
+
+    def eligibility_failures(self):
+        """The call's rules this application does not meet, each as a sentence for the applicant."""
+        call = self.call
+        failures = []
+        if self.level and self.level not in call.levels:
+            failures.append(
+                _("This call is for: %(levels)s.") % {"levels": ", ".join(str(label) for label in call.level_labels())}
+            )
+        faculty_ids = {faculty.pk for faculty in call.faculties.all()}
+        if faculty_ids and self.faculty_id and self.faculty_id not in faculty_ids:
+            failures.append(_("This call is not open to your faculty."))
+        if self.is_student:
+            if call.min_gpa is not None and self.gpa is not None and self.gpa < call.min_gpa:
+                failures.append(
+                    _("Your GPA %(gpa)s is below the minimum of %(minimum)s.")
+                    % {"gpa": self.gpa, "minimum": call.min_gpa}
+                )
+            if call.min_credits and self.credits is not None and self.credits < call.min_credits:
+                failures.append(
+                    _("You have completed %(credits)s credits; the call asks for at least %(minimum)s.")
+                    % {"credits": self.credits, "minimum": call.min_credits}
+                )
+            if call.min_year_of_study and self.year_of_study and self.year_of_study < call.min_year_of_study:
+                failures.append(
+                    _("The call is open from year %(minimum)s of study; you are in year %(year)s.")
+                    % {"minimum": call.min_year_of_study, "year": self.year_of_study}
+                )
+            if call.no_academic_debts and self.has_academic_debts:
+                failures.append(_("Applicants must have no academic debts."))
+        if (
+            call.min_language_level
+            and self.language_level
+            and CEFR_ORDER.index(self.language_level) < CEFR_ORDER.index(call.min_language_level)
+        ):
+            failures.append(
+                _("Your language level %(level)s is below the required %(minimum)s.")
+                % {"level": self.language_level, "minimum": call.min_language_level}
+            )
+        return failures
+
+    def missing_items(self):
+        """What the applicant still has to give before the application can be submitted."""
+        missing = []
+        answers = [("level", _("your level"))]
+        if self.call.faculties.all() or self.is_student:
+            answers.append(("faculty", _("your faculty")))
+        if self.is_student:
+            if self.call.min_gpa is not None:
+                answers.append(("gpa", _("your GPA")))
+            if self.call.min_credits:
+                answers.append(("credits", _("the credits you have completed")))
+            if self.call.min_year_of_study:
+                answers.append(("year_of_study", _("your year of study")))
+            if self.call.no_academic_debts:
+                answers.append(("has_academic_debts", _("whether you have academic debts")))
+        if self.call.min_language_level:
+            answers.append(("language_level", _("your language level")))
+        answers.append(("motivation", _("why you want this exchange")))
+        missing += [label for field, label in answers if getattr(self, field) in (None, "")]
+        if not self.choices.all():
+            missing.append(_("your choice of host institutions"))
+        uploaded = {document.kind for document in self.documents.all()}
+        missing += [
+            ApplicationDocument.Kind(kind).label for kind in self.call.document_kinds if kind not in uploaded
+        ]
+        return missing
+
+
+APPLICANT_WITHDRAWABLE = {
+    Application.Status.DRAFT,
+    Application.Status.SUBMITTED,
+    Application.Status.UNDER_REVIEW,
+    Application.Status.SHORTLISTED,
+    Application.Status.WAITLISTED,
+    Application.Status.NOMINATED,
+}
+
+
+class ApplicationTransition(StatusTransition):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Application.Status.choices)
+
+    class Meta(StatusTransition.Meta):
+        ordering = ["at", "pk"]
+
+
+class HostChoice(models.Model):
+    """One host institution an applicant would like to go to, ranked (1 = first choice)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+", verbose_name=_("host"))
+    rank = models.PositiveSmallIntegerField(_("choice"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("choice of host")
+        verbose_name_plural = _("choices of host")
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rank"], name="one_host_per_choice"),
+            models.UniqueConstraint(fields=["application", "partner"], name="host_chosen_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.partner}"
+
+
+class DocumentRule:
+    """Which formats a kind of document may have, and how large it may be."""
+
+    def __init__(self, formats, max_megabytes):
+        self.formats = formats
+        self.max_bytes = max_megabytes * MEGABYTE
+
+
+class ApplicationDocument(models.Model):
+    class Kind(models.TextChoices):
+        TRANSCRIPT = "transcript", _("Transcript of records")
+        LANGUAGE_CERTIFICATE = "language_certificate", _("Language certificate")
+        MOTIVATION_LETTER = "motivation_letter", _("Motivation letter")
+        CV = "cv", _("CV")
+        PASSPORT = "passport", _("Passport copy")
+        RECOMMENDATION = "recommendation", _("Recommendation letter")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=30, choices=Kind.choices)
+    file = models.FileField(_("file"), storage=PrivateStorage(), upload_to="applications/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("mobility:document_download", kwargs={"pk": self.pk})
+
+    @property
+    def rule(self):
+        return DOCUMENT_RULES[self.kind]
+
+
+DOCUMENT_RULES = {
+    ApplicationDocument.Kind.TRANSCRIPT: DocumentRule([PDF], 10),
+    ApplicationDocument.Kind.LANGUAGE_CERTIFICATE: DocumentRule([PDF, JPEG, PNG], 10),
+    ApplicationDocument.Kind.MOTIVATION_LETTER: DocumentRule([PDF], 5),
+    ApplicationDocument.Kind.CV: DocumentRule([PDF], 5),
+    ApplicationDocument.Kind.PASSPORT: DocumentRule([PDF, JPEG, PNG], 5),
+    ApplicationDocument.Kind.RECOMMENDATION: DocumentRule([PDF], 5),
+}
+
+
+def detect_format(file):
+    """The real format of an uploaded file, read from its content (never its name): pdf, jpeg, png or None."""
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if head.startswith(b"%PDF-"):
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        try:
+            PdfReader(file).pages  # noqa: B018 — reading the page tree proves the PDF is whole
+        except (PdfReadError, ValueError, KeyError, TypeError):
+            return None
+        finally:
+            file.seek(0)
+        return PDF
+    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(file) as image:
+                image.verify()
+                kind = image.format
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            return None
+        finally:
+            file.seek(0)
+        return {"JPEG": JPEG, "PNG": PNG}.get(kind)
+    return None
+
+
+def validate_application_document(kind, file):
+    """Refuse a file that is too large or whose content is not one of the formats allowed for its kind."""
+    rule = DOCUMENT_RULES[kind]
+    if file.size > rule.max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the largest allowed is %(limit)s."),
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(rule.max_bytes)},
+            code="file_too_large",
+        )
+    if detect_format(file) not in rule.formats:
+        raise ValidationError(
+            _("This file is not a readable %(formats)s file. Allowed: %(formats)s."),
+            params={"formats": ", ".join(fmt.upper() for fmt in rule.formats)},
+            code="wrong_format",
+        )
+
+
+class Review(models.Model):
+    """One reviewer's scores of one application, criterion by criterion."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "reviewer"]
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_reviewer")]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.application}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        SelectionCriterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    points = models.PositiveSmallIntegerField(
+        _("points (0–100)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["-criterion__weight", "criterion"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(condition=Q(points__lte=100), name="score_points_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
+
+
+class MobilityQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("partner", "participant", "home_unit")
+
+
+class Mobility(models.Model):
+    """A person who actually goes to a partner or comes from one."""
+
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing")
+        INCOMING = "incoming", _("Incoming")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("mobility", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("mobility", "Ongoing")
+        COMPLETED = "completed", pgettext_lazy("mobility", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("mobility", "Cancelled")
+
+    participant_name = models.CharField(_("participant"), max_length=255)
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mobilities",
+        verbose_name=_("portal account"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="mobilities", verbose_name=_("partner university")
+    )
+    mobility_type = models.CharField(_("mobility type"), max_length=30, choices=ExchangeCall.MobilityType.choices)
+    home_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        limit_choices_to={"partner__isnull": True},
+        related_name="mobilities",
+        verbose_name=_("faculty"),
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mobilities",
+        verbose_name=_("agreement"),
+    )
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mobility",
+        verbose_name=_("application"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    credits = models.PositiveSmallIntegerField(_("credits earned"), null=True, blank=True)
+    final_report = models.TextField(_("final report"), blank=True)
+    learning_agreement_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("learning agreement approved by"),
+    )
+    learning_agreement_approved_at = models.DateTimeField(
+        _("learning agreement approved"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MobilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mobility")
+        verbose_name_plural = _("mobilities")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="mobility_dates_in_order"),
+        ]
+        indexes = [models.Index(fields=["partner", "starts_on"])]
+
+    def __str__(self):
+        return f"{self.participant_name} — {self.partner}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The mobility cannot end before it starts.")})
+
+
+class LearningAgreementCourse(models.Model):
+    """One line of a learning agreement: a course at the host recognised as a course at home."""
+
+    mobility = models.ForeignKey(Mobility, on_delete=models.CASCADE, related_name="courses")
+    host_course = models.CharField(_("course at the host"), max_length=255)
+    host_credits = models.DecimalField(_("host credits"), max_digits=4, decimal_places=1)
+    home_course = models.CharField(_("recognised as (home course)"), max_length=255)
+    home_credits = models.DecimalField(_("home credits"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("course of the learning agreement")
+        verbose_name_plural = _("learning agreement")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(host_credits__gte=0, home_credits__gte=0), name="course_credits_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.host_course} → {self.home_course}"

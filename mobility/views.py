@@ -1,13 +1,30 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
-from .models import ExchangeCall
+from . import exports, services
+from .forms import AboutForm, DocumentsForm, HostsForm, MotivationForm, ReviewForm, SubmitForm, WithdrawForm
+from .models import Application, ApplicationDocument, ExchangeCall, HostChoice, Review
 
 PAGE_SIZE = 20
+STEPS = [
+    ("about", gettext_lazy("About you")),
+    ("hosts", gettext_lazy("Host institutions")),
+    ("motivation", gettext_lazy("Motivation")),
+    ("documents", gettext_lazy("Documents")),
+    ("submit", gettext_lazy("Check and submit")),
+]
 
 
 def call_list(request):
@@ -39,11 +56,299 @@ def call_list(request):
 
 def call_detail(request, slug):
     call = get_object_or_404(
-        ExchangeCall.objects.published().prefetch_related("partners", "criteria", "faculties"), slug=slug
+        ExchangeCall.objects.published().prefetch_related(
+            "partners", "criteria", "faculties", "priority_categories"
+        ),
+        slug=slug,
     )
     now = timezone.now()
+    application = None
+    if request.user.is_authenticated:
+        application = Application.objects.filter(call=call, applicant=request.user).first()
     return render(
         request,
         "mobility/call_detail.html",
-        {"call": call, "is_open": call.opens_at <= now < call.closes_at, "not_yet_open": now < call.opens_at},
+        {
+            "call": call,
+            "is_open": call.opens_at <= now < call.closes_at,
+            "not_yet_open": now < call.opens_at,
+            "application": application,
+            "may_apply": request.user.is_authenticated and request.user.role in services.APPLICANT_ROLES,
+        },
     )
+
+
+@require_POST
+@login_required
+def apply(request, slug):
+    call = get_object_or_404(ExchangeCall.objects.published(), slug=slug)
+    try:
+        application = services.start_application(call, applicant=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(call)
+    except PermissionDenied:
+        messages.error(request, _("Only students and university staff can apply."))
+        return redirect(call)
+    if application.status != Application.Status.DRAFT:
+        return redirect(application)
+    return redirect("mobility:application_step", pk=application.pk, step="about")
+
+
+def _own_application(request, pk):
+    """The signed-in user's own application; anybody else's is answered as if it did not exist."""
+    applications = Application.objects.select_related("call", "faculty", "priority_category", "host").prefetch_related(
+        "call__faculties",
+        "call__partners",
+        "call__priority_categories",
+        Prefetch("choices", queryset=HostChoice.objects.select_related("partner")),
+        "documents",
+    )
+    return get_object_or_404(applications, pk=pk, applicant=request.user)
+
+
+@login_required
+def my_applications(request):
+    applications = (
+        Application.objects.filter(applicant=request.user)
+        .select_related("call", "host")
+        .prefetch_related("call__faculties", "choices", "documents")
+        .order_by("-created_at")
+    )
+    return render(request, "mobility/application_list.html", {"applications": applications})
+
+
+@login_required
+def application_detail(request, pk):
+    application = _own_application(request, pk)
+    transitions = application.transitions.select_related("by")
+    return render(
+        request,
+        "mobility/application_detail.html",
+        {
+            "application": application,
+            "transitions": transitions,
+            "missing": application.missing_items() if application.status == Application.Status.DRAFT else [],
+            "failures": application.eligibility_failures(),
+            "withdraw_form": WithdrawForm(),
+            "steps": STEPS,
+        },
+    )
+
+
+@login_required
+def application_step(request, pk, step):
+    """One step of the application form; every valid save is kept at once as the draft."""
+    application = _own_application(request, pk)
+    names = [name for name, _label in STEPS]
+    if step not in names:
+        raise Http404
+    if not application.is_editable:
+        return redirect(application)
+    call = application.call
+    form = _step_form(step, application, request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _save_step(step, application, form, request)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if step == "submit":
+                    messages.success(request, _("Your application has been submitted."))
+                    return redirect(application)
+                messages.success(request, _("Your draft is saved."))
+                if "stay" in request.POST:
+                    return redirect("mobility:application_step", pk=pk, step=step)
+                return redirect("mobility:application_step", pk=pk, step=names[names.index(step) + 1])
+        else:
+            messages.error(request, _("Please correct the errors below; the other steps are saved."))
+    application = _own_application(request, pk)  # fresh, with what this step has just saved
+    return render(
+        request,
+        "mobility/application_form.html",
+        {
+            "application": application,
+            "call": call,
+            "form": form,
+            "step": step,
+            "steps": STEPS,
+            "step_label": dict(STEPS)[step],
+            "missing": application.missing_items(),
+            "failures": application.eligibility_failures(),
+        },
+        status=200 if request.method == "GET" or form.is_valid() else 400,
+    )
+
+
+def _step_form(step, application, data, files):
+    call = application.call
+    if step == "about":
+        return AboutForm(data, instance=application, call=call)
+    if step == "hosts":
+        return HostsForm(data, call=call, choices=application.choices.all())
+    if step == "motivation":
+        return MotivationForm(data, instance=application)
+    if step == "documents":
+        return DocumentsForm(data, files, call=call)
+    return SubmitForm(data)
+
+
+def _save_step(step, application, form, request):
+    if step in {"about", "motivation"}:
+        services.save_draft(application, values=form.cleaned_data)
+    elif step == "hosts":
+        services.choose_hosts(application, partners=form.cleaned_data["partners"])
+    elif step == "documents":
+        for kind, file in form.cleaned_data.items():
+            if file:
+                services.upload_document(application, kind=kind, file=file)
+    else:
+        services.submit_application(application, by=request.user)
+
+
+@require_POST
+@login_required
+def withdraw(request, pk):
+    application = _own_application(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_application_status(
+                application, to=Application.Status.WITHDRAWN, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+    return redirect(application)
+
+
+@login_required
+def document_download(request, pk):
+    """An applicant's document, for the applicant, the call's reviewers and office staff only."""
+    document = get_object_or_404(ApplicationDocument.objects.select_related("application__call"), pk=pk)
+    application = document.application
+    user = request.user
+    if application.applicant_id != user.pk and not (
+        application.status != Application.Status.DRAFT and services.may_review(user, application.call)
+    ):
+        # The same answer as for a document that does not exist: guessing numbers reveals nothing.
+        raise Http404
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _calls_to_review(user):
+    calls = ExchangeCall.objects.all() if services.may_decide(user) else ExchangeCall.objects.filter(reviewers=user)
+    return calls
+
+
+@login_required
+def review_list(request):
+    """The calls this user reviews, with their number of applications and of those the user has scored."""
+    if not request.user.is_staff:
+        raise Http404
+    submitted = ~Q(applications__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+    calls = _calls_to_review(request.user).annotate(
+        submitted=Count("applications", filter=submitted, distinct=True),
+        scored=Count(
+            "applications__reviews", filter=submitted & Q(applications__reviews__reviewer=request.user), distinct=True
+        ),
+    )
+    return render(request, "mobility/review_list.html", {"calls": calls.order_by("-closes_at")})
+
+
+def _reviewable_call(request, slug):
+    call = get_object_or_404(_calls_to_review(request.user), slug=slug)
+    return call
+
+
+@login_required
+def review_call(request, slug):
+    """A call's applications ranked by score, with the proposed nominees and waiting list."""
+    call = _reviewable_call(request, slug)
+    ranking = services.rank_applications(call)
+    mine = set(Review.objects.filter(application__call=call, reviewer=request.user).values_list("application", flat=True))
+    hosts = list(call.partners.all())
+    return render(
+        request,
+        "mobility/review_call.html",
+        {
+            "call": call,
+            "ranking": ranking,
+            "mine": mine,
+            "hosts": hosts,
+            "may_decide": services.may_decide(request.user),
+        },
+    )
+
+
+@login_required
+def review_application(request, pk):
+    """Score one application criterion by criterion; reviewers see its answers and documents."""
+    application = get_object_or_404(
+        Application.objects.reviewable_by(request.user)
+        .select_related("applicant", "call", "faculty", "priority_category", "host")
+        .prefetch_related(Prefetch("choices", queryset=HostChoice.objects.select_related("partner")), "documents"),
+        pk=pk,
+    )
+    criteria = list(application.call.criteria.all())
+    review = Review.objects.filter(application=application, reviewer=request.user).prefetch_related("scores").first()
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_review(
+                application, reviewer=request.user, points=form.points(), comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your scores are saved."))
+            return redirect("mobility:review_call", slug=application.call.slug)
+    return render(
+        request,
+        "mobility/review_application.html",
+        {"application": application, "form": form, "criteria": criteria},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def confirm_selection(request, slug):
+    call = _reviewable_call(request, slug)
+    if not services.may_decide(request.user):
+        raise Http404
+    try:
+        ranking = services.confirm_selection(call, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        nominated = sum(1 for entry in ranking.entries if entry.host)
+        messages.success(
+            request,
+            _("The selection is confirmed: %(nominated)d nominated, %(waiting)d on the waiting list.")
+            % {"nominated": nominated, "waiting": len(ranking.entries) - nominated},
+        )
+    return redirect("mobility:review_call", slug=slug)
+
+
+@login_required
+def nominees_export(request, slug, host, fmt):
+    """The nominees to one host as XLSX or PDF, in the host's preferred language."""
+    call = _reviewable_call(request, slug)
+    if not services.may_decide(request.user) or fmt not in {"xlsx", "pdf"}:
+        raise Http404
+    partner = get_object_or_404(call.partners.all(), pk=host)
+    nominees = list(
+        call.applications.filter(host=partner, status__in=[Application.Status.NOMINATED, Application.Status.ACCEPTED])
+        .select_related("applicant", "faculty")
+        .order_by("applicant__full_name")
+    )
+    content, content_type, extension = exports.nominee_list(call, partner, nominees, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="nominees-{call.slug}-{partner.slug}.{extension}"'
+    return response
+

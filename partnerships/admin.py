@@ -143,7 +143,7 @@ class PartnerAdmin(ImportExportMixin, PortalAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "other_names", "kind", "status", "is_public", "slug")}),
         (_("Place"), {"fields": ("country", "region", "city")}),
-        (_("About"), {"fields": ("description", "website", "logo")}),
+        (_("About"), {"fields": ("description", "website", "language", "logo")}),
         (_("Identifiers"), {"fields": ("ror_id", "erasmus_code", "hei_id", "predecessors")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )

@@ -231,6 +231,13 @@ class Partner(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECTIVE)
     website = models.URLField(_("website"), blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("For lists and letters sent to this partner; English when empty."),
+    )
     logo = models.ImageField(
         _("logo"),
         upload_to="partners/",

@@ -3,7 +3,7 @@ from collections import Counter, defaultdict
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, Prefetch, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -159,8 +159,33 @@ def partner_detail(request, slug):
     return render(
         request,
         "partnerships/partner_detail.html",
-        {"partner": partner, "unit_tree": children[None], "contacts": contacts},
+        {
+            "partner": partner,
+            "unit_tree": children[None],
+            "contacts": contacts,
+            "mobility_years": mobility_counts_by_year(partner),
+        },
     )
+
+
+def mobility_counts_by_year(partner):
+    """Realised mobilities (not cancelled) per year and direction, newest year first, in one query."""
+    from mobility.models import Mobility
+
+    counts = (
+        Mobility.objects.filter(partner=partner)
+        .exclude(status=Mobility.Status.CANCELLED)
+        .annotate(year=ExtractYear("starts_on"))
+        .values("year", "direction")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    years = {}
+    for row in counts:
+        years.setdefault(row["year"], {"year": row["year"], "outgoing": 0, "incoming": 0})[row["direction"]] = row[
+            "count"
+        ]
+    return sorted(years.values(), key=lambda row: row["year"], reverse=True)
 
 
 def program_list(request):

@@ -1,9 +1,12 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
+from mobility.models import Application, ExchangeCall, HostChoice, SelectionCriterion
 from partnerships.models import Agreement, HomeInstitution, JointProgram, Partner, Unit
 from visits.models import NewsArticle, Visit
 
@@ -138,3 +141,66 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = factory.SelfAttribute("body_en")
     published_at = datetime.datetime(2025, 11, 3, 10, tzinfo=datetime.UTC)
     is_published = True
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """An open, published semester call for bachelor students with one host and two criteria."""
+
+    class Meta:
+        model = ExchangeCall
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Semester exchange {n}")
+    title = factory.SelfAttribute("title_en")
+    slug = factory.Sequence(lambda n: f"call-{n}")
+    mobility_type = ExchangeCall.MobilityType.SEMESTER
+    levels = factory.LazyFunction(lambda: ["bachelor"])
+    funding = ExchangeCall.Funding.UNIVERSITY
+    places = 2
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    mobility_starts_on = datetime.date(2027, 9, 1)
+    mobility_ends_on = datetime.date(2028, 1, 31)
+    min_gpa = Decimal("2.80")
+    min_credits = 60
+    min_language_level = "B1"
+    min_year_of_study = 2
+    document_kinds = factory.LazyFunction(lambda: ["transcript"])
+    is_published = True
+
+    @factory.post_generation
+    def partners(call, create, extracted, **kwargs):
+        if create:
+            call.partners.set(extracted if extracted is not None else [PartnerFactory()])
+
+    @factory.post_generation
+    def criteria(call, create, extracted, **kwargs):
+        if create and extracted is not False:
+            SelectionCriterion.objects.create(call=call, name_en="GPA", name="GPA", weight=60)
+            SelectionCriterion.objects.create(call=call, name_en="Motivation", name="Motivation", weight=40)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete, eligible draft: answers given, first host chosen; documents are added by tests that need them."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(CallFactory)
+    applicant = factory.SubFactory(UserFactory)
+    level = "bachelor"
+    faculty = factory.SubFactory(UnitFactory, partner=None)
+    gpa = Decimal("3.40")
+    credits = 90
+    year_of_study = 3
+    has_academic_debts = False
+    language_level = "B2"
+    motivation = "To learn Chinese and build a joint project."
+
+    @factory.post_generation
+    def choices(application, create, extracted, **kwargs):
+        if create:
+            partners = extracted if extracted is not None else list(application.call.partners.all()[:1])
+            for rank, partner in enumerate(partners, 1):
+                HostChoice.objects.create(application=application, partner=partner, rank=rank)

@@ -44,11 +44,11 @@ class OutcomeInline(TranslationStackedInline):
     model = Outcome
     fk_name = "visit"
     extra = 0
-    autocomplete_fields = ("owner", "agreement", "program", "project", "call", "follow_up_visit")
+    autocomplete_fields = ("owner", "agreement", "program", "project", "call", "mobility", "follow_up_visit")
     fields = (
         "description",
         ("owner", "due_on", "status"),
-        ("agreement", "program", "project", "call", "follow_up_visit"),
+        ("agreement", "program", "project", "call", "mobility", "follow_up_visit"),
     )
 
 

@@ -274,6 +274,14 @@ class Outcome(models.Model):
         related_name="+",
         verbose_name=_("exchange call"),
     )
+    mobility = models.ForeignKey(
+        "mobility.Mobility",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        verbose_name=_("mobility"),
+    )
     follow_up_visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,

@@ -25,7 +25,11 @@ class Command(BaseCommand):
         users = accounts_demo.seed()
         office = next(u for u in users if u.role == "staff")
         partnerships_demo.seed_xinjiang(coordinator=office)
-        call = mobility_demo.seed()
+        call = mobility_demo.seed(
+            office=office,
+            reviewer=next(u for u in users if u.role == "faculty"),
+            student=next(u for u in users if u.role == "student"),
+        )
         visits_demo.seed(owner=office, call=call)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))
         for user in users:

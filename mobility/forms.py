@@ -1,0 +1,161 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from partnerships.models import Unit
+
+from .models import DOCUMENT_RULES, Application, ApplicationDocument, ExchangeCall, validate_application_document
+
+STUDENT_FIELDS = ("gpa", "credits", "year_of_study", "has_academic_debts")
+
+
+class AboutForm(forms.ModelForm):
+    """Step 1: who the applicant is, as far as the call's eligibility rules ask."""
+
+    has_academic_debts = forms.TypedChoiceField(
+        label=_("Do you have academic debts?"),
+        required=False,
+        choices=[("", "—"), ("false", _("No")), ("true", _("Yes"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "level",
+            "faculty",
+            "gpa",
+            "credits",
+            "year_of_study",
+            "has_academic_debts",
+            "language_level",
+            "priority_category",
+            "phone",
+        ]
+
+    def __init__(self, *args, call: ExchangeCall, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False  # a draft may be incomplete; submitting checks completeness
+        self.fields["level"].choices = [("", "—")] + [
+            (value, label) for value, label in ExchangeCall.Level.choices if value in call.levels
+        ]
+        faculties = call.faculties.all()
+        self.fields["faculty"].queryset = (
+            faculties if faculties else Unit.objects.filter(partner__isnull=True, parent__isnull=True)
+        )
+        categories = call.priority_categories.all()
+        if categories:
+            self.fields["priority_category"].queryset = categories
+            self.fields["priority_category"].help_text = _("Only if you belong to one; you will be asked for proof.")
+        else:
+            del self.fields["priority_category"]
+        if call.levels == [ExchangeCall.Level.STAFF]:
+            for name in STUDENT_FIELDS:
+                del self.fields[name]
+        if not call.min_language_level:
+            del self.fields["language_level"]
+        if self.instance.has_academic_debts is not None:
+            self.initial["has_academic_debts"] = "true" if self.instance.has_academic_debts else "false"
+
+
+class HostsForm(forms.Form):
+    """Step 2: the host institutions in the applicant's order of preference."""
+
+    def __init__(self, *args, call: ExchangeCall, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        partners = list(call.partners.all())
+        options = [("", "—")] + [(partner.pk, partner.name) for partner in partners]
+        self.partners = {str(partner.pk): partner for partner in partners}
+        current = [choice.partner_id for choice in choices]
+        for rank in range(1, len(partners) + 1):
+            self.fields[f"choice_{rank}"] = forms.ChoiceField(
+                label=_("Choice %(rank)d") % {"rank": rank},
+                choices=options,
+                required=rank == 1,
+                initial=current[rank - 1] if rank <= len(current) else "",
+            )
+
+    def clean(self):
+        picked = [value for value in (self.cleaned_data.get(name) for name in self.fields) if value]
+        if len(set(picked)) != len(picked):
+            raise forms.ValidationError(_("Each host institution can be chosen only once."))
+        self.cleaned_data["partners"] = [self.partners[value] for value in picked]
+        return self.cleaned_data
+
+
+class MotivationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 10, "maxlength": 6000})}
+        help_texts = {"motivation": _("What you want to study or do there, and why it matters for you.")}
+
+
+class DocumentsForm(forms.Form):
+    """Step 4: one upload per required document; a file checked here is stored at once."""
+
+    def __init__(self, *args, call: ExchangeCall, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in call.document_kinds:
+            rule = DOCUMENT_RULES[kind]
+            formats = ", ".join(fmt.upper() for fmt in rule.formats)
+            self.fields[kind] = forms.FileField(
+                label=ApplicationDocument.Kind(kind).label,
+                required=False,
+                help_text=_("%(formats)s, at most %(size)d MB.")
+                % {"formats": formats, "size": rule.max_bytes // (1024 * 1024)},
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ",".join(f".{fmt}" if fmt != "jpeg" else ".jpg,.jpeg" for fmt in rule.formats)}
+                ),
+            )
+
+    def clean(self):
+        for kind, file in list(self.cleaned_data.items()):
+            if file:
+                try:
+                    validate_application_document(kind, file)
+                except forms.ValidationError as error:
+                    self.add_error(kind, error)
+        return self.cleaned_data
+
+
+class SubmitForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I confirm that what I have given is true and complete."),
+        error_messages={"required": _("Tick the box to confirm before submitting.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why do you withdraw? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewForm(forms.Form):
+    """Points from 0 to 100 for each criterion of the call."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, criteria, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {score.criterion_id: score.points for score in review.scores.all()} if review else {}
+        fields = {}
+        for criterion in criteria:
+            fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
+                label=pgettext_lazy("criterion with weight", "%(criterion)s (%(weight)d %%)")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                min_value=0,
+                max_value=100,
+                initial=current.get(criterion.pk),
+                help_text=_("0 to 100 points."),
+            )
+        self.fields = {**fields, **self.fields}
+        self.criteria = criteria
+        if review:
+            self.initial["comment"] = review.comment
+
+    def points(self):
+        return {criterion.pk: self.cleaned_data[f"criterion_{criterion.pk}"] for criterion in self.criteria}

@@ -1,0 +1,445 @@
+"""Business actions of mobility: applying, the application lifecycle, reviews, selection and realised mobility."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.backends import is_office
+from accounts.models import User
+from partnerships.models import Partner
+
+from . import tasks
+from .models import (
+    APPLICANT_WITHDRAWABLE,
+    Application,
+    ApplicationDocument,
+    ApplicationTransition,
+    CallHost,
+    ExchangeCall,
+    HostChoice,
+    LearningAgreementCourse,
+    Mobility,
+    Review,
+    Score,
+    validate_application_document,
+)
+
+Status = Application.Status
+
+# Where an application may go from each status; the applicant may only submit and withdraw.
+APPLICATION_TRANSITIONS = {
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.SHORTLISTED, Status.REJECTED, Status.WITHDRAWN},
+    Status.UNDER_REVIEW: {Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},
+    Status.SHORTLISTED: {Status.NOMINATED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},
+    Status.WAITLISTED: {Status.NOMINATED, Status.REJECTED, Status.WITHDRAWN},
+    Status.NOMINATED: {Status.ACCEPTED, Status.REJECTED, Status.WAITLISTED, Status.WITHDRAWN},
+    Status.ACCEPTED: {Status.COMPLETED, Status.WITHDRAWN},
+    Status.COMPLETED: set(),
+    Status.REJECTED: set(),
+    Status.WITHDRAWN: set(),
+}
+APPLICANT_MOVES = {Status.SUBMITTED, Status.WITHDRAWN}
+APPLICANT_ROLES = {User.Role.STUDENT, User.Role.FACULTY, User.Role.STAFF}
+
+
+def may_decide(user: User) -> bool:
+    """Office staff decide on applications; faculty reviewers only score them."""
+    return user.is_superuser or is_office(user)
+
+
+def may_review(user: User, call: ExchangeCall) -> bool:
+    return may_decide(user) or call.reviewers.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def start_application(call: ExchangeCall, *, applicant: User) -> Application:
+    """The applicant's application to this call: their existing one, or a new draft while the call is open."""
+    existing = Application.objects.filter(call=call, applicant=applicant).first()
+    if existing:
+        return existing
+    if applicant.role not in APPLICANT_ROLES:
+        raise PermissionDenied
+    if not call.is_open():
+        raise ValidationError(_("This call does not accept applications now."), code="call_closed")
+    application = Application(call=call, applicant=applicant)
+    if applicant.role == User.Role.STUDENT and len(call.levels) == 1 and call.levels != [ExchangeCall.Level.STAFF]:
+        application.level = call.levels[0]
+    elif applicant.role != User.Role.STUDENT and ExchangeCall.Level.STAFF in call.levels:
+        application.level = ExchangeCall.Level.STAFF
+    application.save()
+    hosts = list(call.partners.all())
+    if len(hosts) == 1:
+        HostChoice.objects.create(application=application, partner=hosts[0], rank=1)
+    return application
+
+
+def ensure_editable(application: Application) -> None:
+    if application.status != Status.DRAFT:
+        raise ValidationError(_("A submitted application cannot be changed."), code="not_a_draft")
+    if not application.call.is_open():
+        raise ValidationError(_("The deadline has passed: the application can no longer be changed."), code="closed")
+
+
+@transaction.atomic
+def save_draft(application: Application, *, values: dict) -> Application:
+    """Keep what the applicant entered in this step; completeness is checked only when submitting."""
+    ensure_editable(application)
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.full_clean(validate_constraints=False)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def choose_hosts(application: Application, *, partners: list[Partner]) -> None:
+    """Replace the ranked host choices (first = most wanted); only hosts the call offers, each once."""
+    ensure_editable(application)
+    offered = set(application.call.partners.values_list("pk", flat=True))
+    if any(partner.pk not in offered for partner in partners):
+        raise ValidationError(_("Choose only host institutions this call offers."), code="not_offered")
+    if len({partner.pk for partner in partners}) != len(partners):
+        raise ValidationError(_("Each host institution can be chosen only once."), code="duplicate_host")
+    application.choices.all().delete()
+    HostChoice.objects.bulk_create(
+        HostChoice(application=application, partner=partner, rank=rank) for rank, partner in enumerate(partners, 1)
+    )
+    application.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def upload_document(application: Application, *, kind: str, file) -> ApplicationDocument:
+    """Store a required document after checking its size and real format; a new upload replaces the old one."""
+    ensure_editable(application)
+    if kind not in application.call.document_kinds:
+        raise ValidationError(_("This call does not ask for this document."), code="not_required")
+    validate_application_document(kind, file)
+    old = ApplicationDocument.objects.filter(application=application, kind=kind).first()
+    if old:
+        transaction.on_commit(partial(old.file.storage.delete, old.file.name))
+        old.delete()
+    document = ApplicationDocument(application=application, kind=kind, original_name=file.name[:255], size=file.size)
+    document.file.save(file.name, file, save=False)
+    document.save()
+    application.save(update_fields=["updated_at"])
+    return document
+
+
+@transaction.atomic
+def submit_application(application: Application, *, by: User, now=None) -> Application:
+    """Submit a complete, eligible draft before the deadline; the applicant is told after commit."""
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    now = now or timezone.now()
+    if application.status != Status.DRAFT:
+        raise ValidationError(_("This application has already been submitted."), code="not_a_draft")
+    if not application.call.is_open(now):
+        raise ValidationError(_("The deadline has passed: applications are no longer accepted."), code="closed")
+    if missing := application.missing_items():
+        raise ValidationError(
+            _("Still missing: %(items)s."), params={"items": ", ".join(map(str, missing))}, code="incomplete"
+        )
+    if failures := application.eligibility_failures():
+        raise ValidationError([str(failure) for failure in failures], code="not_eligible")
+    application.submitted_at = now
+    return _move(application, to=Status.SUBMITTED, by=by, comment="")
+
+
+@transaction.atomic
+def change_application_status(application: Application, *, to: str, by: User, comment: str = "") -> Application:
+    """Move an application along its lifecycle, record who did it and why, and tell the applicant.
+
+    The applicant may submit and withdraw (before a final decision); office staff make every other move.
+    Withdrawing a nomination lets the next person on the waiting list move up.
+    """
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    target = Status(to)
+    if target == Status.SUBMITTED:
+        if by.pk != application.applicant_id:
+            raise PermissionDenied
+        return submit_application(application, by=by)
+    is_applicant = by.pk == application.applicant_id
+    if not may_decide(by) and not (is_applicant and target in APPLICANT_MOVES):
+        raise PermissionDenied
+    if is_applicant and not may_decide(by) and application.status not in APPLICANT_WITHDRAWABLE:
+        raise ValidationError(_("After a final decision, ask the international office."), code="too_late")
+    if target in {Status.NOMINATED, Status.ACCEPTED} and application.host_id is None:
+        first = application.choices.select_related("partner").first()
+        if first is None:
+            raise ValidationError(_("The application chose no host institution."), code="no_host")
+        application.host = first.partner
+    was_nominated = application.status in {Status.NOMINATED, Status.ACCEPTED}
+    _move(application, to=target, by=by, comment=comment)
+    if was_nominated and target in {Status.WITHDRAWN, Status.REJECTED, Status.WAITLISTED}:
+        promote_from_waitlist(application.call, by=by)
+    return application
+
+
+def _move(application: Application, *, to: Status, by: User, comment: str) -> Application:
+    current = Status(application.status)
+    if to not in APPLICATION_TRANSITIONS[current]:
+        raise ValidationError(
+            _("An application that is «%(current)s» cannot become «%(target)s»."),
+            params={"current": current.label, "target": to.label},
+            code="invalid_transition",
+        )
+    application.status = to
+    if to != Status.WAITLISTED:
+        application.waitlist_position = None
+    if to in {Status.WITHDRAWN, Status.REJECTED, Status.WAITLISTED}:
+        application.host = None
+    application.save()
+    transition = ApplicationTransition.objects.create(
+        application=application, from_status=current, to_status=to, by=by, comment=comment, at=timezone.now()
+    )
+    transaction.on_commit(partial(tasks.notify_application_status.delay, transition.pk))
+    return application
+
+
+@transaction.atomic
+def save_review(application: Application, *, reviewer: User, points: dict[int, int], comment: str = "") -> Review:
+    """Record one reviewer's points (0–100) per criterion of the call; a submitted application moves to review."""
+    if not may_review(reviewer, application.call):
+        raise PermissionDenied
+    if application.status not in Application.RANKED_STATUSES:
+        raise ValidationError(_("Only applications in selection can be scored."), code="not_in_selection")
+    criteria = {criterion.pk: criterion for criterion in application.call.criteria.all()}
+    if set(points) - set(criteria):
+        raise ValidationError(_("Score only the criteria of this call."), code="unknown_criterion")
+    review, _created = Review.objects.update_or_create(
+        application=application, reviewer=reviewer, defaults={"comment": comment}
+    )
+    scores = [Score(review=review, criterion=criteria[pk], points=value) for pk, value in points.items()]
+    for score in scores:
+        score.full_clean(exclude=["review"], validate_constraints=False)
+    Score.objects.bulk_create(
+        scores, update_conflicts=True, unique_fields=["review", "criterion"], update_fields=["points"]
+    )
+    if application.status == Status.SUBMITTED:
+        _move(application, to=Status.UNDER_REVIEW, by=reviewer, comment="")
+    return review
+
+
+@dataclass
+class RankedApplication:
+    application: Application
+    score: Decimal | None
+    position: int | None = None
+    host: Partner | None = None
+    waitlist_position: int | None = None
+    tie_broken_by: str = ""
+    reviews: int = 0
+
+
+@dataclass
+class Ranking:
+    call: ExchangeCall
+    entries: list[RankedApplication]
+    unscored: list[RankedApplication] = field(default_factory=list)
+
+    def nominees_by_host(self):
+        by_host = {}
+        for entry in self.entries:
+            if entry.host:
+                by_host.setdefault(entry.host, []).append(entry)
+        return by_host
+
+    @property
+    def waitlist(self):
+        return [entry for entry in self.entries if entry.waitlist_position]
+
+
+def weighted_score(review: Review, criteria) -> Decimal | None:
+    """Σ points × weight / 100 over the call's criteria; None until every criterion has points."""
+    points = {score.criterion_id: score.points for score in review.scores.all()}
+    if not criteria or any(criterion.pk not in points for criterion in criteria):
+        return None
+    return sum(Decimal(points[c.pk]) * c.weight for c in criteria) / Decimal(100)
+
+
+def rank_applications(call: ExchangeCall) -> Ranking:
+    """Rank the call's applications by average weighted score and fill the places in order of choice.
+
+    Ties are broken, in this order, by a priority category, the higher GPA, then the earlier submission;
+    each entry says which of these decided. Nobody is placed before every criterion is scored by a reviewer.
+    Runs in a constant number of queries.
+    """
+    criteria = list(call.criteria.all())
+    applications = list(
+        call.applications.in_selection()
+        .select_related("applicant", "priority_category", "faculty", "host")
+        .prefetch_related(
+            Prefetch("choices", queryset=HostChoice.objects.select_related("partner")),
+            Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
+        )
+    )
+    scored, unscored = [], []
+    for application in applications:
+        scores = [s for s in (weighted_score(review, criteria) for review in application.reviews.all()) if s is not None]
+        if scores:
+            average = (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+            scored.append(RankedApplication(application, average, reviews=len(scores)))
+        else:
+            unscored.append(RankedApplication(application, None))
+
+    def key(entry):
+        app = entry.application
+        submitted = app.submitted_at.timestamp() if app.submitted_at else 0
+        return (-entry.score, app.priority_category_id is None, -(app.gpa or 0), submitted, app.pk)
+
+    scored.sort(key=key)
+    # Each tied entry says what set it apart from the next one below, or (the last of a tie) from the one above.
+    for index, entry in enumerate(scored):
+        below = scored[index + 1] if index + 1 < len(scored) else None
+        above = scored[index - 1] if index else None
+        if below and below.score == entry.score:
+            entry.tie_broken_by = _tie_reason(entry.application, below.application)
+        elif above and above.score == entry.score:
+            entry.tie_broken_by = _tie_reason(above.application, entry.application)
+    _allocate(call, scored)
+    return Ranking(call=call, entries=scored, unscored=unscored)
+
+
+def _tie_reason(first: Application, second: Application) -> str:
+    if (first.priority_category_id is None) != (second.priority_category_id is None):
+        return _("priority category")
+    if (first.gpa or 0) != (second.gpa or 0):
+        return _("GPA")
+    return _("time of submission")
+
+
+def _capacities(call: ExchangeCall) -> dict[int, int | None]:
+    return dict(CallHost.objects.filter(call=call).values_list("partner_id", "places"))
+
+
+def _allocate(call: ExchangeCall, ranked: list[RankedApplication]) -> None:
+    """Give each applicant, best first, their highest choice that still has a place; the rest wait in order."""
+    capacity = _capacities(call)
+    used = Counter()
+    filled = 0
+    waiting = 0
+    for position, entry in enumerate(ranked, 1):
+        entry.position = position
+        if filled < call.places:
+            for choice in entry.application.choices.all():
+                limit = capacity.get(choice.partner_id)
+                if choice.partner_id in capacity and (limit is None or used[choice.partner_id] < limit):
+                    entry.host = choice.partner
+                    used[choice.partner_id] += 1
+                    filled += 1
+                    break
+        if entry.host is None:
+            waiting += 1
+            entry.waitlist_position = waiting
+
+
+@transaction.atomic
+def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
+    """Turn the ranking into decisions: nominees with their host, the others on the waiting list in order.
+
+    Only office staff confirm; every applicant is told of their new status after commit.
+    """
+    if not may_decide(by):
+        raise PermissionDenied
+    call = ExchangeCall.objects.select_for_update().get(pk=call.pk)
+    ranking = rank_applications(call)
+    if not ranking.entries:
+        raise ValidationError(_("No application has been scored yet."), code="nothing_to_confirm")
+    for entry in ranking.entries:
+        application = entry.application
+        if entry.host:
+            application.host = entry.host
+            if application.status != Status.NOMINATED:
+                _move(application, to=Status.NOMINATED, by=by, comment="")
+            else:
+                application.save(update_fields=["host"])
+        else:
+            if application.status != Status.WAITLISTED:
+                _move(application, to=Status.WAITLISTED, by=by, comment="")
+            application.waitlist_position = entry.waitlist_position
+            application.save(update_fields=["waitlist_position"])
+    call.selection_confirmed_at = timezone.now()
+    call.save(update_fields=["selection_confirmed_at"])
+    return ranking
+
+
+def promote_from_waitlist(call: ExchangeCall, *, by: User) -> Application | None:
+    """After a nominee drops out, nominate the first person waiting who chose a host with a free place."""
+    if call.selection_confirmed_at is None:
+        return None
+    taken = Application.objects.filter(call=call, status__in=[Status.NOMINATED, Status.ACCEPTED])
+    if taken.count() >= call.places:
+        return None
+    capacity = _capacities(call)
+    used = Counter(taken.values_list("host_id", flat=True))
+    waiting = (
+        Application.objects.filter(call=call, status=Status.WAITLISTED)
+        .order_by("waitlist_position", "pk")
+        .prefetch_related("choices")
+    )
+    promoted = None
+    for application in waiting:
+        for choice in application.choices.all():
+            limit = capacity.get(choice.partner_id)
+            if choice.partner_id in capacity and (limit is None or used[choice.partner_id] < limit):
+                promoted = application
+                application.host_id = choice.partner_id
+                _move(application, to=Status.NOMINATED, by=by, comment=_("Moved up from the waiting list."))
+                break
+        if promoted:
+            break
+    remaining = list(Application.objects.filter(call=call, status=Status.WAITLISTED).order_by("waitlist_position"))
+    for position, application in enumerate(remaining, 1):
+        application.waitlist_position = position
+    Application.objects.bulk_update(remaining, ["waitlist_position"])
+    return promoted
+
+
+@transaction.atomic
+def create_mobility(application: Application, *, by: User) -> Mobility:
+    """Record the realised mobility of an application accepted by its host (once; a second call returns it)."""
+    if not may_decide(by):
+        raise PermissionDenied
+    if application.status not in {Status.ACCEPTED, Status.COMPLETED}:
+        raise ValidationError(_("Only an application accepted by the host becomes a mobility."), code="not_accepted")
+    existing = Mobility.objects.filter(application=application).first()
+    if existing:
+        return existing
+    call = application.call
+    agreement = call.agreements.filter(partners=application.host_id).first()
+    mobility = Mobility(
+        participant=application.applicant,
+        participant_name=application.applicant.full_name or application.applicant.email,
+        email=application.applicant.email,
+        direction=Mobility.Direction.OUTGOING,
+        partner_id=application.host_id,
+        mobility_type=call.mobility_type,
+        home_unit=application.faculty,
+        agreement=agreement,
+        application=application,
+        starts_on=call.mobility_starts_on,
+        ends_on=call.mobility_ends_on,
+    )
+    mobility.full_clean()
+    mobility.save()
+    return mobility
+
+
+@transaction.atomic
+def approve_learning_agreement(mobility: Mobility, *, by: User) -> Mobility:
+    """A coordinator approves the courses of a learning agreement; it needs at least one course."""
+    if not (may_decide(by) or by.role == User.Role.FACULTY):
+        raise PermissionDenied
+    if not LearningAgreementCourse.objects.filter(mobility=mobility).exists():
+        raise ValidationError(_("Add the courses before approving the learning agreement."), code="no_courses")
+    mobility.learning_agreement_approved_by = by
+    mobility.learning_agreement_approved_at = timezone.now()
+    mobility.save(update_fields=["learning_agreement_approved_by", "learning_agreement_approved_at"])
+    return mobility

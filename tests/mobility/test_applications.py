@@ -1,0 +1,464 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from accounts.models import User
+from mobility import services
+from mobility.models import Application, ApplicationDocument, ApplicationTransition, CallHost, PriorityCategory
+from tests.factories import ApplicationFactory, CallFactory, PartnerFactory, StaffFactory, UnitFactory, UserFactory
+
+from .conftest import pdf_bytes, png_bytes
+
+pytestmark = pytest.mark.django_db
+Status = Application.Status
+
+
+def upload(application, kind="transcript", content=None, name="transcript.pdf"):
+    return services.upload_document(
+        application, kind=kind, file=SimpleUploadedFile(name, content if content is not None else pdf_bytes())
+    )
+
+
+def submitted(**kwargs):
+    application = ApplicationFactory(**kwargs)
+    upload(application)
+    return services.submit_application(application, by=application.applicant)
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+@pytest.mark.parametrize(
+    ("answers", "phrase"),
+    [
+        ({"gpa": Decimal("2.50")}, "Your GPA 2.50 is below the minimum of 2.80."),
+        ({"credits": 45}, "You have completed 45 credits; the call asks for at least 60."),
+        ({"language_level": "A2"}, "Your language level A2 is below the required B1."),
+        ({"year_of_study": 1}, "The call is open from year 2 of study; you are in year 1."),
+        ({"has_academic_debts": True}, "Applicants must have no academic debts."),
+        ({"level": "master"}, "This call is for: Bachelor students."),
+    ],
+)
+def test_each_eligibility_rule_names_what_the_applicant_fails(answers, phrase):
+    application = ApplicationFactory(**answers)
+
+    assert [str(failure) for failure in application.eligibility_failures()] == [phrase]
+
+
+def test_an_applicant_who_meets_every_rule_has_no_failures_and_the_gpa_boundary_counts():
+    assert ApplicationFactory(gpa=Decimal("2.80"), credits=60, year_of_study=2, language_level="B1")
+
+    application = ApplicationFactory(gpa=Decimal("2.80"), credits=60, year_of_study=2, language_level="B1")
+
+    assert application.eligibility_failures() == []
+
+
+def test_a_call_limited_to_faculties_refuses_another_faculty():
+    call = CallFactory()
+    call.faculties.set([UnitFactory(partner=None)])
+
+    application = ApplicationFactory(call=call)
+
+    assert [str(f) for f in application.eligibility_failures()] == ["This call is not open to your faculty."]
+
+
+def test_eligibility_is_told_in_the_applicants_language():
+    application = ApplicationFactory(gpa=Decimal("2.50"))
+
+    with translation.override("kk"):
+        message = str(application.eligibility_failures()[0])
+
+    assert "2.50" in message
+    assert "GPA" in message
+    assert message != "Your GPA 2.50 is below the minimum of 2.80."
+
+
+def test_an_ineligible_application_cannot_be_submitted():
+    application = ApplicationFactory(gpa=Decimal("2.10"))
+    upload(application)
+
+    with pytest.raises(ValidationError) as error:
+        services.submit_application(application, by=application.applicant)
+
+    assert "Your GPA 2.10 is below the minimum of 2.80." in error.value.messages
+    assert Application.objects.get().status == Status.DRAFT
+
+
+# ---------------------------------------------------------------- drafts, deadline, documents
+
+
+def test_nothing_can_be_submitted_without_the_required_documents():
+    application = ApplicationFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.submit_application(application, by=application.applicant)
+
+    assert "Transcript of records" in error.value.messages[0]
+
+
+def test_a_complete_eligible_draft_is_submitted_and_the_step_is_recorded():
+    application = submitted()
+
+    assert application.status == Status.SUBMITTED
+    assert application.submitted_at is not None
+    transition = ApplicationTransition.objects.get()
+    assert (transition.from_status, transition.to_status, transition.by) == ("draft", "submitted", application.applicant)
+
+
+def test_nothing_is_submitted_or_changed_after_the_deadline():
+    application = ApplicationFactory()
+    upload(application)
+    later = application.call.closes_at + datetime.timedelta(seconds=1)
+
+    with time_machine.travel(later, tick=False):
+        with pytest.raises(ValidationError, match="deadline"):
+            services.submit_application(application, by=application.applicant)
+        with pytest.raises(ValidationError, match="deadline"):
+            services.save_draft(application, values={"gpa": Decimal("3.9")})
+
+    assert Application.objects.get().status == Status.DRAFT
+
+
+def test_a_renamed_executable_is_refused_as_a_document():
+    application = ApplicationFactory()
+    executable = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+
+    with pytest.raises(ValidationError) as error:
+        upload(application, content=executable, name="transcript.pdf")
+
+    assert error.value.messages == ["This file is not a readable PDF file. Allowed: PDF."]
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_a_broken_pdf_is_refused_by_content():
+    application = ApplicationFactory()
+
+    with pytest.raises(ValidationError):
+        upload(application, content=b"%PDF-1.7\nthis is not really a pdf")
+
+
+def test_an_oversized_document_gets_a_clear_error():
+    application = ApplicationFactory()
+    huge = pdf_bytes() + b"\n%" + b"0" * (10 * 1024 * 1024)
+
+    with pytest.raises(ValidationError) as error:
+        upload(application, content=huge)
+
+    assert error.value.messages[0].startswith("The file is 10.0")
+    assert "the largest allowed is 10.0\xa0MB" in error.value.messages[0]
+
+
+def test_an_image_is_accepted_only_where_the_kind_allows_it():
+    call = CallFactory(document_kinds=["transcript", "passport"])
+    application = ApplicationFactory(call=call)
+
+    upload(application, kind="passport", content=png_bytes(), name="passport.png")
+    with pytest.raises(ValidationError, match="PDF"):
+        upload(application, kind="transcript", content=png_bytes(), name="transcript.png")
+
+    assert list(application.documents.values_list("kind", flat=True)) == ["passport"]
+
+
+def test_a_new_upload_replaces_the_old_document():
+    application = ApplicationFactory()
+    upload(application, name="old.pdf")
+    upload(application, name="new.pdf")
+
+    assert list(application.documents.values_list("original_name", flat=True)) == ["new.pdf"]
+
+
+def test_one_application_per_person_and_call_in_the_database():
+    application = ApplicationFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(call=application.call, applicant=application.applicant)
+
+
+def test_starting_twice_returns_the_same_draft_and_a_closed_call_refuses_new_ones():
+    call = CallFactory()
+    student = UserFactory()
+
+    first = services.start_application(call, applicant=student)
+    again = services.start_application(call, applicant=student)
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.opens_at = call.closes_at - datetime.timedelta(days=1)
+    call.save()
+
+    assert first == again
+    assert first.level == "bachelor"
+    assert list(first.choices.values_list("partner", flat=True)) == list(call.partners.values_list("pk", flat=True))
+    with pytest.raises(ValidationError):
+        services.start_application(call, applicant=UserFactory())
+
+
+def test_host_choices_are_ranked_and_only_from_the_call():
+    first, second = PartnerFactory(), PartnerFactory()
+    application = ApplicationFactory(call=CallFactory(partners=[first, second]), choices=[])
+
+    services.choose_hosts(application, partners=[second, first])
+
+    assert [c.partner for c in application.choices.all()] == [second, first]
+    with pytest.raises(ValidationError):
+        services.choose_hosts(application, partners=[PartnerFactory()])
+    with pytest.raises(ValidationError):
+        services.choose_hosts(application, partners=[first, first])
+
+
+# ---------------------------------------------------------------- lifecycle and who may move it
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (start, target)
+        for start, targets in services.APPLICATION_TRANSITIONS.items()
+        for target in targets
+        if start != Status.DRAFT
+    ],
+)
+def test_office_staff_make_every_allowed_transition_and_it_is_recorded(start, target):
+    application = ApplicationFactory(status=start, submitted_at=timezone.now())
+    staff = StaffFactory()
+
+    services.change_application_status(application, to=target, by=staff, comment="Checked")
+
+    application.refresh_from_db()
+    assert application.status == target
+    transition = application.transitions.get()
+    assert (transition.from_status, transition.to_status, transition.by, transition.comment) == (
+        start,
+        target,
+        staff,
+        "Checked",
+    )
+
+
+@pytest.mark.parametrize("start", [Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN])
+def test_final_statuses_cannot_move(start):
+    application = ApplicationFactory(status=start, submitted_at=timezone.now())
+
+    with pytest.raises(ValidationError):
+        services.change_application_status(application, to=Status.SHORTLISTED, by=StaffFactory())
+
+
+@pytest.mark.parametrize("target", [Status.UNDER_REVIEW, Status.SHORTLISTED, Status.NOMINATED, Status.REJECTED])
+def test_applicants_and_faculty_reviewers_cannot_decide(target):
+    application = ApplicationFactory(status=Status.SUBMITTED, submitted_at=timezone.now())
+    reviewer = UserFactory(role=User.Role.FACULTY)
+    application.call.reviewers.add(reviewer)
+
+    for person in (application.applicant, reviewer, UserFactory()):
+        with pytest.raises(PermissionDenied):
+            services.change_application_status(application, to=target, by=person)
+
+
+@pytest.mark.parametrize("start", sorted(services.APPLICANT_WITHDRAWABLE))
+def test_the_applicant_withdraws_before_a_final_decision(start):
+    application = ApplicationFactory(status=start, submitted_at=timezone.now())
+
+    services.change_application_status(application, to=Status.WITHDRAWN, by=application.applicant)
+
+    assert Application.objects.get().status == Status.WITHDRAWN
+
+
+def test_the_applicant_cannot_withdraw_after_acceptance_nor_someone_elses_application():
+    accepted = ApplicationFactory(status=Status.ACCEPTED, submitted_at=timezone.now())
+    other = ApplicationFactory(status=Status.SUBMITTED, submitted_at=timezone.now())
+
+    with pytest.raises(ValidationError):
+        services.change_application_status(accepted, to=Status.WITHDRAWN, by=accepted.applicant)
+    with pytest.raises(PermissionDenied):
+        services.change_application_status(other, to=Status.WITHDRAWN, by=accepted.applicant)
+
+
+def test_every_status_change_is_emailed_to_the_applicant_in_their_language(django_capture_on_commit_callbacks):
+    application = ApplicationFactory(applicant=UserFactory(language="kk"))
+    upload(application)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, by=application.applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_application_status(application, to=Status.SHORTLISTED, by=StaffFactory(), comment="Жарайсың")
+
+    assert [message.to for message in mail.outbox] == [[application.applicant.email]] * 2
+    assert "Жарайсың" in mail.outbox[1].body
+    assert f"/kk/mobility/applications/{application.pk}/" in mail.outbox[1].body
+    with translation.override("kk"):
+        assert str(Status.SHORTLISTED.label) in mail.outbox[1].subject
+    assert mail.outbox[1].alternatives[0][1] == "text/html"
+
+
+# ---------------------------------------------------------------- reviews, ranking, waiting list
+
+
+def scored(call, points, reviewer=None, **kwargs):
+    """A submitted application of this call with one review giving these points to the GPA and motivation."""
+    application = submitted(call=call, **kwargs)
+    gpa, motivation = call.criteria.order_by("-weight")
+    services.save_review(
+        application, reviewer=reviewer or StaffFactory(), points={gpa.pk: points[0], motivation.pk: points[1]}
+    )
+    return application
+
+
+def test_a_review_scores_every_criterion_and_moves_the_application_to_review():
+    call = CallFactory()
+    application = scored(call, (80, 50))
+
+    ranking = services.rank_applications(call)
+
+    assert Application.objects.get().status == Status.UNDER_REVIEW
+    assert ranking.entries[0].score == Decimal("68.00")  # 80 × 60 % + 50 × 40 %
+    assert ranking.entries[0].application == application
+
+
+def test_points_outside_0_to_100_are_refused():
+    call = CallFactory()
+    application = submitted(call=call)
+    gpa, motivation = call.criteria.order_by("-weight")
+
+    with pytest.raises(ValidationError):
+        services.save_review(application, reviewer=StaffFactory(), points={gpa.pk: 101, motivation.pk: 10})
+
+
+def test_only_office_staff_and_the_calls_reviewers_may_score():
+    call = CallFactory()
+    application = submitted(call=call)
+    gpa, _motivation = call.criteria.order_by("-weight")
+    assigned = UserFactory(role=User.Role.FACULTY)
+    call.reviewers.add(assigned)
+
+    services.save_review(application, reviewer=assigned, points={gpa.pk: 70})
+    for outsider in (UserFactory(role=User.Role.FACULTY), UserFactory()):
+        with pytest.raises(PermissionDenied):
+            services.save_review(application, reviewer=outsider, points={gpa.pk: 70})
+
+
+def test_two_reviewers_are_averaged_and_a_partial_review_does_not_rank():
+    call = CallFactory()
+    application = scored(call, (80, 80))
+    gpa, motivation = call.criteria.order_by("-weight")
+    services.save_review(application, reviewer=StaffFactory(), points={gpa.pk: 60, motivation.pk: 60})
+    partial = submitted(call=call)
+    services.save_review(partial, reviewer=StaffFactory(), points={gpa.pk: 100})
+
+    ranking = services.rank_applications(call)
+
+    assert [(e.application, e.score, e.reviews) for e in ranking.entries] == [(application, Decimal("70.00"), 2)]
+    assert [e.application for e in ranking.unscored] == [partial]
+
+
+def test_ties_are_broken_by_priority_category_then_gpa_then_submission_and_say_so():
+    call = CallFactory(places=4)
+    category = PriorityCategory.objects.create(name="Large families")
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=3)):
+        early = scored(call, (70, 70), gpa=Decimal("3.00"))
+    late = scored(call, (70, 70), gpa=Decimal("3.00"))
+    high_gpa = scored(call, (70, 70), gpa=Decimal("3.90"))
+    priority = scored(call, (70, 70), gpa=Decimal("2.90"), priority_category=category)
+    best = scored(call, (90, 90))
+
+    entries = services.rank_applications(call).entries
+
+    assert [e.application for e in entries] == [best, priority, high_gpa, early, late]
+    assert [e.tie_broken_by for e in entries] == ["", "priority category", "GPA", "time of submission", "time of submission"]
+
+
+def test_places_are_filled_in_order_of_choice_with_host_limits_and_the_rest_wait():
+    urumqi, almaty = PartnerFactory(), PartnerFactory()
+    call = CallFactory(partners=[urumqi, almaty], places=3)
+    CallHost.objects.filter(call=call, partner=urumqi).update(places=1)
+    first = scored(call, (95, 95), choices=[urumqi, almaty])
+    second = scored(call, (90, 90), choices=[urumqi, almaty])
+    third = scored(call, (85, 85), choices=[urumqi])
+    fourth = scored(call, (80, 80), choices=[almaty])
+    fifth = scored(call, (75, 75), choices=[almaty])
+
+    entries = {e.application: e for e in services.rank_applications(call).entries}
+
+    assert entries[first].host == urumqi
+    assert entries[second].host == almaty  # the first choice is full
+    assert entries[third].host is None and entries[third].waitlist_position == 1
+    assert entries[fourth].host == almaty
+    assert entries[fifth].host is None and entries[fifth].waitlist_position == 2  # all three places are taken
+
+
+def test_confirming_nominates_and_waitlists_and_a_withdrawal_moves_the_waiting_list_up(
+    django_capture_on_commit_callbacks,
+):
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    winner = scored(call, (90, 90))
+    runner_up = scored(call, (80, 80))
+    third = scored(call, (70, 70))
+
+    services.confirm_selection(call, by=office)
+    winner.refresh_from_db()
+    runner_up.refresh_from_db()
+    assert (winner.status, winner.host) == (Status.NOMINATED, call.partners.get())
+    assert (runner_up.status, runner_up.waitlist_position) == (Status.WAITLISTED, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_application_status(winner, to=Status.WITHDRAWN, by=winner.applicant)
+
+    runner_up.refresh_from_db()
+    third.refresh_from_db()
+    assert (runner_up.status, runner_up.host, runner_up.waitlist_position) == (
+        Status.NOMINATED,
+        call.partners.get(),
+        None,
+    )
+    assert (third.status, third.waitlist_position) == (Status.WAITLISTED, 1)
+    assert runner_up.transitions.last().comment == "Moved up from the waiting list."
+    assert runner_up.applicant.email in [message.to[0] for message in mail.outbox]
+
+
+def test_only_office_staff_confirm_a_selection():
+    call = CallFactory()
+    reviewer = UserFactory(role=User.Role.FACULTY)
+    call.reviewers.add(reviewer)
+    scored(call, (90, 90))
+
+    with pytest.raises(PermissionDenied):
+        services.confirm_selection(call, by=reviewer)
+
+
+# ---------------------------------------------------------------- realised mobility
+
+
+def test_an_accepted_application_becomes_one_mobility_and_its_learning_agreement_is_approved():
+    from mobility.models import LearningAgreementCourse
+
+    application = ApplicationFactory(status=Status.ACCEPTED, submitted_at=timezone.now())
+    application.host = application.call.partners.get()
+    application.save()
+    office = StaffFactory()
+
+    mobility = services.create_mobility(application, by=office)
+    again = services.create_mobility(application, by=office)
+    with pytest.raises(ValidationError):
+        services.approve_learning_agreement(mobility, by=office)
+    LearningAgreementCourse.objects.create(
+        mobility=mobility, host_course="Chinese I", host_credits=4, home_course="Chinese", home_credits=5
+    )
+    services.approve_learning_agreement(mobility, by=office)
+
+    assert mobility == again
+    assert (mobility.partner, mobility.direction, mobility.starts_on) == (
+        application.host,
+        "outgoing",
+        application.call.mobility_starts_on,
+    )
+    assert mobility.learning_agreement_approved_by == office
+
+
+def test_a_draft_does_not_become_a_mobility():
+    with pytest.raises(ValidationError):
+        services.create_mobility(ApplicationFactory(), by=StaffFactory())
