@@ -404,7 +404,7 @@ class Application(models.Model):
         missing = []
         answers = [("level", _("your level"))]
         if self.call.faculties.all() or self.is_student:
-            answers.append(("faculty", _("your faculty")))
+            answers.append(("faculty_id", _("your faculty")))
         if self.is_student:
             if self.call.min_gpa is not None:
                 answers.append(("gpa", _("your GPA")))

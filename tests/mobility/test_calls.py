@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from mobility import demo as mobility_demo
 from mobility.models import ExchangeCall
 from partnerships import demo as partnerships_demo
-from tests.factories import HomeInstitutionFactory, PartnerFactory
+from tests.factories import HomeInstitutionFactory, PartnerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC)
@@ -73,7 +73,7 @@ def test_the_demo_call_page_shows_the_rules_in_the_readers_language(client, sett
     settings.DEBUG = True
     partnerships_demo.seed()
     partnerships_demo.seed_xinjiang()
-    mobility_demo.seed()
+    mobility_demo.seed(office=StaffFactory())
 
     html = client.get("/ru/mobility/semester-exchange-xinjiang-university/").content.decode()
 
@@ -116,7 +116,10 @@ def call_form(partner, **overrides):
         "slug": "semester-exchange",
         "mobility_type": "semester",
         "levels": ["bachelor", "master"],
-        "partners": [partner.pk],
+        "hosts-TOTAL_FORMS": "1",
+        "hosts-INITIAL_FORMS": "0",
+        "hosts-0-partner": str(partner.pk),
+        "hosts-0-places": "2",
         "funding": "university",
         "places": "3",
         "opens_at_0": "2026-12-01",
@@ -146,5 +149,6 @@ def test_staff_tick_who_may_apply_and_criteria_weights_add_up_to_100(office):
 
     assert saved.status_code == 302
     assert ExchangeCall.objects.get().levels == ["bachelor", "master"]
+    assert ExchangeCall.objects.get().hosts.get().places == 2
     assert "add up to 90 %" in refused.content.decode()
     assert ExchangeCall.objects.count() == 1

@@ -1,0 +1,361 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import User
+from mobility import services
+from mobility.models import Application, Mobility
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    HomeInstitutionFactory,
+    PartnerFactory,
+    StaffFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+from .conftest import pdf_bytes
+
+pytestmark = pytest.mark.django_db
+Status = Application.Status
+
+
+@pytest.fixture(autouse=True)
+def _home():
+    HomeInstitutionFactory()
+
+
+@pytest.fixture
+def office(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    user = StaffFactory()
+    client.force_login(user)
+    return user
+
+
+def submitted(**kwargs):
+    application = ApplicationFactory(**kwargs)
+    services.upload_document(application, kind="transcript", file=SimpleUploadedFile("t.pdf", pdf_bytes()))
+    return services.submit_application(application, by=application.applicant)
+
+
+def test_a_student_applies_step_by_step_and_submits(client):
+    faculty = UnitFactory(partner=None)
+    call = CallFactory()
+    student = UserFactory()
+    client.force_login(student)
+
+    started = client.post(f"/en/mobility/{call.slug}/apply/")
+    application = Application.objects.get()
+    base = f"/en/mobility/applications/{application.pk}"
+    assert started.url == f"{base}/about/"
+
+    about = {
+        "level": "bachelor",
+        "faculty": faculty.pk,
+        "gpa": "3.5",
+        "credits": "90",
+        "year_of_study": "3",
+        "has_academic_debts": "false",
+        "language_level": "B2",
+    }
+    assert client.post(f"{base}/about/", about).url == f"{base}/hosts/"
+    assert client.post(f"{base}/hosts/", {"choice_1": call.partners.get().pk}).url == f"{base}/motivation/"
+    assert client.post(f"{base}/motivation/", {"motivation": "Chinese and robotics."}).url == f"{base}/documents/"
+    pdf = SimpleUploadedFile("transcript.pdf", pdf_bytes(), content_type="application/pdf")
+    assert client.post(f"{base}/documents/", {"transcript": pdf}).url == f"{base}/submit/"
+    done = client.post(f"{base}/submit/", {"confirm": "on"})
+
+    application.refresh_from_db()
+    assert done.url == f"{base}/"
+    assert application.status == Status.SUBMITTED
+    assert (application.gpa, application.has_academic_debts, application.faculty) == (Decimal("3.5"), False, faculty)
+    assert client.get(f"{base}/about/").url == f"{base}/"  # a submitted application is no longer edited
+
+
+def test_bad_input_is_explained_and_the_rest_of_the_draft_is_kept(client):
+    application = ApplicationFactory(motivation="My long motivation")
+    client.force_login(application.applicant)
+
+    response = client.post(f"/en/mobility/applications/{application.pk}/about/", {"gpa": "5.2", "credits": "12"})
+
+    application.refresh_from_db()
+    assert response.status_code == 400
+    assert "Ensure this value is less than or equal to 4" in response.content.decode()
+    assert 'value="12"' in response.content.decode()  # what was typed is shown again
+    assert (application.gpa, application.motivation) == (Decimal("3.40"), "My long motivation")
+
+
+def test_the_form_shows_which_rule_the_applicant_fails_before_submitting(client):
+    application = ApplicationFactory(gpa=Decimal("2.5"))
+    client.force_login(application.applicant)
+
+    html = client.get(f"/en/mobility/applications/{application.pk}/submit/").content.decode()
+
+    assert "Your GPA 2.50 is below the minimum of 2.80." in html
+    assert "Transcript of records" in html  # still missing
+
+
+def test_a_renamed_executable_upload_is_refused_on_the_page(client):
+    application = ApplicationFactory()
+    client.force_login(application.applicant)
+    fake = SimpleUploadedFile("transcript.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
+
+    response = client.post(f"/en/mobility/applications/{application.pk}/documents/", {"transcript": fake})
+
+    assert response.status_code == 400
+    assert "not a readable PDF file" in response.content.decode()
+    assert not application.documents.exists()
+
+
+def test_after_the_deadline_the_draft_is_read_only(client):
+    application = ApplicationFactory()
+    call = application.call
+    call.opens_at = timezone.now() - datetime.timedelta(days=20)
+    call.closes_at = timezone.now() - datetime.timedelta(days=1)
+    call.save()
+    client.force_login(application.applicant)
+
+    step = client.get(f"/en/mobility/applications/{application.pk}/submit/")
+    page = client.get(f"/en/mobility/applications/{application.pk}/").content.decode()
+
+    assert step.status_code == 302
+    assert "can no longer be submitted" in page
+
+
+def test_another_persons_application_is_not_found(client):
+    application = ApplicationFactory()
+    client.force_login(UserFactory())
+
+    assert client.get(f"/en/mobility/applications/{application.pk}/").status_code == 404
+    assert client.get(f"/en/mobility/applications/{application.pk}/about/").status_code == 404
+    assert client.post(f"/en/mobility/applications/{application.pk}/withdraw/").status_code == 404
+
+
+def test_the_applicant_withdraws_from_my_applications(client):
+    application = submitted()
+    client.force_login(application.applicant)
+
+    client.post(f"/en/mobility/applications/{application.pk}/withdraw/", {"comment": "Found a job"})
+
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
+    assert application.transitions.last().comment == "Found a job"
+
+
+def document_of(application):
+    return application.documents.get()
+
+
+def download(client, document):
+    response = client.get(f"/en/mobility/documents/{document.pk}/")
+    if response.status_code == 200:
+        b"".join(response.streaming_content)
+    return response
+
+
+def test_documents_reach_only_the_applicant_the_calls_reviewers_and_office_staff(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    application = submitted()
+    document = document_of(application)
+    reviewer = UserFactory(role=User.Role.FACULTY)
+    application.call.reviewers.add(reviewer)
+
+    for person, expected in (
+        (application.applicant, 200),
+        (reviewer, 200),
+        (StaffFactory(), 200),
+        (UserFactory(), 404),
+        (UserFactory(role=User.Role.FACULTY), 404),
+    ):
+        client.force_login(person)
+        assert download(client, document).status_code == expected, person.role
+    client.logout()
+    assert client.get(f"/en/mobility/documents/{document.pk}/").status_code == 302
+
+
+def test_documents_are_never_under_a_public_media_url(settings):
+    application = submitted()
+    document = document_of(application)
+
+    assert not str(document.file.path).startswith(str(settings.MEDIA_ROOT))
+    assert document.get_absolute_url() == f"/en/mobility/documents/{document.pk}/"
+
+
+def test_a_faculty_reviewer_scores_on_the_selection_pages(client):
+    application = submitted()
+    reviewer = UserFactory(role=User.Role.FACULTY)
+    application.call.reviewers.add(reviewer)
+    gpa, motivation = application.call.criteria.order_by("-weight")
+    client.force_login(reviewer)
+
+    listed = client.get("/en/mobility/review/").content.decode()
+    saved = client.post(
+        f"/en/mobility/review/applications/{application.pk}/",
+        {f"criterion_{gpa.pk}": "80", f"criterion_{motivation.pk}": "60", "comment": "Strong"},
+    )
+    ranking = client.get(f"/en/mobility/review/{application.call.slug}/")
+
+    assert application.call.title in listed
+    assert saved.status_code == 302
+    assert ranking.context["ranking"].entries[0].score == Decimal("72.00")
+    assert "Confirm the selection" not in ranking.content.decode()  # reviewers score, the office decides
+
+
+def test_a_reviewer_of_another_call_sees_nothing_of_this_one(client):
+    application = submitted()
+    outsider = UserFactory(role=User.Role.FACULTY)
+    CallFactory().reviewers.add(outsider)
+    client.force_login(outsider)
+
+    assert client.get(f"/en/mobility/review/{application.call.slug}/").status_code == 404
+    assert client.get(f"/en/mobility/review/applications/{application.pk}/").status_code == 404
+
+
+def test_office_confirms_the_selection_and_exports_the_nominees_in_the_hosts_language(client, office):
+    import openpyxl
+    from pypdf import PdfReader
+
+    host = PartnerFactory(name_en="Xinjiang University", name_zh_hans="新疆大学", language="zh-hans")
+    call = CallFactory(partners=[host], places=1)
+    application = submitted(call=call, applicant=UserFactory(full_name="Аружан Қасымова"))
+    gpa, motivation = call.criteria.order_by("-weight")
+    services.save_review(application, reviewer=office, points={gpa.pk: 90, motivation.pk: 90})
+
+    client.post(f"/en/mobility/review/{call.slug}/confirm/")
+    xlsx = client.get(f"/en/mobility/review/{call.slug}/nominees-{host.pk}.xlsx")
+    pdf = client.get(f"/en/mobility/review/{call.slug}/nominees-{host.pk}.pdf")
+
+    assert Application.objects.get().status == Status.NOMINATED
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert "新疆大学" in sheet["A1"].value
+    assert [cell.value for cell in sheet[4]][1] == "Аружан Қасымова"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Аружан Қасымова" in text
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_student_cannot_reach_the_selection_pages(client):
+    application = submitted()
+    client.force_login(application.applicant)
+
+    assert client.get("/en/mobility/review/").status_code == 404
+    assert client.get(f"/en/mobility/review/{application.call.slug}/").status_code == 404
+    assert client.post(f"/en/mobility/review/{application.call.slug}/confirm/").status_code == 404
+
+
+def test_the_partner_page_counts_mobilities_per_year_and_direction(client):
+    partner = PartnerFactory()
+    for direction, year in (("outgoing", 2025), ("outgoing", 2025), ("incoming", 2025), ("incoming", 2026)):
+        Mobility.objects.create(
+            participant_name="Guest",
+            direction=direction,
+            partner=partner,
+            mobility_type="semester",
+            starts_on=datetime.date(year, 3, 1),
+            ends_on=datetime.date(year, 6, 30),
+        )
+
+    rows = client.get(partner.get_absolute_url()).context["mobility_years"]
+
+    assert rows == [
+        {"year": 2026, "outgoing": 0, "incoming": 1},
+        {"year": 2025, "outgoing": 2, "incoming": 1},
+    ]
+
+
+# ---------------------------------------------------------------- constant query counts
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_call_page_costs_the_same_queries_whatever_the_call_holds(client, django_assert_num_queries, count):
+    call = CallFactory(partners=[PartnerFactory() for _ in range(count)])
+    call.faculties.set([UnitFactory(partner=None) for _ in range(count)])
+    client.force_login(UserFactory())
+
+    with django_assert_num_queries(9):
+        assert client.get(call.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_my_applications_costs_the_same_queries_for_few_or_many(client, django_assert_num_queries, count):
+    student = UserFactory()
+    for _ in range(count):
+        application = ApplicationFactory(applicant=student)
+        services.upload_document(application, kind="transcript", file=SimpleUploadedFile("t.pdf", pdf_bytes()))
+    client.force_login(student)
+
+    with django_assert_num_queries(7):
+        assert client.get("/en/mobility/applications/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_ranking_page_costs_the_same_queries_for_few_or_many(client, office, django_assert_num_queries, count):
+    call = CallFactory(places=2)
+    gpa, motivation = call.criteria.order_by("-weight")
+    for _ in range(count):
+        services.save_review(submitted(call=call), reviewer=office, points={gpa.pk: 50, motivation.pk: 50})
+
+    with django_assert_num_queries(12):
+        assert client.get(f"/en/mobility/review/{call.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 6])
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/en/admin/mobility/exchangecall/", 11),
+        ("/en/admin/mobility/application/", 12),
+        ("/en/admin/mobility/mobility/", 11),
+    ],
+)
+def test_the_admin_lists_cost_the_same_queries_for_few_or_many(
+    client, office, django_assert_num_queries, count, url, queries
+):
+    call = CallFactory()
+    for _ in range(count):
+        application = submitted(call=call)
+        application.status = Status.ACCEPTED
+        application.host = call.partners.get()
+        application.save()
+        services.create_mobility(application, by=office)
+    CallFactory()
+
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_the_admin_bulk_changes_status_with_a_comment(client, office):
+    first, second = submitted(), submitted()
+
+    client.post(
+        "/en/admin/mobility/application/",
+        {
+            "action": "change_status",
+            "_selected_action": [first.pk, second.pk],
+            "apply": "1",
+            "to": "shortlisted",
+            "comment": "Interview on Monday",
+        },
+    )
+
+    assert set(Application.objects.values_list("status", flat=True)) == {"shortlisted"}
+    assert first.transitions.last().comment == "Interview on Monday"
+    assert first.transitions.last().by == office
+
+
+def test_the_call_list_in_the_admin_counts_applications_per_status(client, office):
+    call = CallFactory()
+    submitted(call=call)
+    submitted(call=call)
+    ApplicationFactory(call=call)
+
+    html = client.get("/en/admin/mobility/exchangecall/").content.decode()
+
+    assert "Submitted: 2" in html
+    assert "Draft: 1" in html
