@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, resources
@@ -241,7 +241,8 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
         if created:
             self.message_user(
                 request,
-                ngettext("%(count)d mobility recorded.", "%(count)d mobilities recorded.", created) % {"count": created},
+                ngettext("%(count)d mobility recorded.", "%(count)d mobilities recorded.", created)
+                % {"count": created},
             )
 
 
@@ -330,9 +331,7 @@ class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
         if approved:
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d learning agreement approved.", "%(count)d learning agreements approved.", approved
-                )
+                ngettext("%(count)d learning agreement approved.", "%(count)d learning agreements approved.", approved)
                 % {"count": approved},
             )
 

@@ -73,9 +73,7 @@ def _faculties():
             "Ақпараттық технологиялар факультеті",
             "信息技术学院",
         ),
-        "engineering": faculty(
-            "Faculty of Engineering", "Инженерный факультет", "Инженерия факультеті", "工程学院"
-        ),
+        "engineering": faculty("Faculty of Engineering", "Инженерный факультет", "Инженерия факультеті", "工程学院"),
         "philology": faculty(
             "Faculty of Philology", "Филологический факультет", "Филология факультеті", "语言文学学院"
         ),
@@ -84,11 +82,19 @@ def _faculties():
 
 def _priority_categories():
     names = [
-        ("Orphans and children left without parental care", "Дети-сироты и дети, оставшиеся без попечения "
-         "родителей", "Жетім балалар және ата-ананың қамқорлығынсыз қалған балалар", "孤儿及失去父母监护的儿童"),
+        (
+            "Orphans and children left without parental care",
+            "Дети-сироты и дети, оставшиеся без попечения родителей",
+            "Жетім балалар және ата-ананың қамқорлығынсыз қалған балалар",
+            "孤儿及失去父母监护的儿童",
+        ),
         ("Persons with disabilities", "Лица с инвалидностью", "Мүгедектігі бар адамдар", "残疾人"),
-        ("Children from large families", "Дети из многодетных семей", "Көпбалалы отбасылардың балалары",
-         "多子女家庭的子女"),
+        (
+            "Children from large families",
+            "Дети из многодетных семей",
+            "Көпбалалы отбасылардың балалары",
+            "多子女家庭的子女",
+        ),
     ]
     categories = []
     for name_en, name_ru, name_kk, name_zh in names:
@@ -255,20 +261,54 @@ def _applications(semester, staff, doctoral, xju, faculties, categories, *, offi
     bachelor = {"level": "bachelor", "credits": 120, "year_of_study": 3, "has_academic_debts": False}
     rows = [
         # call, applicant, status, answers, points per criterion, submitted
-        (semester, people["aruzhan"], Status.SHORTLISTED, {**bachelor, "gpa": "3.67", "language_level": "B2",
-         "faculty": faculties["philology"], "priority_category": categories[2]}, [92, 85, 80], at(2026, 11, 10)),
-        (semester, people["timur"], Status.UNDER_REVIEW, {**bachelor, "gpa": "3.20", "language_level": "B1",
-         "faculty": faculties["it"]}, [75, 70, 90], at(2026, 11, 12)),
-        (semester, people["madina"], Status.SUBMITTED, {**bachelor, "gpa": "3.05", "language_level": "B1",
-         "faculty": faculties["engineering"]}, None, at(2026, 11, 20)),
-        (semester, people["saule"], Status.DRAFT, {**bachelor, "gpa": "2.90", "faculty": faculties["it"]}, None,
-         None),
-        (staff, people["nurlan"], Status.SUBMITTED, {"level": "staff", "language_level": "B2"}, None,
-         at(2026, 11, 18)),
-        (doctoral, people["yerlan"], Status.ACCEPTED, {"level": "doctoral", "language_level": "C1",
-         "faculty": faculties["engineering"]}, [88, 70], at(2026, 10, 1)),
-        (doctoral, people["dana"], Status.WAITLISTED, {"level": "doctoral", "language_level": "B2",
-         "faculty": faculties["it"]}, [80, 65], at(2026, 10, 5)),
+        (
+            semester,
+            people["aruzhan"],
+            Status.SHORTLISTED,
+            {
+                **bachelor,
+                "gpa": "3.67",
+                "language_level": "B2",
+                "faculty": faculties["philology"],
+                "priority_category": categories[2],
+            },
+            [92, 85, 80],
+            at(2026, 11, 10),
+        ),
+        (
+            semester,
+            people["timur"],
+            Status.UNDER_REVIEW,
+            {**bachelor, "gpa": "3.20", "language_level": "B1", "faculty": faculties["it"]},
+            [75, 70, 90],
+            at(2026, 11, 12),
+        ),
+        (
+            semester,
+            people["madina"],
+            Status.SUBMITTED,
+            {**bachelor, "gpa": "3.05", "language_level": "B1", "faculty": faculties["engineering"]},
+            None,
+            at(2026, 11, 20),
+        ),
+        (semester, people["saule"], Status.DRAFT, {**bachelor, "gpa": "2.90", "faculty": faculties["it"]}, None, None),
+        (staff, people["nurlan"], Status.SUBMITTED, {"level": "staff", "language_level": "B2"}, None, at(2026, 11, 18)),
+        (
+            doctoral,
+            people["yerlan"],
+            Status.ACCEPTED,
+            {"level": "doctoral", "language_level": "C1", "faculty": faculties["engineering"]},
+            [88, 70],
+            at(2026, 10, 1),
+        ),
+        (
+            doctoral,
+            people["dana"],
+            Status.WAITLISTED,
+            {"level": "doctoral", "language_level": "B2", "faculty": faculties["it"]},
+            [80, 65],
+            at(2026, 10, 5),
+        ),
     ]
     if student is not None:
         rows.append((semester, student, Status.DRAFT, {"level": "bachelor", "faculty": faculties["it"]}, None, None))

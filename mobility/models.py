@@ -421,9 +421,7 @@ class Application(models.Model):
         if not self.choices.all():
             missing.append(_("your choice of host institutions"))
         uploaded = {document.kind for document in self.documents.all()}
-        missing += [
-            ApplicationDocument.Kind(kind).label for kind in self.call.document_kinds if kind not in uploaded
-        ]
+        missing += [ApplicationDocument.Kind(kind).label for kind in self.call.document_kinds if kind not in uploaded]
         return missing
 
 

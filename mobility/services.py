@@ -1,13 +1,12 @@
 """Business actions of mobility: applying, the application lifecycle, reviews, selection and realised mobility."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,7 +204,7 @@ def _move(application: Application, *, to: Status, by: User, comment: str) -> Ap
 
 @transaction.atomic
 def save_review(application: Application, *, reviewer: User, points: dict[int, int], comment: str = "") -> Review:
-    """Record one reviewer's points (0–100) per criterion of the call; a submitted application moves to review."""
+    """Record one reviewer's points (0 to 100) per criterion of the call; a submitted application moves to review."""
     if not may_review(reviewer, application.call):
         raise PermissionDenied
     if application.status not in Application.RANKED_STATUSES:
@@ -234,6 +233,7 @@ class RankedApplication:
     position: int | None = None
     host: Partner | None = None
     waitlist_position: int | None = None
+    choices: list[int] = field(default_factory=list)
     tie_broken_by: str = ""
     reviews: int = 0
 
@@ -256,38 +256,44 @@ class Ranking:
         return [entry for entry in self.entries if entry.waitlist_position]
 
 
-def weighted_score(review: Review, criteria) -> Decimal | None:
-    """Σ points × weight / 100 over the call's criteria; None until every criterion has points."""
-    points = {score.criterion_id: score.points for score in review.scores.all()}
-    if not criteria or any(criterion.pk not in points for criterion in criteria):
-        return None
-    return sum(Decimal(points[c.pk]) * c.weight for c in criteria) / Decimal(100)
-
-
 def rank_applications(call: ExchangeCall) -> Ranking:
     """Rank the call's applications by average weighted score and fill the places in order of choice.
 
-    Ties are broken, in this order, by a priority category, the higher GPA, then the earlier submission;
-    each entry says which of these decided. Nobody is placed before every criterion is scored by a reviewer.
-    Runs in a constant number of queries.
+    A review's score is the sum of points * weight / 100 over the call's criteria, counted once every criterion has
+    points; an application's score is the average of its complete reviews. Ties are broken, in this order,
+    by a priority category, the higher GPA, then the earlier submission; each entry says which decided.
+    Nobody is placed before a complete review. Runs in a constant number of queries, reading bare values.
     """
-    criteria = list(call.criteria.all())
+    weights = dict(call.criteria.values_list("pk", "weight"))
+    in_selection = {"status__in": Application.RANKED_STATUSES}
     applications = list(
-        call.applications.in_selection()
-        .select_related("applicant", "priority_category", "faculty", "host")
-        .prefetch_related(
-            Prefetch("choices", queryset=HostChoice.objects.select_related("partner")),
-            Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
-        )
+        call.applications.filter(**in_selection).select_related("applicant", "priority_category", "host")
     )
+    points = defaultdict(lambda: defaultdict(dict))
+    for application_id, review_id, criterion_id, value in Score.objects.filter(
+        review__application__call=call, **{f"review__application__{k}": v for k, v in in_selection.items()}
+    ).values_list("review__application_id", "review_id", "criterion_id", "points"):
+        points[application_id][review_id][criterion_id] = value
+    choices = defaultdict(list)
+    for application_id, partner_id in (
+        HostChoice.objects.filter(application__call=call, **{f"application__{k}": v for k, v in in_selection.items()})
+        .order_by("application_id", "rank")
+        .values_list("application_id", "partner_id")
+    ):
+        choices[application_id].append(partner_id)
     scored, unscored = [], []
     for application in applications:
-        scores = [s for s in (weighted_score(review, criteria) for review in application.reviews.all()) if s is not None]
-        if scores:
-            average = (sum(scores) / len(scores)).quantize(Decimal("0.01"))
-            scored.append(RankedApplication(application, average, reviews=len(scores)))
+        totals = [
+            sum(given[pk] * weight for pk, weight in weights.items())
+            for given in points[application.pk].values()
+            if weights and all(pk in given for pk in weights)
+        ]
+        entry = RankedApplication(application, None, choices=choices[application.pk], reviews=len(totals))
+        if totals:
+            entry.score = (Decimal(sum(totals)) / (100 * len(totals))).quantize(Decimal("0.01"))
+            scored.append(entry)
         else:
-            unscored.append(RankedApplication(application, None))
+            unscored.append(entry)
 
     def key(entry):
         app = entry.application
@@ -303,7 +309,7 @@ def rank_applications(call: ExchangeCall) -> Ranking:
             entry.tie_broken_by = _tie_reason(entry.application, below.application)
         elif above and above.score == entry.score:
             entry.tie_broken_by = _tie_reason(above.application, entry.application)
-    _allocate(call, scored)
+    _allocate(call, scored, hosts={partner.pk: partner for partner in call.partners.all()})
     return Ranking(call=call, entries=scored, unscored=unscored)
 
 
@@ -319,7 +325,7 @@ def _capacities(call: ExchangeCall) -> dict[int, int | None]:
     return dict(CallHost.objects.filter(call=call).values_list("partner_id", "places"))
 
 
-def _allocate(call: ExchangeCall, ranked: list[RankedApplication]) -> None:
+def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dict[int, Partner]) -> None:
     """Give each applicant, best first, their highest choice that still has a place; the rest wait in order."""
     capacity = _capacities(call)
     used = Counter()
@@ -328,11 +334,11 @@ def _allocate(call: ExchangeCall, ranked: list[RankedApplication]) -> None:
     for position, entry in enumerate(ranked, 1):
         entry.position = position
         if filled < call.places:
-            for choice in entry.application.choices.all():
-                limit = capacity.get(choice.partner_id)
-                if choice.partner_id in capacity and (limit is None or used[choice.partner_id] < limit):
-                    entry.host = choice.partner
-                    used[choice.partner_id] += 1
+            for partner_id in entry.choices:
+                limit = capacity.get(partner_id)
+                if partner_id in capacity and (limit is None or used[partner_id] < limit):
+                    entry.host = hosts[partner_id]
+                    used[partner_id] += 1
                     filled += 1
                     break
         if entry.host is None:

@@ -18,6 +18,7 @@ from .forms import AboutForm, DocumentsForm, HostsForm, MotivationForm, ReviewFo
 from .models import Application, ApplicationDocument, ExchangeCall, HostChoice, Review
 
 PAGE_SIZE = 20
+RANKING_PAGE_SIZE = 100
 STEPS = [
     ("about", gettext_lazy("About you")),
     ("hosts", gettext_lazy("Host institutions")),
@@ -56,9 +57,7 @@ def call_list(request):
 
 def call_detail(request, slug):
     call = get_object_or_404(
-        ExchangeCall.objects.published().prefetch_related(
-            "partners", "criteria", "faculties", "priority_categories"
-        ),
+        ExchangeCall.objects.published().prefetch_related("partners", "criteria", "faculties", "priority_categories"),
         slug=slug,
     )
     now = timezone.now()
@@ -270,14 +269,19 @@ def review_call(request, slug):
     """A call's applications ranked by score, with the proposed nominees and waiting list."""
     call = _reviewable_call(request, slug)
     ranking = services.rank_applications(call)
-    mine = set(Review.objects.filter(application__call=call, reviewer=request.user).values_list("application", flat=True))
+    mine = set(
+        Review.objects.filter(application__call=call, reviewer=request.user).values_list("application", flat=True)
+    )
     hosts = list(call.partners.all())
+    page = Paginator(ranking.entries, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mobility/review_call.html",
         {
             "call": call,
             "ranking": ranking,
+            "page": page,
+            "query": query_without_page(request),
             "mine": mine,
             "hosts": hosts,
             "may_decide": services.may_decide(request.user),
@@ -351,4 +355,3 @@ def nominees_export(request, slug, host, fmt):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="nominees-{call.slug}-{partner.slug}.{extension}"'
     return response
-

@@ -109,7 +109,11 @@ def test_a_complete_eligible_draft_is_submitted_and_the_step_is_recorded():
     assert application.status == Status.SUBMITTED
     assert application.submitted_at is not None
     transition = ApplicationTransition.objects.get()
-    assert (transition.from_status, transition.to_status, transition.by) == ("draft", "submitted", application.applicant)
+    assert (transition.from_status, transition.to_status, transition.by) == (
+        "draft",
+        "submitted",
+        application.applicant,
+    )
 
 
 def test_nothing_is_submitted_or_changed_after_the_deadline():
@@ -315,7 +319,7 @@ def test_a_review_scores_every_criterion_and_moves_the_application_to_review():
     ranking = services.rank_applications(call)
 
     assert Application.objects.get().status == Status.UNDER_REVIEW
-    assert ranking.entries[0].score == Decimal("68.00")  # 80 × 60 % + 50 × 40 %
+    assert ranking.entries[0].score == Decimal("68.00")  # 80 * 60 % + 50 * 40 %
     assert ranking.entries[0].application == application
 
 
@@ -368,7 +372,13 @@ def test_ties_are_broken_by_priority_category_then_gpa_then_submission_and_say_s
     entries = services.rank_applications(call).entries
 
     assert [e.application for e in entries] == [best, priority, high_gpa, early, late]
-    assert [e.tie_broken_by for e in entries] == ["", "priority category", "GPA", "time of submission", "time of submission"]
+    assert [e.tie_broken_by for e in entries] == [
+        "",
+        "priority category",
+        "GPA",
+        "time of submission",
+        "time of submission",
+    ]
 
 
 def test_places_are_filled_in_order_of_choice_with_host_limits_and_the_rest_wait():

@@ -31,7 +31,9 @@ STUDENT_PAGES = [
     "accounts/2fa/",
     "accounts/logout/",
     "accounts/reauthenticate/",
+    "mobility/applications/",
 ]
+APPLICATION_STEPS = ["", "about/", "hosts/", "motivation/", "documents/", "submit/"]
 
 
 def localised(pages):
@@ -40,10 +42,38 @@ def localised(pages):
 
 def populate():
     """The demo story's content, so that every page above has something real to show."""
+    from accounts import demo as accounts_demo
     from mobility import demo as mobility_demo
     from partnerships import demo
     from visits import demo as visits_demo
 
     demo.seed()
-    demo.seed_xinjiang()
-    visits_demo.seed(call=mobility_demo.seed())
+    users = {user.role: user for user in accounts_demo.seed()}
+    demo.seed_xinjiang(coordinator=users["staff"])
+    call = mobility_demo.seed(office=users["staff"], reviewer=users["faculty"], student=users["student"])
+    visits_demo.seed(owner=users["staff"], call=call)
+
+
+def signed_in_pages():
+    """(person, pages) for everyone behind sign-in: a student with a draft, and the call's faculty reviewer.
+
+    Call after populate(); the pages are not yet localised.
+    """
+    from accounts.models import User
+    from mobility.models import Application
+
+    student = User.objects.get(email="student@kopir.example")
+    draft = Application.objects.get(applicant=student)
+    reviewer = User.objects.get(email="teacher@kopir.example")
+    scored = Application.objects.filter(call__slug="semester-exchange-xinjiang-university", reviews__isnull=False)
+    return [
+        (student, STUDENT_PAGES + [f"mobility/applications/{draft.pk}/{step}" for step in APPLICATION_STEPS]),
+        (
+            reviewer,
+            [
+                "mobility/review/",
+                "mobility/review/semester-exchange-xinjiang-university/",
+                f"mobility/review/applications/{scored.first().pk}/",
+            ],
+        ),
+    ]

@@ -3,9 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.factories import UserFactory
 from tests.quality.conftest import sign_in_as
-from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised, populate
+from tests.quality.pages import PUBLIC_PAGES, localised, populate, signed_in_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,10 +27,11 @@ def test_public_pages_have_no_serious_accessibility_violation(page):
     assert violations == []
 
 
-def test_student_pages_have_no_serious_accessibility_violation(page, client, live_server):
+def test_signed_in_pages_have_no_serious_accessibility_violation(page, client, live_server):
     populate()
-    sign_in_as(page, client, UserFactory(), live_server)
-
-    violations = [found for path in localised(STUDENT_PAGES) for found in serious_violations(page, path)]
+    violations = []
+    for person, pages in signed_in_pages():
+        sign_in_as(page, client, person, live_server)
+        violations += [found for path in localised(pages) for found in serious_violations(page, path)]
 
     assert violations == []

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.factories import UserFactory
-from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised, populate
+from tests.quality.pages import PUBLIC_PAGES, localised, populate, signed_in_pages
 
 pytestmark = pytest.mark.django_db
 VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -20,9 +19,9 @@ def test_pages_are_valid_html_in_every_language(client, tmp_path):
         skip_or_fail("The Nu HTML Checker needs Java and `npm ci` (node_modules/vnu-jar).")
     populate()
     files = {}
-    for group, pages in (("public", PUBLIC_PAGES), ("student", STUDENT_PAGES)):
-        if group == "student":
-            client.force_login(UserFactory())
+    for person, pages in [(None, PUBLIC_PAGES), *signed_in_pages()]:
+        if person:
+            client.force_login(person)
         for path in localised(pages):
             response = client.get(path)
             assert response.status_code == 200, path

@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver
 
 from accounts.models import User
 from mobility import demo as mobility_demo
+from mobility.models import Application, ApplicationDocument
 from partnerships import demo as partnerships_demo
 from partnerships.models import (
     Agreement,
@@ -59,6 +60,17 @@ RULES = [
     ("visits:visit_list", OPEN),
     ("mobility:call_list", OPEN),
     ("mobility:call_detail", OPEN),
+    ("mobility:apply", expect(405, 405, 405, 405, 405)),  # applying takes a POST
+    ("mobility:my_applications", SIGNED_IN),
+    ("mobility:application_detail", SIGNED_IN_NOT_FOUND),  # only the applicant sees an application
+    ("mobility:application_step", SIGNED_IN_NOT_FOUND),
+    ("mobility:withdraw", expect(405, 405, 405, 405, 405)),
+    ("mobility:document_download", expect(302, 404, 404, 200, 200)),  # applicant, the call's reviewers, office
+    ("mobility:review_list", expect(302, 404, 200, 200, 200)),  # faculty see the calls given to them
+    ("mobility:review_call", expect(302, 404, 404, 200, 200)),
+    ("mobility:review_application", expect(302, 404, 404, 200, 200)),
+    ("mobility:confirm_selection", expect(405, 405, 405, 405, 405)),
+    ("mobility:nominees_export", expect(302, 404, 404, 200, 200)),
     ("partnerships:partner_detail", OPEN),
     ("partnerships:program_detail", OPEN),
     ("partnerships:agreement_document", expect(302, 404, 404, 200, 200)),  # office staff and the coordinator
@@ -109,6 +121,8 @@ RULES = [
     ("admin:partnerships_homeinstitution_delete", OFFICE_FORBIDDEN),
     ("admin:visits_typoreport_add", OFFICE_FORBIDDEN),  # readers write typo reports, staff only close them
     ("admin:visits_calendarfeed_add", OFFICE_FORBIDDEN),  # each person makes their own calendar address
+    ("admin:mobility_application_add", OFFICE_FORBIDDEN),  # applicants apply on the portal
+    ("admin:mobility_review_add", OFFICE_FORBIDDEN),  # reviewers score on the selection pages
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
@@ -157,7 +171,11 @@ def populate_every_model(coordinator):
     """At least one row of every model, so that every admin page has an object to show."""
     partnerships_demo.seed()
     partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
-    visit = visits_demo.seed(owner=coordinator, call=mobility_demo.seed())
+    visit = visits_demo.seed(owner=coordinator, call=mobility_demo.seed(office=coordinator))
+    application = Application.objects.submitted().first()
+    ApplicationDocument.objects.create(
+        application=application, kind="transcript", original_name="transcript.pdf", size=8, file="applications/t.pdf"
+    ).file.save("transcript.pdf", ContentFile(b"%PDF-1.4"), save=True)
     renew_calendar_feed(coordinator)
     TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
     VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
@@ -204,6 +222,10 @@ def concrete_paths(name, route):
         obj = AgreementDocument.objects.first()
     elif name == "visits:document":
         obj = VisitDocument.objects.first()
+    elif name == "mobility:document_download":
+        obj = ApplicationDocument.objects.first()
+    elif name == "mobility:review_application":
+        obj = Application.objects.submitted().first()
     history = obj.history.first() if obj is not None and hasattr(obj, "history") else None
     replacements = {
         "<path:content_type_id>/<path:object_id>": f"{ContentType.objects.get_for_model(Partner).pk}/"
@@ -213,6 +235,9 @@ def concrete_paths(name, route):
         "<int:pk>": str(obj.pk) if obj else "1",
         "([^/]+)/history/([^/]+)/": f"{obj.pk if obj else 1}/history/{history.history_id if history else 1}/",
         "<str:token>": "not-a-real-token",
+        "<int:host>": str(Partner.objects.get(slug="xinjiang-university").pk),
+        "<str:fmt>": "xlsx",
+        "<slug:step>": "about",
         "(?P<key>[-:\\w]+)": "unknown-key",
         "(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)": "zz-unknown-key",
         "(?P<url>.*)": "no-such-page/",

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.config.test_deploy import PRODUCTION, manage
-from tests.factories import UserFactory
-from tests.quality.pages import PUBLIC_PAGES, STUDENT_PAGES, localised, populate
+from tests.quality.pages import PUBLIC_PAGES, localised, populate, signed_in_pages
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 OUR_CODE = ["accounts", "config", "partnerships", "visits", "mobility"]
@@ -20,8 +19,8 @@ def test_every_page_sends_the_security_headers(client):
     populate()
     pages = [*localised(PUBLIC_PAGES), "/healthz"]
     client_pages = [(path, None) for path in pages]
-    student = UserFactory()
-    client_pages += [(path, student) for path in localised(STUDENT_PAGES)]
+    for person, signed_in in signed_in_pages():
+        client_pages += [(path, person) for path in localised(signed_in)]
 
     for path, user in client_pages:
         if user:

@@ -11,6 +11,7 @@ import statistics
 import time
 import tracemalloc
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -21,10 +22,13 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import path
+from django.utils import timezone
 
 from accounts.models import User
 from config.urls import urlpatterns as portal_urlpatterns
 from mobility import demo as mobility_demo
+from mobility import services as mobility_services
+from mobility.models import Application, CallHost, ExchangeCall, HostChoice, Review, Score, SelectionCriterion
 from partnerships import demo as partnerships_demo
 from partnerships import services
 from partnerships.models import Agreement, Partner
@@ -40,6 +44,9 @@ SIGNED_IN_PAGE = {"queries": 6, "p95_ms": 80, "floor_ratio": 50}
 ADMIN_PAGE = {"queries": 12, "p95_ms": 250, "floor_ratio": 800}
 DIRECTORY_PAGE = {"queries": 10, "p95_ms": 300, "floor_ratio": 1200}
 DETAIL_PAGE = {"queries": 10, "p95_ms": 50, "floor_ratio": 150}
+# Ranking every application of a call is the one page whose work grows with the data (its queries do not).
+RANKING_PAGE = {"queries": 14, "p95_ms": 1_500, "floor_ratio": 20_000}
+RANKED_APPLICATIONS = 2_000
 
 
 def floor(request):
@@ -83,6 +90,82 @@ def generate_agreements(count):
     return len(agreements)
 
 
+def generate_calls(count):
+    """Open exchange calls, each offering three partners as hosts."""
+    partner_ids = list(Partner.objects.values_list("pk", flat=True)[:500])
+    now = timezone.now()
+    calls = ExchangeCall.objects.bulk_create(
+        ExchangeCall(
+            title=f"Exchange call {n}",
+            title_en=f"Exchange call {n}",
+            slug=f"bench-call-{n}",
+            mobility_type=ExchangeCall.MobilityType.SEMESTER,
+            levels=["bachelor", "master"],
+            funding=ExchangeCall.Funding.UNIVERSITY,
+            places=5,
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=30 + n),
+            mobility_starts_on=date(2027, 9, 1),
+            mobility_ends_on=date(2028, 1, 31),
+            is_published=True,
+        )
+        for n in range(count)
+    )
+    CallHost.objects.bulk_create(
+        CallHost(call=call, partner_id=partner_ids[(n * 3 + k) % len(partner_ids)])
+        for n, call in enumerate(calls)
+        for k in range(3)
+    )
+    return len(calls)
+
+
+def generate_applications(count, reviewer):
+    """A call with `count` submitted applications, two ranked hosts each and one complete review each."""
+    call = ExchangeCall.objects.get(slug="bench-call-0")
+    call.places = count // 10
+    call.save(update_fields=["places"])
+    CallHost.objects.filter(call=call).update(places=count // 20)
+    hosts = list(call.partners.values_list("pk", flat=True))
+    criteria = [
+        SelectionCriterion.objects.create(call=call, name="GPA", name_en="GPA", weight=60),
+        SelectionCriterion.objects.create(call=call, name="Motivation", name_en="Motivation", weight=40),
+    ]
+    applicants = User.objects.bulk_create(
+        User(email=f"applicant{n}@bench.example", role=User.Role.STUDENT) for n in range(count)
+    )
+    now = timezone.now()
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=applicant,
+            status=Application.Status.UNDER_REVIEW,
+            level="bachelor",
+            gpa=Decimal(250 + n % 150) / 100,
+            submitted_at=now - timedelta(minutes=n),
+        )
+        for n, applicant in enumerate(applicants)
+    )
+    HostChoice.objects.bulk_create(
+        HostChoice(application=application, partner_id=hosts[(n + k) % len(hosts)], rank=k + 1)
+        for n, application in enumerate(applications)
+        for k in range(2)
+    )
+    reviews = Review.objects.bulk_create(
+        Review(application=application, reviewer=reviewer) for application in applications
+    )
+    Score.objects.bulk_create(
+        Score(review=review, criterion=criterion, points=(n * 37 + k * 11) % 101)
+        for n, review in enumerate(reviews)
+        for k, criterion in enumerate(criteria)
+    )
+    return call
+
+
+def rank(call):
+    """The ranking service over every application of the call; returns how many were ranked."""
+    return len(mobility_services.rank_applications(call).entries)
+
+
 class Command(BaseCommand):
     help = "Benchmark the main pages and bulk jobs on a throwaway database; report to var/bench/."
 
@@ -115,10 +198,14 @@ class Command(BaseCommand):
         partnerships_demo.seed()
         staff = User.objects.create_user("bench-office@kopir.example", role="staff", is_superuser=True)
         partnerships_demo.seed_xinjiang(coordinator=staff)
-        visits_demo.seed(owner=staff, call=mobility_demo.seed())
+        visits_demo.seed(owner=staff, call=mobility_demo.seed(office=staff))
         TOTP.activate(staff, generate_totp_secret())
-        anonymous, office = Client(), Client()
+        bulk.append(self.bulk_job("Generate open exchange calls", generate_calls, 100))
+        ranked_call = generate_applications(RANKED_APPLICATIONS, staff)
+        bulk.append(self.bulk_job(f"Rank {RANKED_APPLICATIONS:,} applications", rank, ranked_call))
+        anonymous, office, applicant = Client(), Client(), Client()
         office.force_login(staff)
+        applicant.force_login(User.objects.get(email="applicant0@bench.example"))
         pages = [
             ("Floor (empty view, same middleware)", anonymous, "/bench-floor/", PUBLIC_PAGE),
             ("Home", anonymous, "/en/", PUBLIC_PAGE),
@@ -140,6 +227,15 @@ class Command(BaseCommand):
             ("Exchange call", anonymous, "/kk/mobility/semester-exchange-xinjiang-university/", DETAIL_PAGE),
             ("Sign in", anonymous, "/en/accounts/login/", SIGNED_IN_PAGE),
             ("Health check", anonymous, "/healthz", PUBLIC_PAGE),
+            ("My applications", applicant, "/ru/mobility/applications/", SIGNED_IN_PAGE),
+            (
+                f"Selection: ranking of {RANKED_APPLICATIONS:,} applications",
+                office,
+                f"/en/mobility/review/{ranked_call.slug}/",
+                RANKING_PAGE,
+            ),
+            ("Admin: exchange calls", office, "/en/admin/mobility/exchangecall/", ADMIN_PAGE),
+            ("Admin: applications", office, "/en/admin/mobility/application/", ADMIN_PAGE),
             ("Admin: users", office, "/en/admin/accounts/user/", ADMIN_PAGE),
             ("Admin: users, search", office, "/en/admin/accounts/user/?q=university", ADMIN_PAGE),
             ("Admin: partners", office, "/en/admin/partnerships/partner/", ADMIN_PAGE),
