@@ -9,6 +9,13 @@ from .models import DOCUMENT_RULES, Application, ApplicationDocument, ExchangeCa
 STUDENT_FIELDS = ("gpa", "credits", "year_of_study", "has_academic_debts")
 
 
+class FacultyChoiceField(forms.ModelChoiceField):
+    """Our own faculties, by name only: an applicant needs no "(our university)" after each."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class AboutForm(forms.ModelForm):
     """Step 1: who the applicant is, as far as the call's eligibility rules ask."""
 
@@ -22,6 +29,7 @@ class AboutForm(forms.ModelForm):
 
     class Meta:
         model = Application
+        field_classes = {"faculty": FacultyChoiceField}
         fields = [
             "level",
             "faculty",

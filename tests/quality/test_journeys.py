@@ -140,3 +140,47 @@ def test_reader_reports_a_typo_with_ctrl_enter(page):
     assert (report.url, report.selection) == ("/en/partners/xinjiang-university/", "Xinjiang University")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def test_student_applies_to_an_exchange_step_by_step_and_withdraws(page, client, live_server, tmp_path):
+    from mobility.models import Application
+    from tests.factories import CallFactory, UnitFactory, UserFactory
+    from tests.mobility.conftest import pdf_bytes
+    from tests.quality.conftest import sign_in_as
+
+    HomeInstitutionFactory()
+    UnitFactory(partner=None, name_en="Faculty of Information Technology")
+    call = CallFactory(title_en="Semester in Urumqi")
+    host = call.partners.get()
+    transcript = tmp_path / "transcript.pdf"
+    transcript.write_bytes(pdf_bytes())
+    sign_in_as(page, client, UserFactory(), live_server)
+
+    page.goto(f"/en/mobility/{call.slug}/")
+    page.get_by_role("button", name="Start my application").click()
+    page.get_by_label("Faculty").select_option(label="Faculty of Information Technology")
+    page.get_by_label("GPA").fill("2.5")
+    page.get_by_label("Credits completed").fill("90")
+    page.get_by_label("Year of study").fill("3")
+    page.get_by_label("Do you have academic debts?").select_option("false")
+    page.get_by_label("Language level (CEFR)").select_option("B2")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your GPA 2.50 is below the minimum of 2.80.")
+    page.get_by_role("link", name="About you").click()
+    page.get_by_label("GPA").fill("3.4")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Choice 1").select_option(label=host.name)
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Why this exchange").fill("To study robotics and Chinese.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Transcript of records").set_input_files(str(transcript))
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("I confirm that what I have given is true and complete.").check()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Semester in Urumqi")
+    expect(page.locator(".status")).to_have_text("Submitted")
+    page.get_by_label("Why do you withdraw? (optional)").fill("I got a scholarship elsewhere.")
+    page.get_by_role("button", name="Withdraw my application").click()
+    expect(page.locator(".status")).to_have_text("Withdrawn")
+    assert Application.objects.get().transitions.last().comment == "I got a scholarship elsewhere."
