@@ -367,6 +367,8 @@ class Application(models.Model):
             failures.append(
                 _("This call is for: %(levels)s.") % {"levels": ", ".join(str(label) for label in call.level_labels())}
             )
+        if self.level == ExchangeCall.Level.STAFF and self.applicant.role == "student":
+            failures.append(_("Only university staff can apply as teaching staff."))
         faculty_ids = {faculty.pk for faculty in call.faculties.all()}
         if faculty_ids and self.faculty_id and self.faculty_id not in faculty_ids:
             failures.append(_("This call is not open to your faculty."))
