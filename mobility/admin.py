@@ -81,7 +81,7 @@ COUNTED_STATUSES = [status for status in Application.Status if status != Applica
 @admin.register(ExchangeCall)
 class ExchangeCallAdmin(PortalAdmin):
     form = ExchangeCallForm
-    list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts")
+    list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts", "ranking")
     list_filter = ("is_published", "mobility_type", "funding", "partners")
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
     autocomplete_fields = ("agreements", "faculties", "reviewers")
@@ -118,6 +118,10 @@ class ExchangeCallAdmin(PortalAdmin):
             for status in COUNTED_STATUSES
         }
         return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description=_("ranking"))
+    def ranking(self, call):
+        return format_html('<a href="{}">{}</a>', reverse("mobility:review_call", args=[call.slug]), _("Ranking"))
 
     @admin.display(description=_("applications"))
     def application_counts(self, call):
