@@ -31,6 +31,8 @@ STUDENT_PAGES = [
     "accounts/2fa/",
     "accounts/logout/",
     "accounts/reauthenticate/",
+    "notifications/",
+    "notifications/settings/",
 ]
 
 

@@ -12,9 +12,11 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+from unittest import mock
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.http import HttpResponse
@@ -25,10 +27,13 @@ from django.urls import path
 from accounts.models import User
 from config.urls import urlpatterns as portal_urlpatterns
 from mobility import demo as mobility_demo
+from notifications import services as notification_services
+from notifications.models import Notification
 from partnerships import demo as partnerships_demo
 from partnerships import services
 from partnerships.models import Agreement, Partner
 from visits import demo as visits_demo
+from visits.models import DelegationMember, Visit
 
 UNIVERSITIES = settings.BASE_DIR.parent / "shared" / "data" / "world_universities_and_domains.json"
 SCALES = {"small": {"universities": 500, "requests": 10}, "full": {"universities": None, "requests": 50}}
@@ -40,6 +45,11 @@ SIGNED_IN_PAGE = {"queries": 6, "p95_ms": 80, "floor_ratio": 50}
 ADMIN_PAGE = {"queries": 12, "p95_ms": 250, "floor_ratio": 800}
 DIRECTORY_PAGE = {"queries": 10, "p95_ms": 300, "floor_ratio": 1200}
 DETAIL_PAGE = {"queries": 10, "p95_ms": 50, "floor_ratio": 150}
+# The reminder sweep over every agreement and visit (and, once they exist, applications: a rule of theirs
+# is just one more registered rule). Batched: its queries must not grow with the data.
+SWEEP_SCALES = {"small": {"agreements": 5_000, "visits": 1_000}, "full": {"agreements": 100_000, "visits": 20_000}}
+SWEEP_GOALS = {"queries": 30, "seconds": 60, "peak_traced_mb": 512}
+SWEEP_DAY = date(2026, 3, 2)
 
 
 def floor(request):
@@ -81,6 +91,98 @@ def generate_agreements(count):
         for k in range(1 + n % 3)
     )
     return len(agreements)
+
+
+def generate_reminder_data(agreements, visits, coordinators):
+    """Agreements ending over the next four years and visits around the sweep day, with their delegations.
+
+    Each agreement has one of the coordinators; each visit a head of delegation and a member with accounts.
+    """
+    Agreement.objects.bulk_create(
+        (
+            Agreement(
+                kind=Agreement.Kind.MOU,
+                title=f"Reminder agreement {n}",
+                title_en=f"Reminder agreement {n}",
+                status=Agreement.Status.ACTIVE,
+                signed_on=date(2023, 1, 1),
+                valid_from=date(2023, 1, 1),
+                valid_until=SWEEP_DAY + timedelta(days=n % 1460),
+                coordinator_id=coordinators[n % len(coordinators)],
+            )
+            for n in range(agreements)
+        ),
+        batch_size=5_000,
+    )
+    created = Visit.objects.bulk_create(
+        (
+            Visit(
+                direction=Visit.Direction.OUTGOING,
+                title=f"Visit {n}",
+                title_en=f"Visit {n}",
+                country="CN",
+                starts_on=SWEEP_DAY + timedelta(days=n % 400 - 200),
+                ends_on=SWEEP_DAY + timedelta(days=n % 400 - 196),
+                status=Visit.Status.CONFIRMED if n % 400 >= 200 else Visit.Status.COMPLETED,
+            )
+            for n in range(visits)
+        ),
+        batch_size=5_000,
+    )
+    DelegationMember.objects.bulk_create(
+        (
+            DelegationMember(visit_id=visit.pk, user_id=coordinators[(n + k) % len(coordinators)], role=role)
+            for n, visit in enumerate(created)
+            for k, role in enumerate((DelegationMember.Role.HEAD, DelegationMember.Role.MEMBER))
+        ),
+        batch_size=5_000,
+    )
+
+
+def timed_sweep(label):
+    """One sweep: its time, SQL queries, peak traced memory and notices; emails are counted, not sent."""
+    queries = []
+    tracemalloc.start()
+    started = time.perf_counter()
+    with (
+        connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)),
+        mock.patch("notifications.tasks.send_notification_email.delay") as enqueue,
+    ):
+        result = notification_services.sweep_reminders(today=SWEEP_DAY)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "sweep": label,
+        "agreements": Agreement.objects.count(),
+        "visits": Visit.objects.count(),
+        "notices": result.claimed,
+        "emails_queued": enqueue.call_count,
+        "queries": len(queries),
+        "seconds": round(seconds, 3),
+        "peak_traced_mb": round(peak / 2**20, 1),
+    }
+
+
+def bench_sweep(scale):
+    """The sweep at a tenth of the data and at all of it (from scratch each), then again with nothing new."""
+    sizes = SWEEP_SCALES[scale]
+    coordinators = [
+        User.objects.create_user(f"bench-coordinator-{n}@kopir.example", role="faculty", language="kk").pk
+        for n in range(50)
+    ]
+    for n in range(3):
+        User.objects.create_user(f"bench-staff-{n}@kopir.example", role="staff")
+    # Content types are cached for the life of the process: load them first so both sizes count alike.
+    ContentType.objects.get_for_models(Agreement, Visit, User)
+    tenth = {key: value // 10 for key, value in sizes.items()}
+    generate_reminder_data(tenth["agreements"], tenth["visits"], coordinators)
+    figures = [timed_sweep("A tenth of the data, first sweep")]
+    Notification.objects.all().delete()
+    generate_reminder_data(sizes["agreements"] - tenth["agreements"], sizes["visits"] - tenth["visits"], coordinators)
+    figures.append(timed_sweep("All the data, first sweep"))
+    figures.append(timed_sweep("All the data, next sweep (nothing new)"))
+    return figures
 
 
 class Command(BaseCommand):
@@ -153,6 +255,7 @@ class Command(BaseCommand):
         figures = [
             self.time_page(label, client, url, requests) | {"goals": goals} for label, client, url, goals in pages
         ]
+        sweeps = bench_sweep(scale)
         floor_median = figures[0]["median_ms"]
         for figure in figures:
             figure["floor_ratio"] = round(figure["median_ms"] / floor_median, 1) if floor_median else None
@@ -166,6 +269,8 @@ class Command(BaseCommand):
             "requests_per_page": requests,
             "pages": figures,
             "bulk_jobs": bulk,
+            "sweeps": sweeps,
+            "sweep_goals": SWEEP_GOALS,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "goals": GOALS,
         }
@@ -234,6 +339,22 @@ class Command(BaseCommand):
             lines.append(
                 f"| {job['job']} | {job['rows']} | {job['seconds']} | {job['rows_per_second']} {met} "
                 f"| {job['peak_traced_mb']} |"
+            )
+        sweep_goals = report["sweep_goals"]
+        constant = len({sweep["queries"] for sweep in report["sweeps"][:2]}) == 1
+        lines += [
+            "",
+            f"Reminder sweep: the same queries at a tenth and at all of the data ({mark[constant]}); goals: "
+            f"≤ {sweep_goals['queries']} queries, ≤ {sweep_goals['seconds']} s, ≤ {sweep_goals['peak_traced_mb']} MB.",
+            "",
+            "| sweep | agreements | visits | notices | emails queued | queries | seconds | peak MB |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for sweep in report["sweeps"]:
+            cells = [f"{sweep[figure]} {mark[sweep[figure] <= limit]}" for figure, limit in sweep_goals.items()]
+            lines.append(
+                f"| {sweep['sweep']} | {sweep['agreements']} | {sweep['visits']} | {sweep['notices']} "
+                f"| {sweep['emails_queued']} | {' | '.join(cells)} |"
             )
         peak = report["peak_rss_mb"]
         lines += [
