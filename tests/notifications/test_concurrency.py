@@ -23,6 +23,8 @@ def test_two_sweeps_at_the_same_time_send_one_email_per_key(monkeypatch):
     coordinators = [UserFactory(role="faculty") for _ in range(10)]
     for coordinator in coordinators:
         ActiveAgreementFactory(valid_until=days(30), coordinator=coordinator)
+    # The settings rows exist, as after the first sweep: two sweeps creating them would wait on each other there.
+    services.rule_settings()
     # Both sweeps have read what is due before either inserts its claims: the worst overlap.
     both_ready = threading.Barrier(2, timeout=20)
     claim = services._claim
