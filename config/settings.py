@@ -23,8 +23,6 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 VAR_DIR = BASE_DIR / "var"
-# The portal's public address, for links in e-mails sent outside a request.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Production security: on unless DEBUG, so `check --deploy` passes with production values.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -79,6 +77,7 @@ INSTALLED_APPS = [
     "partnerships",
     "visits",
     "mobility",
+    "notifications",
 ]
 
 # ---------------------------------------------------------------- middleware
@@ -110,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.home_institution",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -231,6 +231,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köpir <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address: links in emails sent outside a request (reminders) start with it.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # ---------------------------------------------------------------- Celery
 # Without REDIS_URL (the zero-setup `make run`) tasks run eagerly in the web process.
@@ -251,7 +253,10 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reminders are derived from the database on each run, so a run lost in an outage is caught up by the next.
+    "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 5 * 60},
+}
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("partnerships.urls")),
     path("visits/", include("visits.urls")),
     path("mobility/", include("mobility.urls")),
+    path("notifications/", include("notifications.urls")),
 )
 
 if settings.DEBUG:

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.backends import is_office
 from accounts.models import User
+from notifications.services import notify
 from partnerships.models import Partner
 
-from . import tasks
 from .models import (
     APPLICANT_WITHDRAWABLE,
     Application,
@@ -198,7 +198,7 @@ def _move(application: Application, *, to: Status, by: User, comment: str) -> Ap
     transition = ApplicationTransition.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment, at=timezone.now()
     )
-    transaction.on_commit(partial(tasks.notify_application_status.delay, transition.pk))
+    notify(rule="application_status", obj=transition, recipients=[application.applicant])
     return application
 
 

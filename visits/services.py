@@ -5,15 +5,13 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import Truncator
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import User
-from accounts.tasks import send_email
+from notifications.services import notify
 from partnerships.models import HomeInstitution
 
 from . import tasks
@@ -123,12 +121,11 @@ def report_typo(*, url: str, language: str, selection: str, context: str, commen
 
 
 def notify_typo_report(report_id: int) -> None:
-    """E-mail every office staff member about one typo report, each in their own language."""
+    """Notify every office staff member of one typo report, in the portal and by email in their language.
+
+    Through the notification outbox, so staff see each email's fate; a repeated call notifies nobody twice.
+    """
     report = TypoReport.objects.filter(pk=report_id).first()
     if report is None:
         return
-    for user in User.objects.staff():
-        with translation.override(user.language):
-            subject = gettext("Typo reported on %(page)s") % {"page": report.url}
-            body = render_to_string("emails/typo_report.txt", {"report": report, "user": user})
-        send_email.delay(subject=subject, body=body, to=[user.email])
+    notify(rule="typo_report", obj=report, recipients=User.objects.staff())

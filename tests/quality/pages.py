@@ -32,6 +32,8 @@ STUDENT_PAGES = [
     "accounts/logout/",
     "accounts/reauthenticate/",
     "mobility/applications/",
+    "notifications/",
+    "notifications/settings/",
 ]
 APPLICATION_STEPS = ["", "about/", "hosts/", "motivation/", "documents/", "submit/"]
 

@@ -16,6 +16,7 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from mobility import demo as mobility_demo
 from mobility.models import Application, ApplicationDocument
+from notifications.services import notify, rule_settings
 from partnerships import demo as partnerships_demo
 from partnerships.models import (
     Agreement,
@@ -81,6 +82,10 @@ RULES = [
     ("visits:renew_calendar", expect(405, 405, 405, 405, 405)),  # renewing takes a POST
     ("visits:document", expect(302, 404, 404, 200, 200)),  # office staff and the delegation
     ("visits:report_typo", expect(405, 405, 405, 405, 405)),  # readers post their reports here
+    ("notifications:notification_list", SIGNED_IN),
+    ("notifications:notification_settings", SIGNED_IN),
+    ("notifications:mark_read", expect(405, 405, 405, 405, 405)),  # marking read takes a POST
+    ("notifications:mark_all_read", expect(405, 405, 405, 405, 405)),
     # Sign-in and account pages (allauth)
     ("admin_sign_in", REDIRECT),
     ("account_login", SIGNED_OUT),
@@ -123,6 +128,8 @@ RULES = [
     ("admin:visits_calendarfeed_add", OFFICE_FORBIDDEN),  # each person makes their own calendar address
     ("admin:mobility_application_add", OFFICE_FORBIDDEN),  # applicants apply on the portal
     ("admin:mobility_review_add", OFFICE_FORBIDDEN),  # reviewers score on the selection pages
+    ("admin:notifications_*_add", OFFICE_FORBIDDEN),  # notices come from the sweep, rules from the code
+    ("admin:notifications_*_delete", OFFICE_FORBIDDEN),  # a deleted notice would be sent again
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
@@ -177,6 +184,8 @@ def populate_every_model(coordinator):
         application=application, kind="transcript", original_name="transcript.pdf", size=8, file="applications/t.pdf"
     ).file.save("transcript.pdf", ContentFile(b"%PDF-1.4"), save=True)
     renew_calendar_feed(coordinator)
+    notify(rule="visit_preparation", obj=visit, recipients=[coordinator], stage="14")
+    rule_settings()
     TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
     VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
     Group.objects.get_or_create(name="Editors")

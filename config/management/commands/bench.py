@@ -10,12 +10,15 @@ import resource
 import statistics
 import time
 import tracemalloc
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.http import HttpResponse
@@ -29,10 +32,13 @@ from config.urls import urlpatterns as portal_urlpatterns
 from mobility import demo as mobility_demo
 from mobility import services as mobility_services
 from mobility.models import Application, CallHost, ExchangeCall, HostChoice, Review, Score, SelectionCriterion
+from notifications import services as notification_services
+from notifications.models import Notification
 from partnerships import demo as partnerships_demo
 from partnerships import services
 from partnerships.models import Agreement, Partner
 from visits import demo as visits_demo
+from visits.models import DelegationMember, Visit
 
 UNIVERSITIES = settings.BASE_DIR.parent / "shared" / "data" / "world_universities_and_domains.json"
 SCALES = {"small": {"universities": 500, "requests": 10}, "full": {"universities": None, "requests": 50}}
@@ -47,6 +53,14 @@ DETAIL_PAGE = {"queries": 11, "p95_ms": 50, "floor_ratio": 150}
 # Ranking every application of a call is the one page whose work grows with the data (its queries do not).
 RANKING_PAGE = {"queries": 14, "p95_ms": 1_500, "floor_ratio": 20_000}
 RANKED_APPLICATIONS = 2_000
+# The reminder sweep over every agreement, visit and application. Batched: its queries must not grow with the data.
+SWEEP_SCALES = {
+    "small": {"agreements": 5_000, "visits": 1_000, "applications": 5_000},
+    "full": {"agreements": 100_000, "visits": 20_000, "applications": 50_000},
+}
+SWEEP_APPLICANTS = 500  # every applicant applies to every generated call
+SWEEP_GOALS = {"queries": 30, "seconds": 60, "peak_traced_mb": 512}
+SWEEP_DAY = date(2026, 3, 2)
 
 
 def floor(request):
@@ -166,6 +180,146 @@ def rank(call):
     return len(mobility_services.rank_applications(call).entries)
 
 
+def generate_reminder_data(agreements, visits, coordinators):
+    """Agreements ending over the next four years and visits around the sweep day, with their delegations.
+
+    Each agreement has one of the coordinators; each visit a head of delegation and a member with accounts.
+    """
+    Agreement.objects.bulk_create(
+        (
+            Agreement(
+                kind=Agreement.Kind.MOU,
+                title=f"Reminder agreement {n}",
+                title_en=f"Reminder agreement {n}",
+                status=Agreement.Status.ACTIVE,
+                signed_on=date(2023, 1, 1),
+                valid_from=date(2023, 1, 1),
+                valid_until=SWEEP_DAY + timedelta(days=n % 1460),
+                coordinator_id=coordinators[n % len(coordinators)],
+            )
+            for n in range(agreements)
+        ),
+        batch_size=5_000,
+    )
+    created = Visit.objects.bulk_create(
+        (
+            Visit(
+                direction=Visit.Direction.OUTGOING,
+                title=f"Visit {n}",
+                title_en=f"Visit {n}",
+                country="CN",
+                starts_on=SWEEP_DAY + timedelta(days=n % 400 - 200),
+                ends_on=SWEEP_DAY + timedelta(days=n % 400 - 196),
+                status=Visit.Status.CONFIRMED if n % 400 >= 200 else Visit.Status.COMPLETED,
+            )
+            for n in range(visits)
+        ),
+        batch_size=5_000,
+    )
+    DelegationMember.objects.bulk_create(
+        (
+            DelegationMember(visit_id=visit.pk, user_id=coordinators[(n + k) % len(coordinators)], role=role)
+            for n, visit in enumerate(created)
+            for k, role in enumerate((DelegationMember.Role.HEAD, DelegationMember.Role.MEMBER))
+        ),
+        batch_size=5_000,
+    )
+
+
+def generate_reminder_applications(count, applicants, reviewers):
+    """Calls closing one to three days after the sweep day, each with every applicant: half drafts, half
+    submitted the day before (for the reviewers' digest)."""
+    first = ExchangeCall.objects.count()
+    zone = timezone.get_default_timezone()
+    calls = ExchangeCall.objects.bulk_create(
+        ExchangeCall(
+            title=f"Reminder call {n}",
+            title_en=f"Reminder call {n}",
+            slug=f"reminder-call-{n}",
+            mobility_type=ExchangeCall.MobilityType.SEMESTER,
+            levels=["bachelor"],
+            funding=ExchangeCall.Funding.UNIVERSITY,
+            places=5,
+            opens_at=datetime.combine(SWEEP_DAY - timedelta(days=30), time_of_day(9), tzinfo=zone),
+            closes_at=datetime.combine(SWEEP_DAY + timedelta(days=1 + n % 3), time_of_day(18), tzinfo=zone),
+            mobility_starts_on=date(2026, 9, 1),
+            mobility_ends_on=date(2027, 1, 31),
+            is_published=True,
+        )
+        for n in range(first, first + count // len(applicants))
+    )
+    ExchangeCall.reviewers.through.objects.bulk_create(
+        ExchangeCall.reviewers.through(exchangecall_id=call.pk, user_id=reviewers[n % len(reviewers)])
+        for n, call in enumerate(calls)
+    )
+    submitted_at = datetime.combine(SWEEP_DAY - timedelta(days=1), time_of_day(11), tzinfo=zone)
+    Application.objects.bulk_create(
+        (
+            Application(
+                call=call,
+                applicant=applicant,
+                status=Application.Status.SUBMITTED if k % 2 else Application.Status.DRAFT,
+                submitted_at=submitted_at if k % 2 else None,
+            )
+            for call in calls
+            for k, applicant in enumerate(applicants)
+        ),
+        batch_size=5_000,
+    )
+
+
+def timed_sweep(label):
+    """One sweep: its time, SQL queries, peak traced memory and notices; emails are counted, not sent."""
+    queries = []
+    tracemalloc.start()
+    started = time.perf_counter()
+    with (
+        connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)),
+        mock.patch("notifications.tasks.send_notification_email.delay") as enqueue,
+    ):
+        result = notification_services.sweep_reminders(today=SWEEP_DAY)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "sweep": label,
+        "agreements": Agreement.objects.count(),
+        "visits": Visit.objects.count(),
+        "applications": Application.objects.count(),
+        "notices": result.claimed,
+        "emails_queued": enqueue.call_count,
+        "queries": len(queries),
+        "seconds": round(seconds, 3),
+        "peak_traced_mb": round(peak / 2**20, 1),
+    }
+
+
+def bench_sweep(scale):
+    """The sweep at a tenth of the data and at all of it (from scratch each), then again with nothing new."""
+    sizes = SWEEP_SCALES[scale]
+    coordinators = [
+        User.objects.create_user(f"bench-coordinator-{n}@kopir.example", role="faculty", language="kk").pk
+        for n in range(50)
+    ]
+    for n in range(3):
+        User.objects.create_user(f"bench-staff-{n}@kopir.example", role="staff")
+    # Content types are cached for the life of the process: load them first so both sizes count alike.
+    ContentType.objects.get_for_models(Agreement, Visit, User, Application)
+    tenth = {key: value // 10 for key, value in sizes.items()}
+    generate_reminder_data(tenth["agreements"], tenth["visits"], coordinators)
+    applicants = User.objects.bulk_create(
+        User(email=f"bench-applicant-{n}@kopir.example", role="student", language="ru") for n in range(SWEEP_APPLICANTS)
+    )
+    generate_reminder_applications(tenth["applications"], applicants, coordinators)
+    figures = [timed_sweep("A tenth of the data, first sweep")]
+    Notification.objects.all().delete()
+    generate_reminder_data(sizes["agreements"] - tenth["agreements"], sizes["visits"] - tenth["visits"], coordinators)
+    generate_reminder_applications(sizes["applications"] - tenth["applications"], applicants, coordinators)
+    figures.append(timed_sweep("All the data, first sweep"))
+    figures.append(timed_sweep("All the data, next sweep (nothing new)"))
+    return figures
+
+
 class Command(BaseCommand):
     help = "Benchmark the main pages and bulk jobs on a throwaway database; report to var/bench/."
 
@@ -227,7 +381,7 @@ class Command(BaseCommand):
             ("Exchange call", anonymous, "/kk/mobility/semester-exchange-xinjiang-university/", DETAIL_PAGE),
             ("Sign in", anonymous, "/en/accounts/login/", SIGNED_IN_PAGE),
             ("Health check", anonymous, "/healthz", PUBLIC_PAGE),
-            ("My applications", applicant, "/ru/mobility/applications/", SIGNED_IN_PAGE),
+            ("My applications", applicant, "/ru/mobility/applications/", DETAIL_PAGE),
             (
                 f"Selection: ranking of {RANKED_APPLICATIONS:,} applications",
                 office,
@@ -249,6 +403,7 @@ class Command(BaseCommand):
         figures = [
             self.time_page(label, client, url, requests) | {"goals": goals} for label, client, url, goals in pages
         ]
+        sweeps = bench_sweep(scale)
         floor_median = figures[0]["median_ms"]
         for figure in figures:
             figure["floor_ratio"] = round(figure["median_ms"] / floor_median, 1) if floor_median else None
@@ -262,6 +417,8 @@ class Command(BaseCommand):
             "requests_per_page": requests,
             "pages": figures,
             "bulk_jobs": bulk,
+            "sweeps": sweeps,
+            "sweep_goals": SWEEP_GOALS,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "goals": GOALS,
         }
@@ -330,6 +487,23 @@ class Command(BaseCommand):
             lines.append(
                 f"| {job['job']} | {job['rows']} | {job['seconds']} | {job['rows_per_second']} {met} "
                 f"| {job['peak_traced_mb']} |"
+            )
+        sweep_goals = report["sweep_goals"]
+        constant = len({sweep["queries"] for sweep in report["sweeps"][:2]}) == 1
+        lines += [
+            "",
+            f"Reminder sweep: the same queries at a tenth and at all of the data ({mark[constant]}); goals: "
+            f"≤ {sweep_goals['queries']} queries, ≤ {sweep_goals['seconds']} s, ≤ {sweep_goals['peak_traced_mb']} MB.",
+            "",
+            "| sweep | agreements | visits | applications | notices | emails queued | queries | seconds | peak MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for sweep in report["sweeps"]:
+            cells = [f"{sweep[figure]} {mark[sweep[figure] <= limit]}" for figure, limit in sweep_goals.items()]
+            lines.append(
+                f"| {sweep['sweep']} | {sweep['agreements']} | {sweep['visits']} | {sweep['applications']} "
+                f"| {sweep['notices']} "
+                f"| {sweep['emails_queued']} | {' | '.join(cells)} |"
             )
         peak = report["peak_rss_mb"]
         lines += [

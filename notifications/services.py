@@ -1,0 +1,228 @@
+"""Business actions of notifications: the reminder sweep, event notices, email delivery, read marks, settings.
+
+Guarantees: every (rule, object, stage, recipient) key is claimed by inserting its row before anything is
+sent, so it is notified once; emails are sent by a task after the claim commits; each email is rendered in
+its recipient's language.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+
+from . import tasks
+from .models import EmailOptOut, Notification, ReminderRule
+from .registry import RULES, Candidate, get_rule
+
+logger = logging.getLogger(__name__)
+
+# Mail-server and network errors heal by themselves: the task retries them with backoff.
+RETRYABLE = (SMTPException, ConnectionError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    candidates: int
+    claimed: int
+    emails: int
+
+
+def rule_settings() -> dict[str, ReminderRule]:
+    """Every registered rule's settings, creating the missing rows with their defaults (two queries)."""
+    ReminderRule.objects.bulk_create(
+        [ReminderRule(key=key, offsets=", ".join(map(str, rule.default_offsets))) for key, rule in RULES.items()],
+        ignore_conflicts=True,
+    )
+    return {row.key: row for row in ReminderRule.objects.filter(key__in=RULES)}
+
+
+def sweep_reminders(*, today: date | None = None) -> SweepResult:
+    """Claim every reminder that is due by `today` and not yet claimed; email the new ones after commit.
+
+    A constant number of queries whatever the data size. Safe to run at any time, late or twice at once:
+    a missed run is caught up (latest stage only) and every key is notified exactly once.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        settings_by_key = rule_settings()
+        office = list(User.objects.staff().values_list("pk", flat=True))
+        keys = [
+            (key, *candidate)
+            for key, row in settings_by_key.items()
+            if row.is_active
+            for candidate in RULES[key].candidates(today=today, offsets=row.offset_list, office=office)
+        ]
+        claimed, emails = _claim(keys)
+    return SweepResult(candidates=len(keys), claimed=claimed, emails=emails)
+
+
+@transaction.atomic
+def notify(*, rule: str, obj, recipients: Iterable[User], stage: str = "new") -> int:
+    """Notify people of an event now (a typo report, a status change); a repeated key is ignored.
+
+    Returns how many notices are new; their emails go out after commit.
+    """
+    keys = [(rule, *Candidate(type(obj), obj.pk, stage, user.pk)) for user in recipients if user.is_active]
+    claimed, _emails = _claim(keys)
+    return claimed
+
+
+def _claim(keys: list[tuple]) -> tuple[int, int]:
+    """Insert a row per (rule, model, object id, stage, recipient id) key, ignoring those already there.
+
+    Enqueues an email for each new row after commit. At most four queries, whatever the number of keys:
+    opt-outs, content types (cached), one insert, the new rows.
+    """
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return 0, 0
+    opted_out = set(EmailOptOut.objects.filter(rule__in={key[0] for key in keys}).values_list("user_id", "rule"))
+    types = ContentType.objects.get_for_models(*{key[1] for key in keys})
+    token = uuid.uuid4()
+    rows = []
+    for rule_key, model, object_id, stage, recipient_id in keys:
+        wanted = get_rule(rule_key).required or (recipient_id, rule_key) not in opted_out
+        rows.append(
+            Notification(
+                rule=rule_key,
+                content_type=types[model],
+                object_id=object_id,
+                stage=stage,
+                recipient_id=recipient_id,
+                claim=token,
+                email_status=Notification.EmailStatus.PENDING if wanted else Notification.EmailStatus.OFF,
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    new = list(Notification.objects.filter(claim=token).values_list("pk", "email_status"))
+    to_email = [pk for pk, status in new if status == Notification.EmailStatus.PENDING]
+    _email_after_commit(to_email)
+    return len(new), len(to_email)
+
+
+def _email_after_commit(ids: list[int]) -> None:
+    """Enqueue one email task per notice once the claims are committed; one failure does not stop the rest."""
+
+    def enqueue():
+        for pk in ids:
+            try:
+                tasks.send_notification_email.delay(pk)
+            except Exception:  # the notice stays pending in the outbox, where staff can resend it
+                logger.exception("Could not enqueue the email of notification %s", pk)
+
+    if ids:
+        transaction.on_commit(enqueue)
+
+
+def render_email(notification: Notification) -> EmailMultiAlternatives | None:
+    """The notice as a plain-text and HTML email in the recipient's language; None if its object is gone."""
+    recipient = notification.recipient
+    obj = notification.target
+    if obj is None:
+        return None
+    rule = notification.kind
+    with translation.override(recipient.language):
+        message = rule.message(obj, notification)
+        context = {
+            "recipient": recipient,
+            "message": message,
+            "details": rule.details(obj, notification),
+            "url": settings.PORTAL_URL.rstrip("/") + rule.link(obj, recipient),
+            "settings_url": settings.PORTAL_URL.rstrip("/") + reverse("notifications:notification_settings"),
+            "language": recipient.language,
+        }
+        text = render_to_string("notifications/email.txt", context)
+        html = render_to_string("notifications/email.html", context)
+    email = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(message.split()),
+        body=text,
+        to=[recipient.email],
+        headers={"Content-Language": recipient.language},
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def send_notification_email(*, notification_id: int, final_attempt: bool = True) -> None:
+    """Send one pending notice by email and record the outcome (sent, or the reason it failed).
+
+    A notice that is no longer pending (sent meanwhile, switched off) is left alone, so a repeated task
+    sends nothing twice. A mail-server error is recorded and raised for the task to retry, except on the
+    final attempt, which marks the notice failed; staff resend it from the outbox.
+    """
+    error = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
+            .first()
+        )
+        if notification is None:
+            return
+        notification.email_attempts = F("email_attempts") + 1
+        try:
+            email = render_email(notification)
+            if email is None:
+                notification.email_status = Notification.EmailStatus.OFF
+                notification.email_error = "The object of this notice no longer exists."
+            else:
+                email.send()
+                notification.email_status = Notification.EmailStatus.SENT
+                notification.emailed_at = timezone.now()
+                notification.email_error = ""
+        except RETRYABLE as exc:
+            error = exc
+            notification.email_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if final_attempt:
+                notification.email_status = Notification.EmailStatus.FAILED
+        except Exception as exc:  # a bug, not the mail server: retrying would not help
+            logger.exception("Notification %s could not be emailed", notification_id)
+            notification.email_error = f"{type(exc).__name__}: {exc}"[:2000]
+            notification.email_status = Notification.EmailStatus.FAILED
+        notification.save(update_fields=["email_attempts", "email_status", "email_error", "emailed_at"])
+    if error is not None and not final_attempt:
+        raise error
+
+
+@transaction.atomic
+def resend_emails(notifications) -> int:
+    """Put the chosen notices back in the outbox and send them again after commit; returns how many."""
+    ids = list(notifications.exclude(email_status=Notification.EmailStatus.OFF).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(email_status=Notification.EmailStatus.PENDING, email_error="")
+    _email_after_commit(ids)
+    return len(ids)
+
+
+def mark_read(user: User, *, notification_id: int | None = None) -> int:
+    """Mark one of the user's notices (or all of them) read; returns how many changed."""
+    unread = Notification.objects.for_user(user).unread()
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def rules_for(user: User) -> list:
+    """The kinds of notice this person can receive, in registry order."""
+    return [rule for rule in RULES.values() if rule.applies_to(user)]
+
+
+@transaction.atomic
+def set_email_preferences(user: User, *, wanted: set[str]) -> None:
+    """Receive by email exactly the `wanted` kinds, plus the required ones, which cannot be switched off."""
+    unwanted = {rule.key for rule in rules_for(user) if not rule.required and rule.key not in wanted}
+    EmailOptOut.objects.filter(user=user).exclude(rule__in=unwanted).delete()
+    EmailOptOut.objects.bulk_create([EmailOptOut(user=user, rule=key) for key in unwanted], ignore_conflicts=True)

@@ -1,0 +1,27 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(name="notifications.sweep_reminders")
+def sweep_reminders() -> int:
+    """Run one reminder sweep (Celery beat, every few minutes); overlapping or repeated runs send nothing twice."""
+    from . import services
+
+    return services.sweep_reminders().claimed
+
+
+@shared_task(
+    name="notifications.send_notification_email",
+    bind=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification_email(self, notification_id: int) -> None:
+    """Email one notice; mail-server errors are retried with backoff, and the last failure is recorded."""
+    from . import services
+
+    services.send_notification_email(
+        notification_id=notification_id, final_attempt=self.request.retries >= self.max_retries
+    )

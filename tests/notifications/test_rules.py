@@ -1,0 +1,296 @@
+"""Every rule at every offset, on the right day and never twice; a late sweep sends the latest stage only."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from notifications.models import Notification, ReminderRule
+from notifications.services import render_email
+from partnerships.models import JointProgram, ResearchProject
+from tests.factories import ActiveAgreementFactory, PartnerFactory, StaffFactory, UserFactory, VisitFactory
+from visits.models import DelegationMember, Outcome, Report, Visit
+
+from .conftest import TODAY, days, notices, sent
+
+pytestmark = pytest.mark.django_db
+
+STAGES_BEFORE_EXPIRY = {
+    181: None,
+    180: "180",
+    91: "180",
+    90: "90",
+    31: "90",
+    30: "30",
+    8: "30",
+    7: "7",
+    0: "7",
+    -1: None,
+}
+
+
+@pytest.mark.parametrize(("days_left", "stage"), STAGES_BEFORE_EXPIRY.items())
+def test_agreement_expiry_reminds_the_coordinator_and_the_office_at_each_offset(
+    sweep, office, coordinator, days_left, stage
+):
+    ActiveAgreementFactory(valid_until=days(days_left), coordinator=coordinator)
+
+    sweep()
+
+    expected = {(stage, coordinator.email), (stage, office.email)} if stage else set()
+    assert notices("agreement_expiry") == expected
+    assert sent("agreement_expiry") == len(expected)
+
+
+def test_agreement_expiry_is_sent_once_however_often_the_sweep_runs(sweep, office, coordinator):
+    ActiveAgreementFactory(valid_until=days(30), coordinator=coordinator)
+
+    first = sweep()
+    second = sweep()
+    third = sweep(days(1))
+
+    assert (first.claimed, second.claimed, third.claimed) == (2, 0, 0)
+    assert len(mail.outbox) == 2
+
+
+def test_a_sweep_missed_for_weeks_sends_only_the_latest_stage_once(sweep, office, coordinator):
+    ActiveAgreementFactory(valid_until=days(100), coordinator=coordinator)
+    sweep()  # 100 days left: the 180-day reminder
+
+    sweep(days(95))  # the sweeps of 85 days were lost: 5 days left
+    sweep(days(96))
+
+    assert notices("agreement_expiry") == {
+        ("180", coordinator.email),
+        ("180", office.email),
+        ("7", coordinator.email),
+        ("7", office.email),
+    }
+    assert sent("agreement_expiry") == 4
+    assert len([message for message in mail.outbox if message.to == [coordinator.email]]) == 2
+
+
+def test_staff_change_the_days_and_switch_a_rule_off(sweep, office, coordinator):
+    ActiveAgreementFactory(valid_until=days(45), coordinator=coordinator)
+    sweep(days(-400))  # creates the settings rows
+    ReminderRule.objects.filter(key="agreement_expiry").update(offsets="45, 5")
+    ReminderRule.objects.filter(key="office_digest").update(is_active=False)
+
+    sweep()
+
+    assert notices("agreement_expiry") == {("45", coordinator.email), ("45", office.email)}
+    assert not notices("office_digest")
+
+
+def test_draft_ended_and_auto_renewing_agreements_get_no_expiry_reminder(sweep, office):
+    ActiveAgreementFactory(valid_until=days(7), status="expired")
+    ActiveAgreementFactory(valid_until=days(7), auto_renewal=True, renewal_notice_days=0)
+    ActiveAgreementFactory(valid_until=None)
+
+    sweep()
+
+    assert not notices("agreement_expiry")
+
+
+@pytest.mark.parametrize(
+    ("deadline_in", "stage"), [(61, None), (60, "60"), (15, "60"), (14, "14"), (0, "14"), (-1, None)]
+)
+def test_renewal_notice_deadline_reminds_before_the_last_day_to_give_notice(
+    sweep, office, coordinator, deadline_in, stage
+):
+    ActiveAgreementFactory(
+        valid_until=days(deadline_in + 90), auto_renewal=True, renewal_notice_days=90, coordinator=coordinator
+    )
+
+    sweep()
+
+    assert notices("agreement_renewal_notice") == (
+        {(stage, coordinator.email), (stage, office.email)} if stage else set()
+    )
+
+
+def unused_agreement(**kwargs):
+    return ActiveAgreementFactory(
+        valid_from=TODAY - datetime.timedelta(days=1100),
+        signed_on=TODAY - datetime.timedelta(days=1100),
+        valid_until=days(180),
+        **kwargs,
+    )
+
+
+def test_an_agreement_unused_for_two_years_is_flagged_for_review_before_renewal(sweep, office, coordinator):
+    unused_agreement(coordinator=coordinator)
+
+    sweep()
+
+    assert notices("agreement_unused") == {("180", coordinator.email), ("180", office.email)}
+
+
+@pytest.mark.parametrize("activity", ["visit", "project", "program"])
+def test_a_visit_project_or_program_in_the_last_two_years_counts_as_use(sweep, office, activity):
+    partner = PartnerFactory()
+    agreement = unused_agreement(partners=[partner])
+    if activity == "visit":
+        VisitFactory(partners=[partner], starts_on=days(-300), ends_on=days(-295), status="reported")
+    elif activity == "project":
+        project = ResearchProject.objects.create(title="Geology", status="running", starts_on=days(-900))
+        project.partners.add(partner)
+    else:
+        JointProgram.objects.create(
+            title="IT", slug="it", kind="double_degree", level="master", status="running", agreement=agreement
+        )
+
+    sweep()
+
+    assert not notices("agreement_unused")
+
+
+def test_an_old_visit_does_not_count_as_use(sweep, office):
+    partner = PartnerFactory()
+    unused_agreement(partners=[partner])
+    VisitFactory(partners=[partner], starts_on=days(-800), ends_on=days(-795), status="reported")
+
+    sweep()
+
+    assert notices("agreement_unused") == {("180", office.email)}
+
+
+def visit_with(members, **kwargs):
+    defaults = {"status": Visit.Status.CONFIRMED, "starts_on": days(14), "ends_on": days(18)}
+    visit = VisitFactory(**(defaults | kwargs))
+    for user, role in members:
+        DelegationMember.objects.create(visit=visit, user=user, role=role)
+    DelegationMember.objects.create(visit=visit, name="A guest without an account")
+    return visit
+
+
+@pytest.mark.parametrize(("days_left", "stage"), [(15, None), (14, "14"), (4, "14"), (3, "3"), (0, "3"), (-1, None)])
+def test_the_delegation_is_reminded_to_prepare_before_departure(sweep, days_left, stage):
+    head, member = UserFactory(email="head@kopir.example"), UserFactory(email="member@kopir.example")
+    visit_with([(head, "head"), (member, "member")], starts_on=days(days_left), ends_on=days(days_left + 4))
+
+    sweep()
+
+    assert notices("visit_preparation") == ({(stage, head.email), (stage, member.email)} if stage else set())
+
+
+@pytest.mark.parametrize(
+    "change", [{"status": Visit.Status.PROPOSED}, {"direction": Visit.Direction.INCOMING}, {"status": "cancelled"}]
+)
+def test_no_preparation_reminder_for_proposed_cancelled_or_incoming_visits(sweep, change):
+    visit_with([(UserFactory(), "head")], **change)
+
+    sweep()
+
+    assert not notices("visit_preparation")
+
+
+def test_a_member_added_late_still_gets_the_current_preparation_reminder(sweep):
+    first = UserFactory(email="first@kopir.example")
+    visit = visit_with([(first, "member")])
+    sweep()
+    late = UserFactory(email="late@kopir.example")
+    DelegationMember.objects.create(visit=visit, user=late)
+
+    sweep(days(1))
+
+    assert notices("visit_preparation") == {("14", first.email), ("14", late.email)}
+
+
+def test_the_head_of_delegation_is_asked_for_the_report_when_the_visit_ends(sweep, office):
+    head, member = UserFactory(email="head@kopir.example"), UserFactory(email="member@kopir.example")
+    visit_with([(head, "head"), (member, "member")], status="in_progress", starts_on=days(-4), ends_on=TODAY)
+
+    sweep(days(-1))
+    assert not notices("visit_report_due")
+    sweep()
+
+    assert notices("visit_report_due") == {("0", head.email)}
+
+
+def test_without_a_head_with_an_account_every_member_is_asked_for_the_report(sweep):
+    member = UserFactory(email="member@kopir.example")
+    visit_with([(member, "member")], status="completed", starts_on=days(-4), ends_on=TODAY)
+
+    sweep()
+
+    assert notices("visit_report_due") == {("0", member.email)}
+
+
+@pytest.mark.parametrize(("ended", "stage"), [(-14, None), (-15, "0"), (-28, "0"), (-29, "14"), (-300, "14")])
+def test_an_overdue_report_is_chased_with_the_head_and_the_office(sweep, office, ended, stage):
+    head = UserFactory(email="head@kopir.example")
+    visit_with([(head, "head")], status="completed", starts_on=days(ended - 3), ends_on=days(ended))
+
+    sweep()
+
+    assert notices("visit_report_overdue") == ({(stage, head.email), (stage, office.email)} if stage else set())
+
+
+def test_a_written_report_stops_the_reminders(sweep, office):
+    head = UserFactory()
+    visit = visit_with([(head, "head")], status="completed", starts_on=days(-40), ends_on=days(-35))
+    Report.objects.create(visit=visit, body="<p>Done.</p>")
+
+    sweep()
+
+    assert not notices("visit_report_due")
+    assert not notices("visit_report_overdue")
+
+
+@pytest.mark.parametrize(
+    ("due_in", "rule", "stage"),
+    [
+        (8, "outcome_due_soon", None),
+        (7, "outcome_due_soon", "7"),
+        (2, "outcome_due_soon", "7"),
+        (1, "outcome_due_soon", "1"),
+        (0, "outcome_due_soon", "1"),
+        (0, "outcome_overdue", None),
+        (-1, "outcome_overdue", "1"),
+        (-13, "outcome_overdue", "1"),
+        (-14, "outcome_overdue", "14"),
+    ],
+)
+def test_action_items_remind_their_owner_before_and_after_the_due_date(sweep, due_in, rule, stage):
+    owner = UserFactory(email="owner@kopir.example")
+    Outcome.objects.create(visit=VisitFactory(), description="Sign the MoU", owner=owner, due_on=days(due_in))
+
+    sweep()
+
+    assert notices(rule) == ({(stage, owner.email)} if stage else set())
+
+
+def test_done_action_items_and_items_without_an_owner_are_not_reminded(sweep):
+    visit = VisitFactory()
+    Outcome.objects.create(visit=visit, description="Done", owner=UserFactory(), due_on=days(1), status="done")
+    Outcome.objects.create(visit=visit, description="Nobody's", due_on=days(1))
+
+    sweep()
+
+    assert not Notification.objects.filter(rule__startswith="outcome").exists()
+
+
+def test_the_office_gets_a_weekly_digest_once_a_week_when_there_is_something_to_report(sweep, office):
+    other = StaffFactory(email="other@kopir.example")
+    ActiveAgreementFactory(valid_until=days(20), title_en="Xinjiang MoU", title_ru="Меморандум с СУ")
+
+    sweep()
+    sweep(days(6))  # Sunday, the same week
+    sweep(days(7))  # the next Monday
+
+    assert notices("office_digest") == {
+        ("2026-W10", office.email),
+        ("2026-W10", other.email),
+        ("2026-W11", office.email),
+        ("2026-W11", other.email),
+    }
+    digest = render_email(Notification.objects.get(rule="office_digest", stage="2026-W10", recipient=office))
+    assert "Меморандум с СУ" in digest.body
+    assert digest.extra_headers["Content-Language"] == "ru"
+
+
+def test_no_digest_when_nothing_expires_starts_or_is_overdue(sweep, office):
+    sweep()
+
+    assert not notices("office_digest")
