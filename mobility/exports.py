@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CJK = re.compile(r"([\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)")
@@ -15,7 +16,7 @@ def nominee_list(call, partner, nominees, *, fmt: str) -> tuple[bytes, str, str]
     """The file's bytes, content type and extension; texts are in the partner's language (English if unset)."""
     with translation.override(partner.language or "en"):
         title = _("Nominees of «%(call)s» to %(host)s") % {"call": call.title, "host": partner.name}
-        header = [_("No."), _("Full name"), _("Email"), _("Level"), _("Faculty"), _("Mobility period")]
+        header = [_("No."), _("Full name"), pgettext("column", "Email"), _("Level"), _("Faculty"), _("Mobility period")]
         period = f"{formats.date_format(call.mobility_starts_on)} – {formats.date_format(call.mobility_ends_on)}"
         rows = [
             [

@@ -12,7 +12,7 @@ from accounts.models import User
 from notifications.registry import Candidate, Rule, register, stage_before, unclaimed
 from notifications.rules import register_agreement_activity
 
-from .models import Application, Mobility
+from .models import Application, ApplicationTransition, Mobility
 
 # A reviewer's first digest, or one after a long pause, looks back at most this far.
 DIGEST_LOOKBACK_DAYS = 7
@@ -40,6 +40,9 @@ class CallClosingSoon(Rule):
 
     def details(self, application, notification):
         return [str(item) for item in application.missing_items()]
+
+    def list_queryset(self):
+        return Application.objects.select_related("call")
 
     def link(self, application, recipient):
         return application.get_absolute_url()
@@ -75,6 +78,9 @@ class ApplicationStatusChanged(Rule):
 
     def link(self, transition, recipient):
         return reverse("mobility:application_detail", kwargs={"pk": transition.application_id})
+
+    def list_queryset(self):
+        return ApplicationTransition.objects.select_related("application__call")
 
 
 def digest_day(notification) -> date:
@@ -134,16 +140,7 @@ class ReviewerDigest(Rule):
         return since, until
 
     def message(self, user, notification):
-        since, until = self._since(user, notification)
-        count = (
-            Application.objects.submitted()
-            .filter(call__reviewers=user, submitted_at__date__gt=since, submitted_at__date__lte=until)
-            .count()
-        )
-        return gettext("New applications to review: %(count)d (up to %(date)s)") % {
-            "count": count,
-            "date": date_format(until),
-        }
+        return gettext("New applications to review, up to %(date)s") % {"date": date_format(digest_day(notification))}
 
     def details(self, user, notification):
         since, until = self._since(user, notification)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .registry import get_rule
 
@@ -59,7 +60,17 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def for_list(self):
-        return self.prefetch_related("target")
+        """With each notice's object loaded the way its rule's message reads it (one query per kind)."""
+        from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+        from .registry import RULES
+
+        querysets = {}
+        for rule in RULES.values():
+            queryset = rule.list_queryset()
+            if queryset is not None:
+                querysets.setdefault(queryset.model, queryset)
+        return self.prefetch_related(GenericPrefetch("target", list(querysets.values())))
 
 
 class Notification(models.Model):
@@ -71,20 +82,24 @@ class Notification(models.Model):
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        SENT = "sent", pgettext_lazy("email status", "Sent")
+        FAILED = "failed", pgettext_lazy("email status", "Failed")
         OFF = "off", _("Not sent by email")
 
     rule = models.CharField(_("kind"), max_length=64)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("about"))
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=pgettext_lazy("notification", "about")
+    )
     object_id = models.PositiveBigIntegerField(_("object id"))
     target = GenericForeignKey("content_type", "object_id")
-    stage = models.CharField(_("stage"), max_length=32, help_text=_("Days before or after the date, or a week."))
+    stage = models.CharField(
+        pgettext_lazy("reminder", "stage"), max_length=32, help_text=_("Days before or after the date, or a week.")
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_at = models.DateTimeField(pgettext_lazy("notification", "read"), null=True, blank=True)
     # Which sweep or event inserted the row: it tells the new claims from those that were already there.
     claim = models.UUIDField(editable=False, db_index=True)
     email_status = models.CharField(_("email"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)

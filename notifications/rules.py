@@ -340,9 +340,9 @@ class TypoReported(Rule):
     def details(self, report, notification):
         lines = [gettext("A reader reported a mistake on %(page)s:") % {"page": report.url}, f"«{report.selection}»"]
         if report.context:
-            lines.append(f"{gettext('Around it:')} …{report.context}…")
+            lines.append(gettext("Around it: …%(context)s…") % {"context": report.context})
         if report.comment:
-            lines.append(f"{gettext('Comment:')} {report.comment}")
+            lines.append(pgettext("notice", "Comment: %(comment)s") % {"comment": report.comment})
         lines.append(gettext("Review and close the report in the admin."))
         return lines
 

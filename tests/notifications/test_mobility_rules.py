@@ -163,3 +163,25 @@ def test_the_sweep_command_sends_the_closing_reminder(django_capture_on_commit_c
         call_command("sweep_reminders")
 
     assert sent("call_closing_soon") == 1
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_notification_list_costs_the_same_queries_for_few_or_many_mobility_notices(
+    client, django_assert_num_queries, count
+):
+    from mobility import services
+    from notifications.services import notify
+
+    student = UserFactory()
+    staff = StaffFactory()
+    for n in range(count):
+        application = ApplicationFactory(
+            applicant=student, status=Application.Status.SUBMITTED, submitted_at=timezone.now()
+        )
+        services.change_application_status(application, to="shortlisted", by=staff)
+        notify(rule="call_closing_soon", obj=application, recipients=[student], stage="1")
+        notify(rule="reviewer_digest", obj=student, recipients=[student], stage=f"2026-03-0{n + 1}")
+    client.force_login(student)
+
+    with django_assert_num_queries(9):
+        assert client.get("/en/notifications/").status_code == 200
