@@ -231,6 +231,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köpir <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer fails the attempt (retried later) instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The portal's public address: links in emails sent outside a request (reminders) start with it.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
@@ -255,7 +257,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Reminders are derived from the database on each run, so a run lost in an outage is caught up by the next.
-    "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 5 * 60},
+    # A run still waiting when the next is due is dropped rather than piled up.
+    "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 5 * 60, "options": {"expires": 5 * 60}},
 }
 
 # ---------------------------------------------------------------- logging

@@ -22,7 +22,17 @@ class RuleFilter(admin.SimpleListFilter):
 class NotificationAdmin(admin.ModelAdmin):
     """The outbox: every notice, whether its email is waiting, sent or failed (with the reason), and resend."""
 
-    list_display = ("created_at", "kind_label", "recipient", "content_type", "object_id", "stage", "email_status")
+    list_display = (
+        "created_at",
+        "kind_label",
+        "recipient",
+        "content_type",
+        "object_id",
+        "stage",
+        "email_status",
+        "email_attempts",
+        "email_error",
+    )
     list_filter = ("email_status", RuleFilter, "created_at")
     list_select_related = ("recipient", "content_type")
     search_fields = ("recipient__email", "recipient__full_name", "email_error")

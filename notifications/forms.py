@@ -14,6 +14,9 @@ class EmailPreferencesForm(forms.Form):
                 required=False,
                 initial=rule.required or rule.key not in opted_out,
                 disabled=rule.required,
+                widget=forms.CheckboxInput(
+                    attrs={"aria-describedby": f"id_{rule.key}-locked"} if rule.required else None
+                ),
             )
             self.fields[rule.key].is_locked = rule.required
 

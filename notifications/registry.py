@@ -53,7 +53,8 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -134,28 +135,50 @@ class Window:
     stage: Case
 
 
+def _stage(offset: int, field: str) -> Concat:
+    """ "30@2027-05-01": the offset and the date it counts from, so a moved date (an agreement extended, a
+    visit postponed) gets its reminders again instead of finding its keys already used."""
+    return Concat(Value(f"{offset}@"), Cast(F(field), output_field=CharField()), output_field=CharField())
+
+
 def stage_before(field: str, *, today: date, offsets: list[int]) -> Window:
-    """Due `offset` days before the date in `field`; the stage is the nearest offset reached.
+    """Due `offset` days before the date in `field`; the stage is the nearest offset reached (and the date).
 
     Until the date itself, so a missed sweep still sends the latest stage; an earlier stage is skipped.
     """
     offsets = sorted(set(offsets))
     if not offsets:
         return Window(Q(pk__in=[]), Case(default=Value(""), output_field=CharField()))
-    whens = [When(**{f"{field}__lte": today + timedelta(days=offset)}, then=Value(str(offset))) for offset in offsets]
+    whens = [
+        When(**{f"{field}__lte": today + timedelta(days=offset)}, then=_stage(offset, field)) for offset in offsets
+    ]
     due = Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=offsets[-1])})
     return Window(due, Case(*whens, default=Value(""), output_field=CharField()))
 
 
+# How long after its last offset a date still gets its reminder: enough for any outage, short enough that
+# switching reminders on does not send one for every old visit or action item.
+GRACE_DAYS = 30
+
+
 def stage_after(field: str, *, today: date, offsets: list[int], shift: int = 0) -> Window:
-    """Due `offset` days after the date in `field` plus `shift` days; the stage is the latest offset reached."""
+    """Due `offset` days after the date in `field` plus `shift` days; the stage is the latest offset reached.
+
+    A date more than GRACE_DAYS past its last stage is left alone.
+    """
     offsets = sorted(set(offsets), reverse=True)
     if not offsets:
         return Window(Q(pk__in=[]), Case(default=Value(""), output_field=CharField()))
     whens = [
-        When(**{f"{field}__lte": today - timedelta(days=offset + shift)}, then=Value(str(offset))) for offset in offsets
+        When(**{f"{field}__lte": today - timedelta(days=offset + shift)}, then=_stage(offset, field))
+        for offset in offsets
     ]
-    due = Q(**{f"{field}__lte": today - timedelta(days=offsets[-1] + shift)})
+    due = Q(
+        **{
+            f"{field}__lte": today - timedelta(days=offsets[-1] + shift),
+            f"{field}__gte": today - timedelta(days=offsets[0] + shift + GRACE_DAYS),
+        }
+    )
     return Window(due, Case(*whens, default=Value(""), output_field=CharField()))
 
 

@@ -105,8 +105,9 @@ class AgreementRenewalNotice(AgreementRule):
         for pk, valid_until, notice_days, coordinator, active in agreements.values_list(
             "pk", "valid_until", "renewal_notice_days", "coordinator_id", "coordinator__is_active"
         ).iterator(chunk_size=2000):
-            days_left = (valid_until - timedelta(days=notice_days) - today).days
-            stage = next((str(offset) for offset in stages if 0 <= days_left <= offset), None)
+            deadline = valid_until - timedelta(days=notice_days)
+            days_left = (deadline - today).days
+            stage = next((f"{offset}@{deadline.isoformat()}" for offset in stages if 0 <= days_left <= offset), None)
             if stage is not None:
                 for recipient in _people(coordinator if active else None, office=office):
                     yield Candidate(Agreement, pk, stage, recipient)

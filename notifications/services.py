@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -53,20 +53,44 @@ def sweep_reminders(*, today: date | None = None) -> SweepResult:
     """Claim every reminder that is due by `today` and not yet claimed; email the new ones after commit.
 
     A constant number of queries whatever the data size. Safe to run at any time, late or twice at once:
-    a missed run is caught up (latest stage only) and every key is notified exactly once.
+    a missed run is caught up (latest stage only) and every key is notified exactly once. Each rule commits
+    on its own, so one failing rule does not hold back the others. Notices whose email was never handed to
+    the queue (the broker was down at commit) are handed over again.
     """
     today = today or timezone.localdate()
+    settings_by_key = rule_settings()
+    office = list(User.objects.staff().values_list("pk", flat=True))
+    candidates = claimed = emails = 0
+    for key, row in settings_by_key.items():
+        if not row.is_active:
+            continue
+        try:
+            with transaction.atomic():
+                keys = [(key, *c) for c in RULES[key].candidates(today=today, offsets=row.offset_list, office=office)]
+                new, sent = _claim(keys)
+        except Exception:
+            logger.exception("The reminder rule %s failed; the other rules went on", key)
+            continue
+        candidates, claimed, emails = candidates + len(keys), claimed + new, emails + sent
+    requeue_stale_emails()
+    return SweepResult(candidates=candidates, claimed=claimed, emails=emails)
+
+
+# An email still waiting this long after its notice was claimed was lost on its way to the queue.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def requeue_stale_emails(*, limit: int = 1_000) -> int:
+    """Hand the emails of long-pending notices to the queue again; the send task's row lock and its
+    "still pending" check make a second copy of a task send nothing."""
+    stale = list(
+        Notification.objects.filter(
+            email_status=Notification.EmailStatus.PENDING, created_at__lt=timezone.now() - STALE_AFTER
+        ).values_list("pk", flat=True)[:limit]
+    )
     with transaction.atomic():
-        settings_by_key = rule_settings()
-        office = list(User.objects.staff().values_list("pk", flat=True))
-        keys = [
-            (key, *candidate)
-            for key, row in settings_by_key.items()
-            if row.is_active
-            for candidate in RULES[key].candidates(today=today, offsets=row.offset_list, office=office)
-        ]
-        claimed, emails = _claim(keys)
-    return SweepResult(candidates=len(keys), claimed=claimed, emails=emails)
+        _email_after_commit(stale)
+    return len(stale)
 
 
 @transaction.atomic
@@ -87,6 +111,14 @@ def _claim(keys: list[tuple]) -> tuple[int, int]:
     opt-outs, content types (cached), one insert, the new rows.
     """
     keys = list(dict.fromkeys(keys))
+    if not keys:
+        return 0, 0
+    active = set(
+        User.objects.filter(pk__in={key[4] for key in keys}, is_active=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    keys = [key for key in keys if key[4] in active]  # nobody is reminded through a closed account
     if not keys:
         return 0, 0
     opted_out = set(EmailOptOut.objects.filter(rule__in={key[0] for key in keys}).values_list("user_id", "rule"))

@@ -3,7 +3,8 @@ from smtplib import SMTPException
 from celery import shared_task
 
 
-@shared_task(name="notifications.sweep_reminders")
+# A full sweep over a large database takes longer than the default task limits; each rule commits on its own.
+@shared_task(name="notifications.sweep_reminders", soft_time_limit=15 * 60, time_limit=16 * 60)
 def sweep_reminders() -> int:
     """Run one reminder sweep (Celery beat, every few minutes); overlapping or repeated runs send nothing twice."""
     from . import services

@@ -49,7 +49,9 @@ def mark_all_read(request):
 def notification_settings(request):
     """Which kinds of notice come by email; required kinds cannot be switched off."""
     opted_out = set(EmailOptOut.objects.filter(user=request.user).values_list("rule", flat=True))
-    form = EmailPreferencesForm(request.POST or None, user=request.user, opted_out=opted_out)
+    # An empty POST (every box unticked) is still a submission: the form is bound on every POST.
+    data = request.POST if request.method == "POST" else None
+    form = EmailPreferencesForm(data, user=request.user, opted_out=opted_out)
     if request.method == "POST" and form.is_valid():
         services.set_email_preferences(request.user, wanted=form.wanted())
         messages.success(request, _("Your email settings are saved."))

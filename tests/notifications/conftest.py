@@ -15,8 +15,9 @@ def days(n):
 
 
 def notices(rule):
-    """(stage, recipient email) of every notice of a rule."""
-    return set(Notification.objects.filter(rule=rule).values_list("stage", "recipient__email"))
+    """(stage, recipient email) of every notice of a rule; a stage's date ("30@2026-04-01") is left out."""
+    rows = Notification.objects.filter(rule=rule).values_list("stage", "recipient__email")
+    return {(stage.split("@")[0], email) for stage, email in rows}
 
 
 def sent(rule):

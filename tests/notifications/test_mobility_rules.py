@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mobility.models import Application, Mobility
-from notifications.models import Notification
+from notifications.models import EmailOptOut, Notification
 from tests.factories import ApplicationFactory, CallFactory, StaffFactory, UserFactory
 
 from .conftest import TODAY, days, notices, sent
@@ -66,11 +66,21 @@ def test_the_closing_reminder_is_written_in_the_applicants_language(sweep):
 def test_the_closing_reminder_cannot_be_switched_off(client, sweep):
     draft = ApplicationFactory(call=closing_on(days(1)))
     client.force_login(draft.applicant)
-    client.post("/en/notifications/settings/", {})
+    client.post("/en/notifications/settings/", {})  # every box unticked
 
     sweep()
 
     assert sent("call_closing_soon") == 1
+    assert "application_status" not in EmailOptOut.objects.filter(user=draft.applicant).values_list("rule", flat=True)
+
+
+def test_unticking_every_box_turns_off_every_optional_email(client):
+    reviewer = UserFactory(role="faculty")
+    client.force_login(reviewer)
+
+    client.post("/en/notifications/settings/", {})
+
+    assert "reviewer_digest" in EmailOptOut.objects.filter(user=reviewer).values_list("rule", flat=True)
 
 
 def submitted_on(day, call, **kwargs):

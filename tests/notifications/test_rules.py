@@ -217,7 +217,10 @@ def test_without_a_head_with_an_account_every_member_is_asked_for_the_report(swe
     assert notices("visit_report_due") == {("0", member.email)}
 
 
-@pytest.mark.parametrize(("ended", "stage"), [(-14, None), (-15, "0"), (-28, "0"), (-29, "14"), (-300, "14")])
+# The last stage is due 29 days after the end; a visit left without a report 30 days beyond that is let go.
+@pytest.mark.parametrize(
+    ("ended", "stage"), [(-14, None), (-15, "0"), (-28, "0"), (-29, "14"), (-59, "14"), (-60, None), (-300, None)]
+)
 def test_an_overdue_report_is_chased_with_the_head_and_the_office(sweep, office, ended, stage):
     head = UserFactory(email="head@kopir.example")
     visit_with([(head, "head")], status="completed", starts_on=days(ended - 3), ends_on=days(ended))
@@ -294,3 +297,15 @@ def test_no_digest_when_nothing_expires_starts_or_is_overdue(sweep, office):
     sweep()
 
     assert not notices("office_digest")
+
+
+def test_an_extended_agreement_is_reminded_again_before_its_new_end(sweep, office, coordinator):
+    agreement = ActiveAgreementFactory(valid_until=days(7), coordinator=coordinator)
+    sweep()
+    agreement.valid_until = days(7 + 365)
+    agreement.save()
+
+    sweep(days(365))
+
+    stages = sorted(Notification.objects.filter(rule="agreement_expiry", recipient=coordinator).values_list("stage"))
+    assert stages == [(f"7@{days(7).isoformat()}",), (f"7@{days(372).isoformat()}",)]
