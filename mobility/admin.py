@@ -225,6 +225,11 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # applications are made by applicants on the portal
 
+    # Drafts and submissions are the applicant's own steps, not the office's.
+    status_choices = [
+        (value, label) for value, label in Application.Status.choices if value not in {"draft", "submitted"}
+    ]
+
     def apply_status(self, obj, *, by, data):
         services.change_application_status(obj, to=data["to"], by=by, comment=data["comment"])
 
@@ -322,6 +327,11 @@ class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
             },
         ),
     )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is LearningAgreementCourse and formset.has_changed():
+            services.withdraw_learning_agreement_approval(form.instance)
 
     @admin.action(description=_("Approve the learning agreement"), permissions=["change"])
     def approve_learning_agreements(self, request, queryset):

@@ -17,6 +17,7 @@ class MobilityConfig(AppConfig):
             models.ExchangeCall,
             models.Application,
             models.Review,
+            models.Score,
             models.Mobility,
             models.LearningAgreementCourse,
         ):

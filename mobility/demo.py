@@ -1,7 +1,9 @@
 """Demo data of the mobility app: three calls to Xinjiang University and applications in every stage."""
 
 import datetime
+import io
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -9,6 +11,7 @@ from partnerships.models import Agreement, Partner, Unit
 
 from .models import (
     Application,
+    ApplicationDocument,
     ApplicationTransition,
     CallHost,
     ExchangeCall,
@@ -34,6 +37,20 @@ PATHS = {
     Status.ACCEPTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.NOMINATED, Status.ACCEPTED],
     Status.REJECTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.REJECTED],
 }
+
+
+def blank_pdf() -> bytes:
+    """A one-page PDF standing in for a scanned document."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+BLANK_PDF = blank_pdf()
 
 
 def at(year, month, day, hour=9):
@@ -327,6 +344,13 @@ def _applications(semester, staff, doctoral, xju, faculties, categories, *, offi
         if not created:
             continue
         HostChoice.objects.create(application=application, partner=xju, rank=1)
+        if status != Status.DRAFT:
+            for kind in call.document_kinds:  # nothing is submitted without its documents
+                document = ApplicationDocument(
+                    application=application, kind=kind, original_name=f"{kind}.pdf", size=len(BLANK_PDF)
+                )
+                document.file.save(f"{kind}.pdf", ContentFile(BLANK_PDF), save=False)
+                document.save()
         previous, moment = Status.DRAFT, submitted_at
         for step in PATHS[status]:
             by = applicant if step == Status.SUBMITTED else office

@@ -1,3 +1,4 @@
+import warnings
 from decimal import Decimal
 
 from django.conf import settings
@@ -369,6 +370,8 @@ class Application(models.Model):
             )
         if self.level == ExchangeCall.Level.STAFF and self.applicant.role == "student":
             failures.append(_("Only university staff can apply as teaching staff."))
+        if self.is_student and self.applicant.role != "student":
+            failures.append(_("Only students can apply at a student level."))
         faculty_ids = {faculty.pk for faculty in call.faculties.all()}
         if faculty_ids and self.faculty_id and self.faculty_id not in faculty_ids:
             failures.append(_("This call is not open to your faculty."))
@@ -522,25 +525,27 @@ def detect_format(file):
     file.seek(0)
     head = file.read(8)
     file.seek(0)
+    # Anything a parser raises on a hostile file (broken trees, decompression bombs) means "not readable".
     if head.startswith(b"%PDF-"):
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
 
         try:
-            PdfReader(file).pages  # noqa: B018 — reading the page tree proves the PDF is whole
-        except (PdfReadError, ValueError, KeyError, TypeError):
-            return None
+            readable = len(PdfReader(file).pages) > 0  # walks the page tree: a whole PDF has one
+        except Exception:
+            readable = False
         finally:
             file.seek(0)
-        return PDF
+        return PDF if readable else None
     if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n"):
-        from PIL import Image, UnidentifiedImageError
+        from PIL import Image
 
         try:
-            with Image.open(file) as image:
-                image.verify()
-                kind = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(file) as image:
+                    image.verify()
+                    kind = image.format
+        except Exception:
             return None
         finally:
             file.seek(0)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,7 @@ class CallClosingSoon(Rule):
     def message(self, application, notification):
         return gettext("The call «%(call)s» closes on %(date)s; your application is not submitted yet.") % {
             "call": application.call.title,
-            "date": date_format(application.call.closes_at, "DATETIME_FORMAT"),
+            "date": date_format(timezone.localtime(application.call.closes_at), "DATETIME_FORMAT"),
         }
 
     def details(self, application, notification):
@@ -72,6 +73,11 @@ class ApplicationStatusChanged(Rule):
             lines.append(
                 gettext("Your place on the waiting list: %(position)s") % {"position": application.waitlist_position}
             )
+        if (
+            transition.from_status == Application.Status.WAITLISTED
+            and transition.to_status == Application.Status.NOMINATED
+        ):
+            lines.append(gettext("You have moved up from the waiting list."))
         if transition.comment:
             lines.append(pgettext("notice", "Comment: %(comment)s") % {"comment": transition.comment})
         return lines
@@ -150,7 +156,11 @@ class ReviewerDigest(Rule):
             .select_related("call", "applicant")
             .order_by("call", "submitted_at")
         )
-        return [f"{application.call.title}: {application.applicant}" for application in applications]
+        return [
+            pgettext("digest", "%(call)s: %(applicant)s")
+            % {"call": application.call.title, "applicant": application.applicant}
+            for application in applications
+        ]
 
     def link(self, user, recipient):
         return reverse("mobility:review_list")

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,11 @@ def may_review(user: User, call: ExchangeCall) -> bool:
     return may_decide(user) or call.reviewers.filter(pk=user.pk).exists()
 
 
+def lock_call(call: ExchangeCall) -> ExchangeCall:
+    """Lock the call's row: every change to who holds its places goes through it one at a time."""
+    return ExchangeCall.objects.select_for_update().get(pk=call.pk)
+
+
 @transaction.atomic
 def start_application(call: ExchangeCall, *, applicant: User) -> Application:
     """The applicant's application to this call: their existing one, or a new draft while the call is open."""
@@ -68,6 +74,10 @@ def start_application(call: ExchangeCall, *, applicant: User) -> Application:
         raise PermissionDenied
     if not call.is_open():
         raise ValidationError(_("This call does not accept applications now."), code="call_closed")
+    call = lock_call(call)  # two quick clicks on "Apply" make one draft
+    existing = Application.objects.filter(call=call, applicant=applicant).first()
+    if existing:
+        return existing
     application = Application(call=call, applicant=applicant)
     if applicant.role == User.Role.STUDENT and len(call.levels) == 1 and call.levels != [ExchangeCall.Level.STAFF]:
         application.level = call.levels[0]
@@ -158,6 +168,7 @@ def change_application_status(application: Application, *, to: str, by: User, co
     The applicant may submit and withdraw (before a final decision); office staff make every other move.
     Withdrawing a nomination lets the next person on the waiting list move up.
     """
+    lock_call(application.call)
     application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     target = Status(to)
     if target == Status.SUBMITTED:
@@ -165,9 +176,11 @@ def change_application_status(application: Application, *, to: str, by: User, co
             raise PermissionDenied
         return submit_application(application, by=by)
     is_applicant = by.pk == application.applicant_id
-    if not may_decide(by) and not (is_applicant and target in APPLICANT_MOVES):
+    if is_applicant and target not in APPLICANT_MOVES:
+        raise PermissionDenied  # nobody decides on their own application, office staff included
+    if not is_applicant and not may_decide(by):
         raise PermissionDenied
-    if is_applicant and not may_decide(by) and application.status not in APPLICANT_WITHDRAWABLE:
+    if is_applicant and application.status not in APPLICANT_WITHDRAWABLE:
         raise ValidationError(_("After a final decision, ask the international office."), code="too_late")
     if target in {Status.NOMINATED, Status.ACCEPTED} and application.host_id is None:
         first = application.choices.select_related("partner").first()
@@ -175,9 +188,12 @@ def change_application_status(application: Application, *, to: str, by: User, co
             raise ValidationError(_("The application chose no host institution."), code="no_host")
         application.host = first.partner
     was_nominated = application.status in {Status.NOMINATED, Status.ACCEPTED}
+    was_waiting = application.status == Status.WAITLISTED
     _move(application, to=target, by=by, comment=comment)
     if was_nominated and target in {Status.WITHDRAWN, Status.REJECTED, Status.WAITLISTED}:
-        promote_from_waitlist(application.call, by=by)
+        promote_from_waitlist(application.call, by=by, leaving=application)
+    elif was_waiting:
+        renumber_waitlist(application.call)
     return application
 
 
@@ -194,7 +210,7 @@ def _move(application: Application, *, to: Status, by: User, comment: str) -> Ap
         application.waitlist_position = None
     if to in {Status.WITHDRAWN, Status.REJECTED, Status.WAITLISTED}:
         application.host = None
-    application.save()
+    application.save(update_fields=["status", "host", "waitlist_position", "submitted_at", "updated_at"])
     transition = ApplicationTransition.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment, at=timezone.now()
     )
@@ -205,8 +221,10 @@ def _move(application: Application, *, to: Status, by: User, comment: str) -> Ap
 @transaction.atomic
 def save_review(application: Application, *, reviewer: User, points: dict[int, int], comment: str = "") -> Review:
     """Record one reviewer's points (0 to 100) per criterion of the call; a submitted application moves to review."""
-    if not may_review(reviewer, application.call):
+    if not may_review(reviewer, application.call) or reviewer.pk == application.applicant_id:
         raise PermissionDenied
+    lock_call(application.call)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if application.status not in Application.RANKED_STATUSES:
         raise ValidationError(_("Only applications in selection can be scored."), code="not_in_selection")
     criteria = {criterion.pk: criterion for criterion in application.call.criteria.all()}
@@ -215,12 +233,12 @@ def save_review(application: Application, *, reviewer: User, points: dict[int, i
     review, _created = Review.objects.update_or_create(
         application=application, reviewer=reviewer, defaults={"comment": comment}
     )
-    scores = [Score(review=review, criterion=criteria[pk], points=value) for pk, value in points.items()]
-    for score in scores:
-        score.full_clean(exclude=["review"], validate_constraints=False)
-    Score.objects.bulk_create(
-        scores, update_conflicts=True, unique_fields=["review", "criterion"], update_fields=["points"]
-    )
+    for pk, value in points.items():
+        Score(review=review, criterion=criteria[pk], points=value).full_clean(
+            exclude=["review"], validate_constraints=False
+        )
+    for pk, value in points.items():  # one by one, so each change of points is kept in the history
+        Score.objects.update_or_create(review=review, criterion=criteria[pk], defaults={"points": value})
     if application.status == Status.SUBMITTED:
         _move(application, to=Status.UNDER_REVIEW, by=reviewer, comment="")
     return review
@@ -234,6 +252,8 @@ class RankedApplication:
     host: Partner | None = None
     waitlist_position: int | None = None
     choices: list[int] = field(default_factory=list)
+    first_stage_only: bool = False
+    has_priority: bool = False
     tie_broken_by: str = ""
     reviews: int = 0
 
@@ -295,10 +315,14 @@ def rank_applications(call: ExchangeCall) -> Ranking:
         else:
             unscored.append(entry)
 
+    priority = set(call.priority_categories.values_list("pk", flat=True))
+    for entry in scored:
+        entry.has_priority = entry.application.priority_category_id in priority
+
     def key(entry):
         app = entry.application
         submitted = app.submitted_at.timestamp() if app.submitted_at else 0
-        return (-entry.score, app.priority_category_id is None, -(app.gpa or 0), submitted, app.pk)
+        return (-entry.score, not entry.has_priority, -(app.gpa or 0), submitted, app.pk)
 
     scored.sort(key=key)
     # Each tied entry says what set it apart from the next one below, or (the last of a tie) from the one above.
@@ -306,17 +330,17 @@ def rank_applications(call: ExchangeCall) -> Ranking:
         below = scored[index + 1] if index + 1 < len(scored) else None
         above = scored[index - 1] if index else None
         if below and below.score == entry.score:
-            entry.tie_broken_by = _tie_reason(entry.application, below.application)
+            entry.tie_broken_by = _tie_reason(entry, below)
         elif above and above.score == entry.score:
-            entry.tie_broken_by = _tie_reason(above.application, entry.application)
+            entry.tie_broken_by = _tie_reason(above, entry)
     _allocate(call, scored, hosts={partner.pk: partner for partner in call.partners.all()})
     return Ranking(call=call, entries=scored, unscored=unscored)
 
 
-def _tie_reason(first: Application, second: Application) -> str:
-    if (first.priority_category_id is None) != (second.priority_category_id is None):
+def _tie_reason(first: RankedApplication, second: RankedApplication) -> str:
+    if first.has_priority != second.has_priority:
         return _("priority category")
-    if (first.gpa or 0) != (second.gpa or 0):
+    if (first.application.gpa or 0) != (second.application.gpa or 0):
         return _("GPA")
     return _("time of submission")
 
@@ -328,11 +352,22 @@ def _capacities(call: ExchangeCall) -> dict[int, int | None]:
 def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dict[int, Partner]) -> None:
     """Give each applicant, best first, their highest choice that still has a place; the rest wait in order."""
     capacity = _capacities(call)
-    used = Counter()
-    filled = 0
+    # Places already held by people outside the ranking (accepted by the host, completed) stay theirs.
+    held = list(
+        Application.objects.filter(call=call, status__in=[Status.ACCEPTED, Status.COMPLETED]).values_list(
+            "host_id", flat=True
+        )
+    )
+    used = Counter(held)
+    filled = len(held)
     waiting = 0
+    # With a second stage (an interview), only those shortlisted after it take part in the decision.
+    deciding = {Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED} if call.has_second_stage else None
     for position, entry in enumerate(ranked, 1):
         entry.position = position
+        if deciding and entry.application.status not in deciding:
+            entry.first_stage_only = True
+            continue
         if filled < call.places:
             for partner_id in entry.choices:
                 limit = capacity.get(partner_id)
@@ -352,13 +387,14 @@ def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
 
     Only office staff confirm; every applicant is told of their new status after commit.
     """
-    if not may_decide(by):
-        raise PermissionDenied
-    call = ExchangeCall.objects.select_for_update().get(pk=call.pk)
+    if not may_decide(by) or call.applications.filter(applicant=by).exists():
+        raise PermissionDenied  # nobody confirms a selection they take part in
+    call = lock_call(call)
     ranking = rank_applications(call)
-    if not ranking.entries:
+    decided = [entry for entry in ranking.entries if entry.host or entry.waitlist_position]
+    if not decided:
         raise ValidationError(_("No application has been scored yet."), code="nothing_to_confirm")
-    for entry in ranking.entries:
+    for entry in decided:
         application = entry.application
         if entry.host:
             application.host = entry.host
@@ -376,18 +412,25 @@ def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
     return ranking
 
 
-def promote_from_waitlist(call: ExchangeCall, *, by: User) -> Application | None:
-    """After a nominee drops out, nominate the first person waiting who chose a host with a free place."""
+TAKEN = (Status.NOMINATED, Status.ACCEPTED, Status.COMPLETED)
+
+
+def promote_from_waitlist(call: ExchangeCall, *, by: User, leaving: Application | None = None) -> Application | None:
+    """After a nominee drops out, nominate the first person waiting who chose a host with a free place.
+
+    Runs under the call's lock (see change_application_status); `leaving` is never the one promoted.
+    """
     if call.selection_confirmed_at is None:
         return None
-    taken = Application.objects.filter(call=call, status__in=[Status.NOMINATED, Status.ACCEPTED])
+    taken = Application.objects.filter(call=call, status__in=TAKEN)
     if taken.count() >= call.places:
         return None
     capacity = _capacities(call)
     used = Counter(taken.values_list("host_id", flat=True))
     waiting = (
         Application.objects.filter(call=call, status=Status.WAITLISTED)
-        .order_by("waitlist_position", "pk")
+        .exclude(pk=leaving.pk if leaving else None)
+        .order_by(F("waitlist_position").asc(nulls_last=True), "pk")
         .prefetch_related("choices")
     )
     promoted = None
@@ -397,15 +440,24 @@ def promote_from_waitlist(call: ExchangeCall, *, by: User) -> Application | None
             if choice.partner_id in capacity and (limit is None or used[choice.partner_id] < limit):
                 promoted = application
                 application.host_id = choice.partner_id
-                _move(application, to=Status.NOMINATED, by=by, comment=_("Moved up from the waiting list."))
+                _move(application, to=Status.NOMINATED, by=by, comment="")
                 break
         if promoted:
             break
-    remaining = list(Application.objects.filter(call=call, status=Status.WAITLISTED).order_by("waitlist_position"))
-    for position, application in enumerate(remaining, 1):
-        application.waitlist_position = position
-    Application.objects.bulk_update(remaining, ["waitlist_position"])
+    renumber_waitlist(call)
     return promoted
+
+
+def renumber_waitlist(call: ExchangeCall) -> None:
+    """Close the gaps in the waiting list, keeping its order (places not yet numbered go last)."""
+    waiting = list(
+        Application.objects.filter(call=call, status=Status.WAITLISTED).order_by(
+            F("waitlist_position").asc(nulls_last=True), "pk"
+        )
+    )
+    for position, application in enumerate(waiting, 1):
+        application.waitlist_position = position
+    Application.objects.bulk_update(waiting, ["waitlist_position"])
 
 
 @transaction.atomic
@@ -415,6 +467,7 @@ def create_mobility(application: Application, *, by: User) -> Mobility:
         raise PermissionDenied
     if application.status not in {Status.ACCEPTED, Status.COMPLETED}:
         raise ValidationError(_("Only an application accepted by the host becomes a mobility."), code="not_accepted")
+    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()  # two clicks, one mobility
     existing = Mobility.objects.filter(application=application).first()
     if existing:
         return existing
@@ -449,3 +502,10 @@ def approve_learning_agreement(mobility: Mobility, *, by: User) -> Mobility:
     mobility.learning_agreement_approved_at = timezone.now()
     mobility.save(update_fields=["learning_agreement_approved_by", "learning_agreement_approved_at"])
     return mobility
+
+
+def withdraw_learning_agreement_approval(mobility: Mobility) -> None:
+    """Changed courses need a new approval: the old one no longer covers them."""
+    Mobility.objects.filter(pk=mobility.pk).update(
+        learning_agreement_approved_by=None, learning_agreement_approved_at=None
+    )

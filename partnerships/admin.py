@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -369,7 +369,7 @@ class StatusChangeMixin:
     @admin.action(description=_("Change status…"), permissions=["change"])
     def change_status(self, request, queryset):
         data = request.POST if "apply" in request.POST else None
-        form = self.status_form(data, statuses=self.model.Status.choices)
+        form = self.status_form(data, statuses=getattr(self, "status_choices", None) or self.model.Status.choices)
         if form.is_valid():
             changed = 0
             for obj in queryset:
@@ -378,6 +378,8 @@ class StatusChangeMixin:
                     changed += 1
                 except ValidationError as error:
                     self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+                except PermissionDenied:
+                    self.message_user(request, f"{obj}: {_('You may not make this change.')}", messages.ERROR)
             if changed:
                 self.message_user(request, self.changed_message(changed))
             return None

@@ -301,7 +301,7 @@ def test_the_ranking_page_costs_the_same_queries_for_few_or_many(client, office,
     for _ in range(count):
         services.save_review(submitted(call=call), reviewer=office, points={gpa.pk: 50, motivation.pk: 50})
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         assert client.get(f"/en/mobility/review/{call.slug}/").status_code == 200
 
 
