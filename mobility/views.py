@@ -15,9 +15,10 @@ from partnerships.models import Partner
 
 from . import exports, services
 from .forms import AboutForm, DocumentsForm, HostsForm, MotivationForm, ReviewForm, SubmitForm, WithdrawForm
-from .models import Application, ApplicationDocument, ExchangeCall, HostChoice, Review
+from .models import Application, ApplicationDocument, ExchangeCall, HostChoice, Review, detect_format
 
 PAGE_SIZE = 20
+CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 RANKING_PAGE_SIZE = 100
 STEPS = [
     ("about", gettext_lazy("About you")),
@@ -234,7 +235,10 @@ def document_download(request, pk):
     ):
         # The same answer as for a document that does not exist: guessing numbers reveals nothing.
         raise Http404
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    file = document.file.open("rb")
+    # The type comes from the content checked at upload, never from the name the applicant gave the file.
+    content_type = CONTENT_TYPES.get(detect_format(file), "application/octet-stream")
+    response = FileResponse(file, as_attachment=True, filename=document.original_name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -166,6 +166,8 @@ def test_documents_reach_only_the_applicant_the_calls_reviewers_and_office_staff
     reviewer = UserFactory(role=User.Role.FACULTY)
     application.call.reviewers.add(reviewer)
 
+    client.force_login(application.applicant)
+    assert download(client, document)["Content-Type"] == "application/pdf"
     for person, expected in (
         (application.applicant, 200),
         (reviewer, 200),
