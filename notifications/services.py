@@ -53,27 +53,25 @@ def sweep_reminders(*, today: date | None = None) -> SweepResult:
     """Claim every reminder that is due by `today` and not yet claimed; email the new ones after commit.
 
     A constant number of queries whatever the data size. Safe to run at any time, late or twice at once:
-    a missed run is caught up (latest stage only) and every key is notified exactly once. Each rule commits
-    on its own, so one failing rule does not hold back the others. Notices whose email was never handed to
-    the queue (the broker was down at commit) are handed over again.
+    a missed run is caught up (latest stage only) and every key is notified exactly once. A rule that fails
+    is logged and skipped, so it does not hold back the others. Notices whose email was never handed to the
+    queue (the broker was down at commit) are handed over again.
     """
     today = today or timezone.localdate()
     settings_by_key = rule_settings()
     office = list(User.objects.staff().values_list("pk", flat=True))
-    candidates = claimed = emails = 0
+    keys = []
     for key, row in settings_by_key.items():
         if not row.is_active:
             continue
         try:
-            with transaction.atomic():
-                keys = [(key, *c) for c in RULES[key].candidates(today=today, offsets=row.offset_list, office=office)]
-                new, sent = _claim(keys)
+            keys += [(key, *c) for c in RULES[key].candidates(today=today, offsets=row.offset_list, office=office)]
         except Exception:
             logger.exception("The reminder rule %s failed; the other rules went on", key)
-            continue
-        candidates, claimed, emails = candidates + len(keys), claimed + new, emails + sent
+    with transaction.atomic():
+        claimed, emails = _claim(keys)
     requeue_stale_emails()
-    return SweepResult(candidates=candidates, claimed=claimed, emails=emails)
+    return SweepResult(candidates=len(keys), claimed=claimed, emails=emails)
 
 
 # An email still waiting this long after its notice was claimed was lost on its way to the queue.

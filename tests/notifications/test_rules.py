@@ -309,3 +309,18 @@ def test_an_extended_agreement_is_reminded_again_before_its_new_end(sweep, offic
 
     stages = sorted(Notification.objects.filter(rule="agreement_expiry", recipient=coordinator).values_list("stage"))
     assert stages == [(f"7@{days(7).isoformat()}",), (f"7@{days(372).isoformat()}",)]
+
+
+def test_a_failing_rule_is_logged_and_the_others_still_remind(sweep, office, coordinator, monkeypatch, caplog):
+    from notifications.registry import RULES
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in one rule")
+
+    monkeypatch.setattr(RULES["visit_preparation"], "candidates", broken)
+    ActiveAgreementFactory(valid_until=days(30), coordinator=coordinator)
+
+    sweep()
+
+    assert notices("agreement_expiry") == {("30", coordinator.email), ("30", office.email)}
+    assert "visit_preparation failed" in caplog.text
