@@ -208,9 +208,9 @@ def generate_reminder_data(agreements, visits, coordinators):
                 title=f"Visit {n}",
                 title_en=f"Visit {n}",
                 country="CN",
-                starts_on=SWEEP_DAY + timedelta(days=n % 400 - 200),
-                ends_on=SWEEP_DAY + timedelta(days=n % 400 - 196),
-                status=Visit.Status.CONFIRMED if n % 400 >= 200 else Visit.Status.COMPLETED,
+                starts_on=SWEEP_DAY + timedelta(days=(n * 37) % 400 - 200),
+                ends_on=SWEEP_DAY + timedelta(days=(n * 37) % 400 - 196),
+                status=Visit.Status.CONFIRMED if (n * 37) % 400 >= 200 else Visit.Status.COMPLETED,
             )
             for n in range(visits)
         ),
