@@ -340,6 +340,7 @@ class Application(models.Model):
                 condition=Q(status="draft") | Q(submitted_at__isnull=False), name="submitted_application_has_date"
             ),
         ]
+        indexes = [models.Index(fields=["call", "status"])]
 
     def __str__(self):
         return f"{self.applicant} — {self.call}"
