@@ -76,6 +76,18 @@ class ExchangeCallForm(forms.ModelForm):
         fields = ["levels", "document_kinds"]  # the admin adds the rest from its fieldsets
 
 
+def apply_to_each(model_admin, request, queryset, service) -> int:
+    """Run a service on each selected row; a refused row is reported and the others go on. Returns the done."""
+    done = 0
+    for obj in queryset:
+        try:
+            service(obj, by=request.user)
+            done += 1
+        except ValidationError as error:
+            model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+    return done
+
+
 COUNTED_STATUSES = [status for status in Application.Status if status != Application.Status.WITHDRAWN]
 
 
@@ -251,13 +263,9 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Record the mobility of accepted applicants"), permissions=["change"])
     def create_mobilities(self, request, queryset):
-        created = 0
-        for application in queryset.select_related("call", "applicant", "faculty"):
-            try:
-                services.create_mobility(application, by=request.user)
-                created += 1
-            except ValidationError as error:
-                self.message_user(request, f"{application}: {' '.join(error.messages)}", messages.ERROR)
+        created = apply_to_each(
+            self, request, queryset.select_related("call", "applicant", "faculty"), services.create_mobility
+        )
         if created:
             self.message_user(
                 request,
@@ -346,13 +354,7 @@ class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Approve the learning agreement"), permissions=["change"])
     def approve_learning_agreements(self, request, queryset):
-        approved = 0
-        for mobility in queryset:
-            try:
-                services.approve_learning_agreement(mobility, by=request.user)
-                approved += 1
-            except ValidationError as error:
-                self.message_user(request, f"{mobility}: {' '.join(error.messages)}", messages.ERROR)
+        approved = apply_to_each(self, request, queryset, services.approve_learning_agreement)
         if approved:
             self.message_user(
                 request,

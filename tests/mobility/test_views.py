@@ -361,3 +361,34 @@ def test_the_call_list_in_the_admin_counts_applications_per_status(client, offic
 
     assert "Submitted: 2" in html
     assert "Draft: 1" in html
+
+
+def test_office_records_mobilities_and_approves_learning_agreements_from_the_admin(client, office):
+    from mobility.models import LearningAgreementCourse
+
+    accepted = submitted()
+    accepted.status, accepted.host = Status.ACCEPTED, accepted.call.partners.get()
+    accepted.save()
+    draft = ApplicationFactory()
+
+    response = client.post(
+        "/en/admin/mobility/application/",
+        {"action": "create_mobilities", "_selected_action": [accepted.pk, draft.pk]},
+        follow=True,
+    )
+    mobility = Mobility.objects.get()
+    refused = client.post(
+        "/en/admin/mobility/mobility/", {"action": "approve_learning_agreements", "_selected_action": [mobility.pk]}
+    )
+    LearningAgreementCourse.objects.create(
+        mobility=mobility, host_course="Robotics", host_credits=4, home_course="Robotics", home_credits=5
+    )
+    client.post(
+        "/en/admin/mobility/mobility/", {"action": "approve_learning_agreements", "_selected_action": [mobility.pk]}
+    )
+
+    assert mobility.application == accepted
+    assert "Only an application accepted by the host becomes a mobility." in response.content.decode()
+    assert refused.status_code == 302
+    mobility.refresh_from_db()
+    assert mobility.learning_agreement_approved_by == office
