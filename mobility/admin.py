@@ -95,7 +95,7 @@ COUNTED_STATUSES = [status for status in Application.Status if status != Applica
 class ExchangeCallAdmin(PortalAdmin):
     form = ExchangeCallForm
     list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts", "ranking")
-    list_filter = ("is_published", "mobility_type", "funding", "partners")
+    list_filter = ("is_published", "mobility_type", "funding", ("partners", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
     autocomplete_fields = ("agreements", "faculties", "reviewers")
     filter_horizontal = ("conditions", "priority_categories")
@@ -323,7 +323,7 @@ class MobilityResource(resources.ModelResource):
 class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [MobilityResource]
     list_display = ("participant_name", "direction", "partner", "mobility_type", "starts_on", "ends_on", "status")
-    list_filter = ("direction", "status", "mobility_type", "partner")
+    list_filter = ("direction", "status", "mobility_type", ("partner", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("partner",)
     search_fields = ("participant_name", "email", "partner__search_text")
     autocomplete_fields = ("partner", "home_unit", "agreement", "participant")
