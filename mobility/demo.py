@@ -50,9 +50,6 @@ def blank_pdf() -> bytes:
     return output.getvalue()
 
 
-BLANK_PDF = blank_pdf()
-
-
 def at(year, month, day, hour=9):
     return datetime.datetime(year, month, day, hour, 0, tzinfo=ZONE)
 
@@ -329,6 +326,7 @@ def _applications(semester, staff, doctoral, xju, faculties, categories, *, offi
     ]
     if student is not None:
         rows.append((semester, student, Status.DRAFT, {"level": "bachelor", "faculty": faculties["it"]}, None, None))
+    scan = blank_pdf()
     for call, applicant, status, answers, points, submitted_at in rows:
         application, created = Application.objects.get_or_create(
             call=call,
@@ -347,9 +345,9 @@ def _applications(semester, staff, doctoral, xju, faculties, categories, *, offi
         if status != Status.DRAFT:
             for kind in call.document_kinds:  # nothing is submitted without its documents
                 document = ApplicationDocument(
-                    application=application, kind=kind, original_name=f"{kind}.pdf", size=len(BLANK_PDF)
+                    application=application, kind=kind, original_name=f"{kind}.pdf", size=len(scan)
                 )
-                document.file.save(f"{kind}.pdf", ContentFile(BLANK_PDF), save=False)
+                document.file.save(f"{kind}.pdf", ContentFile(scan), save=False)
                 document.save()
         previous, moment = Status.DRAFT, submitted_at
         for step in PATHS[status]:

@@ -48,6 +48,12 @@ class ExchangeCallQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.published().filter(opens_at__lte=now, closes_at__gt=now)
 
+    def reviewable_by(self, user):
+        """Every call for office staff; for a faculty member, the calls given to them to review."""
+        from accounts.backends import is_office
+
+        return self if user.is_superuser or is_office(user) else self.filter(reviewers=user)
+
 
 class ExchangeCall(models.Model):
     """A call for applications: who may go where, when, on what terms, and how applicants are selected."""

@@ -67,6 +67,7 @@ def lock_call(call: ExchangeCall) -> ExchangeCall:
 @transaction.atomic
 def start_application(call: ExchangeCall, *, applicant: User) -> Application:
     """The applicant's application to this call: their existing one, or a new draft while the call is open."""
+    call = lock_call(call)  # two quick clicks on "Apply" make one draft
     existing = Application.objects.filter(call=call, applicant=applicant).first()
     if existing:
         return existing
@@ -74,10 +75,6 @@ def start_application(call: ExchangeCall, *, applicant: User) -> Application:
         raise PermissionDenied
     if not call.is_open():
         raise ValidationError(_("This call does not accept applications now."), code="call_closed")
-    call = lock_call(call)  # two quick clicks on "Apply" make one draft
-    existing = Application.objects.filter(call=call, applicant=applicant).first()
-    if existing:
-        return existing
     application = Application(call=call, applicant=applicant)
     if applicant.role == User.Role.STUDENT and len(call.levels) == 1 and call.levels != [ExchangeCall.Level.STAFF]:
         application.level = call.levels[0]

@@ -70,7 +70,7 @@ def call_detail(request, slug):
         "mobility/call_detail.html",
         {
             "call": call,
-            "is_open": call.opens_at <= now < call.closes_at,
+            "is_open": call.is_open(now),
             "not_yet_open": now < call.opens_at,
             "application": application,
             "may_apply": request.user.is_authenticated and request.user.role in services.APPLICANT_ROLES,
@@ -163,7 +163,9 @@ def application_step(request, pk, step):
                 return redirect("mobility:application_step", pk=pk, step=names[names.index(step) + 1])
         else:
             messages.error(request, _("Please correct the errors below; the other steps are saved."))
-    application = _own_application(request, pk)  # fresh, with what this step has just saved
+    if request.method == "POST":
+        # Validation wrote the refused values onto the instance: show the checks of what is really saved.
+        application = _own_application(request, pk)
     return render(
         request,
         "mobility/application_form.html",
@@ -243,18 +245,13 @@ def document_download(request, pk):
     return response
 
 
-def _calls_to_review(user):
-    calls = ExchangeCall.objects.all() if services.may_decide(user) else ExchangeCall.objects.filter(reviewers=user)
-    return calls
-
-
 @login_required
 def review_list(request):
     """The calls this user reviews, with their number of applications and of those the user has scored."""
     if not request.user.is_staff:
         raise Http404
     submitted = ~Q(applications__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
-    calls = _calls_to_review(request.user).annotate(
+    calls = ExchangeCall.objects.reviewable_by(request.user).annotate(
         submitted=Count("applications", filter=submitted, distinct=True),
         scored=Count(
             "applications__reviews", filter=submitted & Q(applications__reviews__reviewer=request.user), distinct=True
@@ -263,15 +260,10 @@ def review_list(request):
     return render(request, "mobility/review_list.html", {"calls": calls.order_by("-closes_at")})
 
 
-def _reviewable_call(request, slug):
-    call = get_object_or_404(_calls_to_review(request.user), slug=slug)
-    return call
-
-
 @login_required
 def review_call(request, slug):
     """A call's applications ranked by score, with the proposed nominees and waiting list."""
-    call = _reviewable_call(request, slug)
+    call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
     ranking = services.rank_applications(call)
     mine = set(
         Review.objects.filter(application__call=call, reviewer=request.user).values_list("application", flat=True)
@@ -326,7 +318,7 @@ def review_application(request, pk):
 @require_POST
 @login_required
 def confirm_selection(request, slug):
-    call = _reviewable_call(request, slug)
+    call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
     if not services.may_decide(request.user):
         raise Http404
     try:
@@ -346,7 +338,7 @@ def confirm_selection(request, slug):
 @login_required
 def nominees_export(request, slug, host, fmt):
     """The nominees to one host as XLSX or PDF, in the host's preferred language."""
-    call = _reviewable_call(request, slug)
+    call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
     if not services.may_decide(request.user) or fmt not in {"xlsx", "pdf"}:
         raise Http404
     partner = get_object_or_404(call.partners.all(), pk=host)

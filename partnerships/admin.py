@@ -359,6 +359,7 @@ class StatusChangeMixin:
     """
 
     status_form = StatusChangeForm
+    status_choices = None  # the model's statuses unless a subclass offers fewer
 
     def apply_status(self, obj, *, by, data):
         raise NotImplementedError
@@ -369,7 +370,7 @@ class StatusChangeMixin:
     @admin.action(description=_("Change status…"), permissions=["change"])
     def change_status(self, request, queryset):
         data = request.POST if "apply" in request.POST else None
-        form = self.status_form(data, statuses=getattr(self, "status_choices", None) or self.model.Status.choices)
+        form = self.status_form(data, statuses=self.status_choices or self.model.Status.choices)
         if form.is_valid():
             changed = 0
             for obj in queryset:

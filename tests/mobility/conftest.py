@@ -5,13 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 def pdf_bytes() -> bytes:
-    from pypdf import PdfWriter
+    from mobility.demo import blank_pdf
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    return blank_pdf()
 
 
 def png_bytes() -> bytes:

@@ -104,24 +104,36 @@ def generate_agreements(count):
     return len(agreements)
 
 
+def bench_call(name, slug, *, levels, opens_at, closes_at, starts_on):
+    """A published semester call for the benchmark (unsaved), its mobility five months from `starts_on`."""
+    return ExchangeCall(
+        title=name,
+        title_en=name,
+        slug=slug,
+        mobility_type=ExchangeCall.MobilityType.SEMESTER,
+        levels=levels,
+        funding=ExchangeCall.Funding.UNIVERSITY,
+        places=5,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        mobility_starts_on=starts_on,
+        mobility_ends_on=starts_on + timedelta(days=152),
+        is_published=True,
+    )
+
+
 def generate_calls(count):
     """Open exchange calls, each offering three partners as hosts."""
     partner_ids = list(Partner.objects.values_list("pk", flat=True)[:500])
     now = timezone.now()
     calls = ExchangeCall.objects.bulk_create(
-        ExchangeCall(
-            title=f"Exchange call {n}",
-            title_en=f"Exchange call {n}",
-            slug=f"bench-call-{n}",
-            mobility_type=ExchangeCall.MobilityType.SEMESTER,
+        bench_call(
+            f"Exchange call {n}",
+            f"bench-call-{n}",
             levels=["bachelor", "master"],
-            funding=ExchangeCall.Funding.UNIVERSITY,
-            places=5,
             opens_at=now - timedelta(days=10),
             closes_at=now + timedelta(days=30 + n),
-            mobility_starts_on=date(2027, 9, 1),
-            mobility_ends_on=date(2028, 1, 31),
-            is_published=True,
+            starts_on=date(2027, 9, 1),
         )
         for n in range(count)
     )
@@ -232,19 +244,13 @@ def generate_reminder_applications(count, applicants, reviewers):
     first = ExchangeCall.objects.count()
     zone = timezone.get_default_timezone()
     calls = ExchangeCall.objects.bulk_create(
-        ExchangeCall(
-            title=f"Reminder call {n}",
-            title_en=f"Reminder call {n}",
-            slug=f"reminder-call-{n}",
-            mobility_type=ExchangeCall.MobilityType.SEMESTER,
+        bench_call(
+            f"Reminder call {n}",
+            f"reminder-call-{n}",
             levels=["bachelor"],
-            funding=ExchangeCall.Funding.UNIVERSITY,
-            places=5,
             opens_at=datetime.combine(SWEEP_DAY - timedelta(days=30), time_of_day(9), tzinfo=zone),
             closes_at=datetime.combine(SWEEP_DAY + timedelta(days=1 + n % 3), time_of_day(18), tzinfo=zone),
-            mobility_starts_on=date(2026, 9, 1),
-            mobility_ends_on=date(2027, 1, 31),
-            is_published=True,
+            starts_on=date(2026, 9, 1),
         )
         for n in range(first, first + count // len(applicants))
     )
