@@ -69,7 +69,12 @@ def _eager_celery(request):
 OIDC_PEOPLE = {
     "dauren": {"email": "dauren@stud.auezov.example", "name": "Дәурен Оспанов", "roles": ["Student"]},
     "gulnar": {"email": "gulnar@auezov.example", "name": "Гүлнар Жақсылықова", "roles": ["Faculty"], "amr": ["pwd"]},
-    "aigerim": {"email": "aigerim@auezov.example", "name": "Әйгерім Сейітова", "roles": ["Staff"], "amr": ["pwd", "mfa"]},
+    "aigerim": {
+        "email": "aigerim@auezov.example",
+        "name": "Әйгерім Сейітова",
+        "roles": ["Staff"],
+        "amr": ["pwd", "mfa"],
+    },
     "erlan": {"email": "erlan@auezov.example", "name": "Ерлан Иманғалиев", "roles": ["Staff"], "amr": ["pwd"]},
     "visitor": {"email": "visitor@mail.example", "name": "A Visitor", "roles": ["Student"]},
     "nurlan": {"email": "nurlan@auezov.example", "name": "Нұрлан Әбенов", "email_verified": False},

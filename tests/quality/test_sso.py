@@ -177,7 +177,9 @@ def test_staff_who_must_use_the_university_account_cannot_sign_in_with_a_passwor
     page.get_by_label("Password").fill("correct horse battery staple")
     page.locator("main form button[type=submit]").first.click()
 
-    expect(page.get_by_text("Your account signs in with the university account only, not with a password.")).to_be_visible()
+    expect(
+        page.get_by_text("Your account signs in with the university account only, not with a password.")
+    ).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("university account"))).to_have_attribute("href", "#sso")
     page.goto("/en/notifications/")
     page.wait_for_url("**/en/accounts/login/?next=**")
