@@ -11,13 +11,13 @@ the portal's own keys live in the app's settings next to allauth's (README, "Sin
     mfa_claim, mfa_values   the claim (default "amr") and values that prove a second factor (SSO_MFA_AMR_VALUES)
 """
 
+from urllib.parse import urlsplit
+
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
-from django.conf import settings
-from urllib.parse import urlsplit
-
 from allauth.utils import get_request_param
+from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import User

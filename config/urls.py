@@ -1,8 +1,8 @@
+from allauth.urls import build_provider_urlpatterns
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from allauth.urls import build_provider_urlpatterns
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
