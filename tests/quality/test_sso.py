@@ -5,6 +5,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -45,6 +46,12 @@ def sign_in_through_provider(page, sso, username, *, language="en"):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(OIDC_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def serious_accessibility_violations(page):
+    return [
+        found["id"] for found in Axe().run(page).response["violations"] if found["impact"] in ("serious", "critical")
+    ]
 
 
 def with_query(url, **changes):
@@ -98,6 +105,7 @@ def test_an_address_outside_the_university_is_refused_in_the_readers_language(pa
 
     page.wait_for_url("**/ru/accounts/login/")
     expect(page.locator(".message-error")).to_contain_text("visitor@mail.example не является адресом университета")
+    assert serious_accessibility_violations(page) == []
     assert not User.objects.exists()
     assert not SocialAccount.objects.exists()
 
@@ -135,6 +143,7 @@ def test_a_tampered_state_is_refused(page, sso):
 
     page.wait_for_url("**/accounts/oidc/university/login/callback/?*state=forged-state-value*")
     expect(page.get_by_role("heading", level=1)).to_have_text("Third-Party Login Failure")
+    assert serious_accessibility_violations(page) == []
     assert not User.objects.exists()
 
 
