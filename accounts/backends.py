@@ -1,7 +1,8 @@
 from django.contrib.auth.backends import BaseBackend
 
-# The apps whose records the international office keeps; "account" is allauth's email addresses.
-OFFICE_APPS = {"accounts", "account", "partnerships", "visits", "mobility", "notifications"}
+# The apps whose records the international office keeps: "config" holds the home university, "account" is
+# allauth's email addresses.
+OFFICE_APPS = {"config", "accounts", "account", "partnerships", "visits", "mobility", "notifications"}
 # Faculty coordinators edit agreements and joint programs (the admin narrows these to their own)
 # and look up the partners, units, contacts and fields those refer to.
 FACULTY_PERMISSIONS = {

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import HomeInstitution
+from config.models import HomeInstitution
 
 from . import sso
 from .models import User

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -13,7 +13,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
+from config.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline, apply_to_each
 
 from . import services
 from .models import (
@@ -74,18 +74,6 @@ class ExchangeCallForm(forms.ModelForm):
     class Meta:
         model = ExchangeCall
         fields = ["levels", "document_kinds"]  # the admin adds the rest from its fieldsets
-
-
-def apply_to_each(model_admin, request, queryset, service) -> int:
-    """Run a service on each selected row; a refused row is reported and the others go on. Returns the done."""
-    done = 0
-    for obj in queryset:
-        try:
-            service(obj, by=request.user)
-            done += 1
-        except ValidationError as error:
-            model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-    return done
 
 
 COUNTED_STATUSES = [status for status in Application.Status if status != Application.Status.WITHDRAWN]

@@ -12,15 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partnerships.models import (
-    Agreement,
-    CooperationCondition,
-    Partner,
-    PrivateStorage,
-    StatusTransition,
-    Unit,
-    unique_slug,
-)
+from config.files import PrivateStorage
+from config.models import StatusTransition
+from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
 
 CEFR_ORDER = [value for value, _label in CooperationCondition.Cefr.choices]
 

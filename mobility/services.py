@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.backends import is_office
 from accounts.models import User
+from config.models import check_transition
 from notifications.services import notify
 from partnerships.models import Partner
 
@@ -196,12 +197,12 @@ def change_application_status(application: Application, *, to: str, by: User, co
 
 def _move(application: Application, *, to: Status, by: User, comment: str) -> Application:
     current = Status(application.status)
-    if to not in APPLICATION_TRANSITIONS[current]:
-        raise ValidationError(
-            _("An application that is «%(current)s» cannot become «%(target)s»."),
-            params={"current": current.label, "target": to.label},
-            code="invalid_transition",
-        )
+    check_transition(
+        APPLICATION_TRANSITIONS,
+        current,
+        to,
+        message=_("An application that is «%(current)s» cannot become «%(target)s»."),
+    )
     application.status = to
     if to != Status.WAITLISTED:
         application.waitlist_position = None

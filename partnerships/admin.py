@@ -1,10 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -12,10 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import resources
 from import_export.admin import ImportExportMixin
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from accounts.backends import is_office
+from config.admin import (
+    HTTPS_URLS,
+    DownloadLinkMixin,
+    PortalAdmin,
+    StatusChangeForm,
+    StatusChangeMixin,
+    TransitionInline,
+)
 
 from . import services
 from .models import (
@@ -25,7 +29,6 @@ from .models import (
     Campus,
     Contact,
     CooperationCondition,
-    HomeInstitution,
     IscedField,
     JointProgram,
     Partner,
@@ -34,45 +37,6 @@ from .models import (
     ResearchProject,
     Unit,
 )
-
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class PortalAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
-    """Translation tabs and the full change history, for every model the office keeps."""
-
-    formfield_overrides = HTTPS_URLS
-
-
-@admin.register(HomeInstitution)
-class HomeInstitutionAdmin(PortalAdmin):
-    list_display = ("name", "city", "phone", "email")
-    fieldsets = (
-        (None, {"fields": ("name", "short_name", "welcome", "logo")}),
-        (_("Address"), {"fields": ("postcode", "city", "address", "country")}),
-        (
-            _("Contacts"),
-            {
-                "fields": (
-                    "phone_label",
-                    "phone",
-                    "email",
-                    "info_email",
-                    "international_office_email",
-                    "international_office_phone",
-                    "staff_email_domains",
-                    "website",
-                )
-            },
-        ),
-    )
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not HomeInstitution.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # ---------------------------------------------------------------- partners
 
@@ -307,16 +271,6 @@ class ConditionInline(TranslationStackedInline):
     )
 
 
-class DownloadLinkMixin:
-    """A read-only column linking to a private document through its permission-checked view."""
-
-    @admin.display(description=_("download"))
-    def download(self, document):
-        if not document.pk:
-            return "—"
-        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
-
-
 class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     model = AgreementDocument
     extra = 0
@@ -324,77 +278,14 @@ class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     readonly_fields = ("download", "uploaded_at")
 
 
-class TransitionInline(admin.TabularInline):
-    """The recorded status changes of a record, read-only: they are made by the "Change status…" action."""
-
+class AgreementTransitionInline(TransitionInline):
     model = AgreementTransition
-    extra = 0
-    fields = ("at", "from_status", "to_status", "by", "comment")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"))
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, statuses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = statuses
 
 
 class AgreementStatusChangeForm(StatusChangeForm):
     signed_on = forms.DateField(
         label=_("Signed on"), required=False, help_text=_("Needed when an agreement becomes active.")
     )
-
-
-class StatusChangeMixin:
-    """The "Change status…" action: a small form, then the model's lifecycle service for each selected row.
-
-    Subclasses set status_form and implement apply_status (the service call) and changed_message.
-    """
-
-    status_form = StatusChangeForm
-    status_choices = None  # the model's statuses unless a subclass offers fewer
-
-    def apply_status(self, obj, *, by, data):
-        raise NotImplementedError
-
-    def changed_message(self, count):
-        raise NotImplementedError
-
-    @admin.action(description=_("Change status…"), permissions=["change"])
-    def change_status(self, request, queryset):
-        data = request.POST if "apply" in request.POST else None
-        form = self.status_form(data, statuses=self.status_choices or self.model.Status.choices)
-        if form.is_valid():
-            changed = 0
-            for obj in queryset:
-                try:
-                    self.apply_status(obj, by=request.user, data=form.cleaned_data)
-                    changed += 1
-                except ValidationError as error:
-                    self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-                except PermissionDenied:
-                    self.message_user(request, f"{obj}: {_('You may not make this change.')}", messages.ERROR)
-            if changed:
-                self.message_user(request, self.changed_message(changed))
-            return None
-        return TemplateResponse(
-            request,
-            "admin/change_status.html",
-            {
-                **self.admin_site.each_context(request),
-                "objects": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Change status…"),
-            },
-        )
 
 
 class CoordinatorScopedAdmin(PortalAdmin):
@@ -439,7 +330,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
     list_select_related = ("coordinator",)
     readonly_fields = ("status",)
     date_hierarchy = "valid_from"
-    inlines = [ConditionInline, DocumentInline, TransitionInline]
+    inlines = [ConditionInline, DocumentInline, AgreementTransitionInline]
     actions = ["change_status"]
     fieldsets = (
         (None, {"fields": ("title", "kind", "reference_number", "status", "partners")}),

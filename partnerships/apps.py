@@ -14,7 +14,6 @@ class PartnershipsConfig(AppConfig):
         from . import models
 
         for model in (
-            models.HomeInstitution,
             models.IscedField,
             models.Partner,
             models.PartnerDomain,

@@ -1,6 +1,6 @@
 """Demo data of the partnerships app: the home university (M. Auezov South Kazakhstan University)."""
 
-from .models import HomeInstitution
+from config.models import HomeInstitution
 
 
 def seed() -> HomeInstitution:

@@ -1,46 +1,25 @@
-import os
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-LOGO_MAX_BYTES = 2 * 1024 * 1024
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# Old migrations name the storage and validators by their former place here (partnerships.models.PrivateStorage).
+from config.files import PrivateStorage, validate_logo_size, validate_pdf
+from config.models import StatusTransition
+
 # How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
 TRIGRAM_CLOSENESS = 0.5
 ACADEMIC_YEAR = RegexValidator(r"^(\d{4})/(\d{4})$", _("Write the academic year as 2025/2026."))
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, at a URL that nothing serves.
-
-    The only way to them is a permission-checked view (AgreementDocument.get_absolute_url).
-    """
-
-    def __init__(self):
-        super().__init__(base_url="/private/")
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
 
 
 def unique_slug(queryset, text, fallback):
@@ -52,110 +31,11 @@ def unique_slug(queryset, text, fallback):
     return slug
 
 
-def validate_logo_size(file):
-    if file.size > LOGO_MAX_BYTES:
-        raise ValidationError(
-            _("The logo is %(size)s; the largest allowed is %(limit)s."),
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
-            code="file_too_large",
-        )
-
-
-def validate_pdf(file):
-    """A document must really be a PDF (by content, not by name) and within the size limit."""
-    if file.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; the largest allowed is %(limit)s."),
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(DOCUMENT_MAX_BYTES)},
-            code="file_too_large",
-        )
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    file.seek(0)
-    if file.read(5) != b"%PDF-":
-        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
-    file.seek(0)
-    try:
-        PdfReader(file).pages[0]  # reading the first page proves the file is a whole PDF
-    except (PdfReadError, IndexError, ValueError, KeyError) as error:
-        raise ValidationError(_("The PDF document is damaged or empty."), code="broken_pdf") from error
-    finally:
-        file.seek(0)
-
-
 def validate_academic_year(value):
     ACADEMIC_YEAR(value)
     first, second = (int(year) for year in value.split("/"))
     if second != first + 1:
         raise ValidationError(_("An academic year spans two consecutive years, such as 2025/2026."))
-
-
-class HomeInstitutionQuerySet(models.QuerySet):
-    def current(self):
-        return self.first()
-
-
-class HomeInstitution(models.Model):
-    """The university that runs this portal: its name and contacts, shown in every page's footer."""
-
-    # A constant that is unique in the database, so there is only ever one row.
-    singleton = models.BooleanField(default=True, editable=False)
-    name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    welcome = models.TextField(
-        _("welcome text"),
-        blank=True,
-        help_text=_("One or two sentences on the home page about international cooperation."),
-    )
-    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    address = models.CharField(_("street address"), max_length=255, blank=True)
-    country = CountryField(_("country"), default="KZ")
-    phone_label = models.CharField(
-        _("phone label"), max_length=100, blank=True, help_text=_("Whose phone it is, e.g. «Chancellery».")
-    )
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("chancellery email"), blank=True)
-    info_email = models.EmailField(_("information email"), blank=True)
-    staff_email_domains = models.CharField(
-        _("university email domains"),
-        max_length=255,
-        blank=True,
-        help_text=_(
-            "Comma-separated, e.g. auezov.edu.kz. Faculty members sign up with an address at one of these "
-            "domains; without one, only students can sign up."
-        ),
-    )
-    international_office_email = models.EmailField(
-        _("international office email"), blank=True, help_text=_("Shown on partner pages as the office's contact.")
-    )
-    international_office_phone = models.CharField(_("international office phone"), max_length=50, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(
-        _("logo"),
-        upload_to="home/",
-        blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_logo_size],
-        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
-    )
-
-    objects = HomeInstitutionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("home university")
-        verbose_name_plural = _("home university")
-        constraints = [
-            models.UniqueConstraint(fields=["singleton"], name="home_institution_single_row"),
-            models.CheckConstraint(condition=models.Q(singleton=True), name="home_institution_singleton_true"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def faculty_domains(self):
-        return [domain.strip().lower() for domain in self.staff_email_domains.split(",") if domain.strip()]
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -589,26 +469,6 @@ class Agreement(models.Model):
         if self.valid_until is None:
             return None
         return (self.valid_until - timezone.localdate()).days
-
-
-class StatusTransition(models.Model):
-    """One step of a lifecycle: who moved the record, when, from what status to what, and why.
-
-    Subclasses add the record they belong to and from_status/to_status with that record's choices.
-    """
-
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        abstract = True
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class AgreementTransition(StatusTransition):

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from partnerships import admin as partnership_admin
-from partnerships.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin
+from config.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
 
 from . import services
 from .models import (
@@ -65,7 +64,7 @@ class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     readonly_fields = ("download",)
 
 
-class TransitionInline(partnership_admin.TransitionInline):
+class VisitTransitionInline(TransitionInline):
     model = VisitTransition
 
 
@@ -99,7 +98,15 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
     search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
     date_hierarchy = "starts_on"
-    inlines = [MemberInline, AgendaInline, OutcomeInline, ReportInline, PhotoInline, DocumentInline, TransitionInline]
+    inlines = [
+        MemberInline,
+        AgendaInline,
+        OutcomeInline,
+        ReportInline,
+        PhotoInline,
+        DocumentInline,
+        VisitTransitionInline,
+    ]
     # The status changes only through the "Change status…" action, which checks the rules and records it.
     readonly_fields = ("status",)
     actions = ["change_status", "plan_follow_up"]

@@ -12,18 +12,9 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from modeltranslation.utils import build_localized_fieldname
 
-from partnerships.models import (
-    Agreement,
-    Contact,
-    JointProgram,
-    Partner,
-    PrivateStorage,
-    ResearchProject,
-    StatusTransition,
-    Unit,
-    validate_logo_size,
-    validate_pdf,
-)
+from config.files import PrivateStorage, validate_logo_size, validate_pdf
+from config.models import StatusTransition
+from partnerships.models import Agreement, Contact, JointProgram, Partner, ResearchProject, Unit
 
 # The HTML a trip report or an article may keep; everything else (scripts, styles, events) is removed.
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a"}

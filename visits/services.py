@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import User
+from config.models import HomeInstitution, check_transition
 from notifications.services import notify
-from partnerships.models import HomeInstitution
 
 from . import tasks
 from .models import CalendarFeed, Outcome, TypoReport, Visit, VisitTransition, new_feed_token
@@ -36,12 +36,9 @@ def change_visit_status(visit: Visit, *, to: str, by: User, comment: str = "") -
     """
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     current, target = Visit.Status(visit.status), Visit.Status(to)
-    if target not in VISIT_TRANSITIONS[current]:
-        raise ValidationError(
-            _("A visit that is «%(current)s» cannot become «%(target)s»."),
-            params={"current": current.label, "target": target.label},
-            code="invalid_transition",
-        )
+    check_transition(
+        VISIT_TRANSITIONS, current, target, message=_("A visit that is «%(current)s» cannot become «%(target)s».")
+    )
     if target == Visit.Status.CONFIRMED and visit.is_tentative:
         raise ValidationError(_("Set the exact dates before confirming the visit."), code="tentative")
     if target == Visit.Status.REPORTED and not hasattr(visit, "report"):
