@@ -10,8 +10,9 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from notifications.models import Notification
 from notifications.registry import Candidate, Rule, register, stage_before, unclaimed
-from notifications.rules import register_agreement_activity
+from partnerships.reminders import register_agreement_activity
 
 from .models import Application, ApplicationTransition, Mobility
 
@@ -107,8 +108,6 @@ class ReviewerDigest(Rule):
     roles = ("faculty", "staff")
 
     def candidates(self, *, today, offsets, office):
-        from notifications.models import Notification
-
         yesterday = today - timedelta(days=1)
         last = dict(
             Notification.objects.filter(rule=self.key)
@@ -133,8 +132,6 @@ class ReviewerDigest(Rule):
             yield Candidate(User, reviewer, stage, reviewer)
 
     def _since(self, user, notification):
-        from notifications.models import Notification
-
         previous = (
             Notification.objects.filter(rule=self.key, recipient=user, stage__lt=notification.stage)
             .order_by("-stage")

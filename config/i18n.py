@@ -1,0 +1,17 @@
+"""Per-language columns of translated fields, built from settings.LANGUAGES so that no list forgets one."""
+
+from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def localized_fields(*names: str) -> tuple[str, ...]:
+    """Every language's column of each field, in the order of settings.LANGUAGES:
+    localized_fields("title") -> ("title_kk", "title_ru", "title_en", "title_zh_hans").
+
+    Works for lookups too: localized_fields("call__title") -> ("call__title_kk", ...).
+    """
+    return tuple(build_localized_fieldname(name, code) for name in names for code in language_codes())
