@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import User
+from accounts.roles import is_office
 from config.files import PrivateStorage
 from config.models import StatusTransition
 from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
@@ -44,9 +46,7 @@ class ExchangeCallQuerySet(models.QuerySet):
 
     def reviewable_by(self, user):
         """Every call for office staff; for a faculty member, the calls given to them to review."""
-        from accounts.backends import is_office
-
-        return self if user.is_superuser or is_office(user) else self.filter(reviewers=user)
+        return self if is_office(user) else self.filter(reviewers=user)
 
 
 class ExchangeCall(models.Model):
@@ -127,7 +127,7 @@ class ExchangeCall(models.Model):
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
-        limit_choices_to={"role__in": ["staff", "faculty"]},
+        limit_choices_to={"role__in": [User.Role.STAFF, User.Role.FACULTY]},
         related_name="calls_to_review",
         verbose_name=_("reviewers"),
         help_text=_("Faculty members who score the applications; office staff always may."),
@@ -241,9 +241,7 @@ class ApplicationQuerySet(models.QuerySet):
 
     def reviewable_by(self, user):
         """Submitted applications this user may read and score: office staff all, faculty their calls'."""
-        from accounts.backends import is_office
-
-        if user.is_superuser or is_office(user):
+        if is_office(user):
             return self.submitted()
         return self.submitted().filter(call__reviewers=user)
 
@@ -369,9 +367,9 @@ class Application(models.Model):
             failures.append(
                 _("This call is for: %(levels)s.") % {"levels": ", ".join(str(label) for label in call.level_labels())}
             )
-        if self.level == ExchangeCall.Level.STAFF and self.applicant.role == "student":
+        if self.level == ExchangeCall.Level.STAFF and self.applicant.role == User.Role.STUDENT:
             failures.append(_("Only university staff can apply as teaching staff."))
-        if self.is_student and self.applicant.role != "student":
+        if self.is_student and self.applicant.role != User.Role.STUDENT:
             failures.append(_("Only students can apply at a student level."))
         faculty_ids = {faculty.pk for faculty in call.faculties.all()}
         if faculty_ids and self.faculty_id and self.faculty_id not in faculty_ids:

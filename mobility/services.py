@@ -11,8 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.backends import is_office
 from accounts.models import User
+from accounts.roles import APPLICANT_ROLES, may_approve_learning_agreements, may_decide, may_review
 from config.models import check_transition
 from notifications.services import notify
 from partnerships.models import Partner
@@ -48,16 +48,6 @@ APPLICATION_TRANSITIONS = {
     Status.WITHDRAWN: set(),
 }
 APPLICANT_MOVES = {Status.SUBMITTED, Status.WITHDRAWN}
-APPLICANT_ROLES = {User.Role.STUDENT, User.Role.FACULTY, User.Role.STAFF}
-
-
-def may_decide(user: User) -> bool:
-    """Office staff decide on applications; faculty reviewers only score them."""
-    return user.is_superuser or is_office(user)
-
-
-def may_review(user: User, call: ExchangeCall) -> bool:
-    return may_decide(user) or call.reviewers.filter(pk=user.pk).exists()
 
 
 def lock_call(call: ExchangeCall) -> ExchangeCall:
@@ -492,7 +482,7 @@ def create_mobility(application: Application, *, by: User) -> Mobility:
 @transaction.atomic
 def approve_learning_agreement(mobility: Mobility, *, by: User) -> Mobility:
     """A coordinator approves the courses of a learning agreement; it needs at least one course."""
-    if not (may_decide(by) or by.role == User.Role.FACULTY):
+    if not may_approve_learning_agreements(by):
         raise PermissionDenied
     if not LearningAgreementCourse.objects.filter(mobility=mobility).exists():
         raise ValidationError(_("Add the courses before approving the learning agreement."), code="no_courses")

@@ -25,7 +25,7 @@ start-up), for example in `mobility/reminders.py`:
         key = "call_closing_soon"  # stored with every notice: never rename it
         label = _("Calls closing soon, while your application is a draft")
         default_offsets = (3, 1)  # days before the date; staff change them in the admin
-        roles = ("student", "faculty")  # who sees the kind on their settings page
+        roles = (User.Role.STUDENT, User.Role.FACULTY)  # who sees the kind on their settings page
         required = True  # cannot be switched off by email
 
         def candidates(self, *, today, offsets, office):
@@ -62,7 +62,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-ALL_ROLES = ("student", "faculty", "staff")
+from accounts.models import User
+
+ALL_ROLES = tuple(User.Role)
 
 
 class Candidate(NamedTuple):

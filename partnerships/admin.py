@@ -11,7 +11,7 @@ from import_export import resources
 from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from accounts.backends import is_office
+from accounts.roles import is_office
 from config.admin import (
     HTTPS_URLS,
     DownloadLinkMixin,
@@ -295,12 +295,12 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_office(request.user) or request.user.is_superuser:
+        if is_office(request.user):
             return queryset
         return queryset.filter(**{self.coordinator_field: request.user})
 
     def has_change_permission(self, request, obj=None):
-        if obj is None or is_office(request.user) or request.user.is_superuser:
+        if obj is None or is_office(request.user):
             return super().has_change_permission(request, obj)
         return super().has_change_permission(request, obj) and getattr(obj, f"{self.coordinator_field}_id") == (
             request.user.pk
@@ -308,7 +308,7 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if is_office(request.user) or request.user.is_superuser:
+        if is_office(request.user):
             return readonly
         return (*readonly, self.coordinator_field)
 

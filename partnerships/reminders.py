@@ -15,12 +15,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from notifications.registry import Candidate, Rule, people, register, stage_before, unclaimed
 
 from .models import Agreement, JointProgram, ResearchProject
 
 TWO_YEARS = timedelta(days=730)
-OFFICE_AND_FACULTY = ("faculty", "staff")
+OFFICE_AND_FACULTY = (User.Role.FACULTY, User.Role.STAFF)
 
 
 class AgreementRule(Rule):

@@ -11,7 +11,7 @@ from django_countries import countries
 from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from accounts.backends import is_faculty, is_office
+from accounts.roles import is_office, may_see_contacts
 from config.views import query_without_page
 from visits.models import NewsArticle, Visit
 
@@ -27,10 +27,6 @@ def localized_name_expression(field="name"):
     languages = resolution_order(get_language(), FALLBACK_LANGUAGES)
     fields = [NullIf(build_localized_fieldname(field, code), Value("")) for code in languages]
     return Coalesce(*fields, field, output_field=CharField())
-
-
-def can_see_contacts(user):
-    return user.is_authenticated and (is_office(user) or is_faculty(user) or user.is_superuser)
 
 
 def _filtered(partners, data, skip=None):
@@ -124,7 +120,7 @@ def partner_list(request):
 
 
 def partner_detail(request, slug):
-    visible = Partner.objects.all() if can_see_contacts(request.user) else Partner.objects.public()
+    visible = Partner.objects.all() if may_see_contacts(request.user) else Partner.objects.public()
     partner = get_object_or_404(
         visible.prefetch_related(
             "campuses",
@@ -155,7 +151,7 @@ def partner_detail(request, slug):
         children[unit.parent_id].append(unit)
     for unit in units:
         unit.subunits = children[unit.pk]
-    contacts = list(partner.contacts.select_related("unit")) if can_see_contacts(request.user) else []
+    contacts = list(partner.contacts.select_related("unit")) if may_see_contacts(request.user) else []
     return render(
         request,
         "partnerships/partner_detail.html",
@@ -217,7 +213,7 @@ def agreement_document(request, pk):
     """A signed agreement or its annex, for office staff and the agreement's coordinator only."""
     document = get_object_or_404(AgreementDocument.objects.select_related("agreement"), pk=pk)
     user = request.user
-    if not (is_office(user) or user.is_superuser or document.agreement.coordinator_id == user.pk):
+    if not (is_office(user) or document.agreement.coordinator_id == user.pk):
         # The same answer as for a document that does not exist: guessing numbers reveals nothing.
         raise Http404
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf")

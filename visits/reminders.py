@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.backends import is_office
 from accounts.models import User
+from accounts.roles import is_office
 from notifications.models import Notification, ReminderRule
 from notifications.registry import Candidate, Rule, people, register, stage_after, stage_before, unclaimed
 from partnerships.models import Agreement
@@ -26,7 +26,7 @@ from .models import DelegationMember, Outcome, Visit
 
 def _admin_or_inbox(obj, recipient):
     """The object's admin page for office staff, the notification list for everyone else."""
-    if is_office(recipient) or recipient.is_superuser:
+    if is_office(recipient):
         meta = obj._meta
         return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     return reverse("notifications:notification_list")
@@ -192,7 +192,7 @@ class TypoReported(Rule):
     key = "typo_report"
     label = _("Mistakes reported by readers")
     offsets_help = _("Sent at once; days are not used.")
-    roles = ("staff",)
+    roles = (User.Role.STAFF,)
 
     def message(self, report, notification):
         return gettext("Typo reported on %(page)s") % {"page": report.url}
@@ -242,7 +242,7 @@ class OfficeDigest(Rule):
     label = _("Weekly digest for the international office")
     offsets_help = _("How many days ahead the digest looks (one number).")
     default_offsets = (28,)
-    roles = ("staff",)
+    roles = (User.Role.STAFF,)
 
     def candidates(self, *, today, offsets, office):
         if not offsets or not office:
