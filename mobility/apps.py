@@ -10,6 +10,8 @@ class MobilityConfig(AppConfig):
         # Registered after modeltranslation, so the history keeps every language (see partnerships.apps).
         from simple_history import register
 
+        from partnerships import pages
+
         from . import models
 
         for model in (
@@ -22,3 +24,5 @@ class MobilityConfig(AppConfig):
             models.LearningAgreementCourse,
         ):
             register(model, app=__package__)
+
+        pages.add_partner_section("mobility_years", models.Mobility.objects.counts_by_year)

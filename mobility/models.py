@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -614,6 +615,26 @@ class Score(models.Model):
 class MobilityQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("partner", "participant", "home_unit")
+
+    def counts_by_year(self, partner):
+        """Realised mobilities (not cancelled) with a partner per year and direction, newest year first: one query.
+
+        [{"year": 2026, "outgoing": 3, "incoming": 1}, ...]
+        """
+        counts = (
+            self.filter(partner=partner)
+            .exclude(status=Mobility.Status.CANCELLED)
+            .annotate(year=ExtractYear("starts_on"))
+            .values("year", "direction")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        years = {}
+        for row in counts:
+            years.setdefault(row["year"], {"year": row["year"], "outgoing": 0, "incoming": 0})[row["direction"]] = row[
+                "count"
+            ]
+        return sorted(years.values(), key=lambda row: row["year"], reverse=True)
 
 
 class Mobility(models.Model):

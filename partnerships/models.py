@@ -1,20 +1,23 @@
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_countries import countries
 from django_countries.fields import CountryField
 
 # Old migrations name the storage and validators by their former place here (partnerships.models.PrivateStorage).
 from config.files import PrivateStorage, validate_logo_size, validate_pdf
+from config.i18n import localized_expression
 from config.models import StatusTransition
 
 # How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
@@ -79,6 +82,80 @@ class PartnerQuerySet(models.QuerySet):
             parents = [".".join(domain.split(".")[i:]) for i in range(1, len(domain.split(".")) - 1)]
             matches |= Q(domains__domain__in=[domain, *parents]) | Q(domains__domain__endswith=f".{domain}")
         return self.filter(matches).exclude(pk=partner.pk).distinct()
+
+    # The directory: the same reads for the public page and any other client (a future API).
+    SORTS = {"name": "sort_name", "country": "country", "-agreements": "-active_agreements"}
+
+    def matching(self, filters, *, skip=None):
+        """Partners that match every filter of the directory (cleaned form data) except `skip`, so that each
+        facet counts within the others: q (search), country, kind, status, agreement_kind, field."""
+        partners = self
+        if filters.get("q"):
+            partners = partners.search(filters["q"])
+        if filters.get("country") and skip != "country":
+            partners = partners.filter(country=filters["country"])
+        if filters.get("kind") and skip != "kind":
+            partners = partners.filter(kind=filters["kind"])
+        if filters.get("status") and skip != "status":
+            partners = partners.filter(status=filters["status"])
+        if filters.get("agreement_kind") and skip != "agreement_kind":
+            partners = partners.filter(
+                pk__in=Agreement.objects.active().filter(kind=filters["agreement_kind"]).values("partners")
+            )
+        if filters.get("field") and skip != "field":
+            field = filters["field"]
+            partners = partners.filter(
+                Q(pk__in=JointProgram.objects.filter(field__code=field).values("partners"))
+                | Q(pk__in=Agreement.objects.filter(conditions__fields_of_education__code=field).values("partners"))
+            )
+        return partners
+
+    def facets(self, filters):
+        """The counts of each filter's choices, each within the other filters: one query each (two for fields of
+        education), whatever the data size. Returns ({filter: [(value, label, count)]}, Counter by country)."""
+        counted = {}
+        by_country = Counter(
+            dict(self.matching(filters, skip="country").order_by().values_list("country").annotate(n=Count("id")))
+        )
+        counted["country"] = sorted(
+            ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: str(row[1])
+        )
+        for name, choices in (("kind", Partner.Kind), ("status", Partner.Status)):
+            counts = dict(self.matching(filters, skip=name).order_by().values_list(name).annotate(n=Count("id")))
+            counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
+        in_scope = self.matching(filters, skip="agreement_kind").values("pk")
+        counts = dict(
+            Agreement.objects.active()
+            .filter(partners__in=in_scope)
+            .order_by()
+            .values_list("kind")
+            .annotate(n=Count("partners", distinct=True))
+        )
+        counted["agreement_kind"] = [(v, label, counts[v]) for v, label in Agreement.Kind.choices if counts.get(v)]
+        in_scope = self.matching(filters, skip="field").values("pk")
+        pairs = set(
+            JointProgram.objects.filter(partners__in=in_scope, field__isnull=False).values_list(
+                "partners", "field__code"
+            )
+        )
+        pairs |= set(
+            Agreement.objects.filter(partners__in=in_scope, conditions__fields_of_education__isnull=False).values_list(
+                "partners", "conditions__fields_of_education__code"
+            )
+        )
+        by_field = Counter(code for _partner, code in pairs)
+        names = dict(IscedField.objects.filter(code__in=by_field).values_list("code", "name"))
+        counted["field"] = [(code, f"{code} {names.get(code, '')}", by_field[code]) for code in sorted(by_field)]
+        return counted, by_country
+
+    def for_directory(self, filters):
+        """The directory's list: matching partners with their count of active agreements, sorted as asked
+        (filters["sort"]: name in the page's language, country or most active agreements)."""
+        partners = self.matching(filters).annotate(
+            active_agreements=Count("agreements", filter=Q(agreements__status=Agreement.Status.ACTIVE), distinct=True),
+            sort_name=localized_expression(),
+        )
+        return partners.order_by(self.SORTS[filters.get("sort") or "name"], "sort_name", "pk")
 
 
 class Partner(models.Model):

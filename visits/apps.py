@@ -10,7 +10,11 @@ class VisitsConfig(AppConfig):
         # Registered after modeltranslation, so the history keeps every language (see partnerships.apps).
         from simple_history import register
 
+        from partnerships import pages
+
         from . import models
 
         for model in (models.Visit, models.Outcome, models.Report, models.NewsArticle, models.AgendaItem):
             register(model, app=__package__)
+
+        pages.add_partner_section("timeline", models.Visit.objects.timeline_of)

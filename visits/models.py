@@ -44,7 +44,13 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(ended, report__isnull=True)
 
     def with_published_article(self):
-        return self.filter(article__is_published=True, article__published_at__lte=timezone.now())
+        return self.filter(article__in=NewsArticle.objects.published())
+
+    def timeline_of(self, partner):
+        """The partner's visits whose news article is out, newest first, with the article: one query."""
+        return list(
+            self.with_published_article().filter(partners=partner).select_related("article").order_by("-starts_on")
+        )
 
 
 class Visit(models.Model):

@@ -145,9 +145,7 @@ def _ics(calendar):
 def public_calendar(request):
     """Published visits with exact dates, for anyone's calendar application."""
     calendar = _calendar(str(translation.gettext("Visits")))
-    visits = Visit.objects.filter(
-        article__in=NewsArticle.objects.published(), precision=Visit.Precision.DAY
-    ).select_related("article")
+    visits = Visit.objects.with_published_article().filter(precision=Visit.Precision.DAY).select_related("article")
     for visit in visits:
         event = _visit_event(visit, request)
         event.add("url", request.build_absolute_uri(visit.article.get_absolute_url()))
