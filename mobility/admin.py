@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -35,16 +34,13 @@ from .models import (
 class CriteriaFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        weights = [
-            form.cleaned_data["weight"]
-            for form in self.forms
-            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
-        ]
-        if weights and sum(weights) != 100:
-            raise ValidationError(
-                _("The weights of the criteria add up to %(total)d %%; they must add up to 100 %%."),
-                params={"total": sum(weights)},
-            )
+        SelectionCriterion.validate_weights(
+            [
+                form.cleaned_data["weight"]
+                for form in self.forms
+                if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
+            ]
+        )
 
 
 class CriterionInline(TranslationTabularInline):

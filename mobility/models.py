@@ -208,6 +208,15 @@ class SelectionCriterion(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def validate_weights(weights: list[int]) -> None:
+        """A call's criteria share 100 %: their weights (when it has any) must add up to exactly 100."""
+        if weights and sum(weights) != 100:
+            raise ValidationError(
+                _("The weights of the criteria add up to %(total)d %%; they must add up to 100 %%."),
+                params={"total": sum(weights)},
+            )
+
 
 class CallHost(models.Model):
     """A host institution a call offers, with its own number of places where the agreement sets one."""

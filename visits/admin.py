@@ -3,10 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
 
@@ -167,22 +167,7 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
 
     @admin.action(description=_("Plan the follow-up visits their outcomes promise"), permissions=["change"])
     def plan_follow_up(self, request, queryset):
-        planned = 0
-        for outcome in Outcome.objects.filter(
-            visit__in=queryset, follow_up_visit__isnull=True, status=Outcome.Status.OPEN
-        ):
-            direction = (
-                Visit.Direction.INCOMING
-                if outcome.visit.direction == Visit.Direction.OUTGOING
-                else Visit.Direction.OUTGOING
-            )
-            services.plan_follow_up_visit(
-                outcome,
-                direction=direction,
-                year=outcome.due_on.year if outcome.due_on else timezone.localdate().year,
-                by=request.user,
-            )
-            planned += 1
+        planned = services.plan_follow_up_visits(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d visit was planned.", "%(count)d visits were planned.", planned) % {"count": planned},
@@ -201,7 +186,7 @@ class NewsArticleAdmin(PortalAdmin):
 
     @admin.action(description=_("Publish the selected articles"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
+        count = services.publish_articles(queryset)
         self.message_user(
             request,
             ngettext("%(count)d article was published.", "%(count)d articles were published.", count)
@@ -210,7 +195,7 @@ class NewsArticleAdmin(PortalAdmin):
 
     @admin.action(description=_("Withdraw the selected articles"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
+        count = services.withdraw_articles(queryset)
         self.message_user(
             request,
             ngettext("%(count)d article was withdrawn.", "%(count)d articles were withdrawn.", count)
@@ -238,7 +223,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(TypoReport)
-class TypoReportAdmin(admin.ModelAdmin):
+class TypoReportAdmin(SimpleHistoryAdmin):
     list_display = ("selection_excerpt", "url", "language", "created_at", "status")
     list_filter = ("status", "language")
     search_fields = ("selection", "comment", "url")
@@ -254,7 +239,7 @@ class TypoReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected reports"), permissions=["change"])
     def close(self, request, queryset):
-        count = queryset.update(status=TypoReport.Status.CLOSED)
+        count = services.close_typo_reports(queryset)
         self.message_user(
             request,
             ngettext("%(count)d report was closed.", "%(count)d reports were closed.", count) % {"count": count},

@@ -14,7 +14,14 @@ class VisitsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Visit, models.Outcome, models.Report, models.NewsArticle, models.AgendaItem):
+        for model in (
+            models.Visit,
+            models.Outcome,
+            models.Report,
+            models.NewsArticle,
+            models.AgendaItem,
+            models.TypoReport,
+        ):
             register(model, app=__package__)
 
         pages.add_partner_section("timeline", models.Visit.objects.timeline_of)
