@@ -13,6 +13,7 @@ from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline, apply_to_each
+from config.i18n import localized_fields
 
 from . import services
 from .models import (
@@ -80,7 +81,7 @@ class ExchangeCallAdmin(PortalAdmin):
     form = ExchangeCallForm
     list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts", "ranking")
     list_filter = ("is_published", "mobility_type", "funding", ("partners", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("agreements", "faculties", "reviewers")
     filter_horizontal = ("conditions", "priority_categories")
     prepopulated_fields = {"slug": ("title_en",)}
@@ -212,7 +213,7 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
     list_display = ("applicant", "call", "status", "faculty", "gpa", "host", "waitlist_position", "submitted_at")
     list_filter = ("status", "call", "faculty", "level")
     list_select_related = ("applicant", "call", "faculty", "host")
-    search_fields = ("applicant__full_name", "applicant__email", "call__title_en", "call__title_ru")
+    search_fields = ("applicant__full_name", "applicant__email", *localized_fields("call__title"))
     autocomplete_fields = ("faculty",)
     readonly_fields = ("call", "applicant", "status", "host", "waitlist_position", "submitted_at", "created_at")
     fields = (
@@ -349,4 +350,4 @@ class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
 
 @admin.register(PriorityCategory)
 class PriorityCategoryAdmin(PortalAdmin):
-    search_fields = ("name_en", "name_ru", "name_kk", "name_zh_hans")
+    search_fields = localized_fields("name")

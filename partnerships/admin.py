@@ -20,6 +20,7 @@ from config.admin import (
     StatusChangeMixin,
     TransitionInline,
 )
+from config.i18n import localized_fields
 
 from . import services
 from .models import (
@@ -47,10 +48,7 @@ class PartnerResource(resources.ModelResource):
         fields = (
             "id",
             "slug",
-            "name_en",
-            "name_ru",
-            "name_kk",
-            "name_zh_hans",
+            *localized_fields("name"),
             "short_name_en",
             "other_names",
             "city_en",
@@ -163,7 +161,7 @@ class HomeOrPartnerFilter(admin.SimpleListFilter):
 class UnitAdmin(PortalAdmin):
     list_display = ("name", "kind", "partner", "parent")
     list_filter = (HomeOrPartnerFilter, "kind")
-    search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans", "short_name")
+    search_fields = ("name", *localized_fields("name"), "short_name")
     autocomplete_fields = ("partner", "parent", "campus")
     list_select_related = ("partner", "parent__partner")
 
@@ -176,7 +174,7 @@ class UnitAdmin(PortalAdmin):
 class CampusAdmin(PortalAdmin):
     list_display = ("name", "partner", "city")
     list_filter = (HomeOrPartnerFilter,)
-    search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans")
+    search_fields = ("name", *localized_fields("name"))
     autocomplete_fields = ("partner",)
     list_select_related = ("partner",)
 
@@ -193,7 +191,7 @@ class ContactAdmin(PortalAdmin):
 @admin.register(IscedField)
 class IscedFieldAdmin(PortalAdmin):
     list_display = ("code", "name")
-    search_fields = ("code", "name_en", "name_ru", "name_kk", "name_zh_hans")
+    search_fields = ("code", *localized_fields("name"))
 
 
 # ---------------------------------------------------------------- agreements
@@ -230,10 +228,7 @@ class AgreementResource(resources.ModelResource):
             "id",
             "reference_number",
             "kind",
-            "title_en",
-            "title_ru",
-            "title_kk",
-            "title_zh_hans",
+            *localized_fields("title"),
             "partners",
             "signed_on",
             "valid_from",
@@ -325,7 +320,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
         ("coordinator", admin.RelatedOnlyFieldListFilter),
         "partners__country",
     )
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "reference_number", "partners__search_text")
+    search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
     autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
     list_select_related = ("coordinator",)
     readonly_fields = ("status",)
@@ -366,7 +361,7 @@ class JointProgramAdmin(CoordinatorScopedAdmin):
     coordinator_field = "home_coordinator"
     list_display = ("title", "kind", "level", "status", "home_coordinator", "is_public")
     list_filter = ("status", "kind", "level", "is_public")
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "field", "home_coordinator", "partner_coordinator", "agreement")
     prepopulated_fields = {"slug": ("title_en",)}
     list_select_related = ("home_coordinator",)
@@ -382,6 +377,6 @@ class OutputInline(admin.TabularInline):
 class ResearchProjectAdmin(PortalAdmin):
     list_display = ("title", "acronym", "status", "starts_on", "ends_on")
     list_filter = ("status",)
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "acronym", "partners__search_text")
+    search_fields = (*localized_fields("title"), "acronym", "partners__search_text")
     autocomplete_fields = ("partners", "investigators", "partner_investigators")
     inlines = [OutputInline]

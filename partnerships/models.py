@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 
 # Old migrations name the storage and validators by their former place here (partnerships.models.PrivateStorage).
 from config.files import PrivateStorage, validate_logo_size, validate_pdf
-from config.i18n import localized_expression
+from config.i18n import localized_expression, localized_fields
 from config.models import StatusTransition
 
 # How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
@@ -275,8 +275,7 @@ class Partner(models.Model):
         return re.sub(r"\s+", " ", (text or "").casefold()).strip()
 
     def all_names(self):
-        languages = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
-        names = [getattr(self, f"{field}_{lang}", "") for field in ("name", "short_name") for lang in languages]
+        names = [getattr(self, column, "") for column in localized_fields("name", "short_name")]
         return [self.name, *names, *self.other_names.splitlines()]
 
     def build_search_text(self, domains=()):

@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
+from config.i18n import localized_fields
 
 from . import services
 from .models import (
@@ -95,7 +96,7 @@ class TimingFilter(admin.SimpleListFilter):
 class VisitAdmin(StatusChangeMixin, PortalAdmin):
     list_display = ("title", "direction", "period", "country", "status", "has_article")
     list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
     date_hierarchy = "starts_on"
     inlines = [
@@ -178,7 +179,7 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
 class NewsArticleAdmin(PortalAdmin):
     list_display = ("title", "visit", "published_at", "is_published")
     list_filter = ("is_published",)
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans")
+    search_fields = localized_fields("title")
     autocomplete_fields = ("visit",)
     prepopulated_fields = {"slug": ("title_en",)}
     actions = ["publish", "unpublish"]
@@ -207,7 +208,7 @@ class NewsArticleAdmin(PortalAdmin):
 class OutcomeAdmin(PortalAdmin):
     list_display = ("__str__", "visit", "owner", "due_on", "status")
     list_filter = ("status", "due_on")
-    search_fields = ("description_en", "description_ru", "description_kk", "description_zh_hans")
+    search_fields = localized_fields("description")
     autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
     list_select_related = ("visit", "owner")
 

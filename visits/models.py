@@ -10,9 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
-from modeltranslation.utils import build_localized_fieldname
 
 from config.files import PrivateStorage, validate_logo_size, validate_pdf
+from config.i18n import language_codes, localized_fields
 from config.models import StatusTransition
 from partnerships.models import Agreement, Contact, JointProgram, Partner, ResearchProject, Unit
 
@@ -26,8 +26,7 @@ def sanitise_html(html: str) -> str:
 
 def sanitise_translations(instance, field):
     """Clean every language's column of a translated HTML field (never the fallback-reading field itself)."""
-    for code, _name in settings.LANGUAGES:
-        column = build_localized_fieldname(field, code)
+    for column in localized_fields(field):
         value = getattr(instance, column)
         if value:
             setattr(instance, column, sanitise_html(value))
@@ -403,11 +402,8 @@ class NewsArticle(models.Model):
 
     def languages_available(self):
         """The languages in which both the title and the text are written."""
-        return [
-            code
-            for code, _name in settings.LANGUAGES
-            if getattr(self, f"title_{code.replace('-', '_')}") and getattr(self, f"body_{code.replace('-', '_')}")
-        ]
+        columns = zip(language_codes(), localized_fields("title"), localized_fields("body"), strict=True)
+        return [code for code, title, body in columns if getattr(self, title) and getattr(self, body)]
 
 
 def new_feed_token():

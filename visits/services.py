@@ -3,15 +3,14 @@
 from datetime import date
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import User
+from config.i18n import language_codes, localized_fields
 from config.models import HomeInstitution, check_transition
 from notifications.services import notify
 
@@ -73,8 +72,7 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     else:
         country, city = source.country, source.city
     titles = {}
-    for code, _name in settings.LANGUAGES:
-        field = build_localized_fieldname("title", code)
+    for code, field in zip(language_codes(), localized_fields("title"), strict=True):
         with translation.override(code):
             source_title = Truncator(getattr(source, field) or source.title).chars(200)
             titles[field] = _("Follow-up of «%(visit)s»") % {"visit": source_title}
