@@ -11,6 +11,7 @@ class ConfigConfig(AppConfig):
     def ready(self):
         # Registered after modeltranslation has added the per-language columns, so that the history keeps every
         # language of every field (the same in every app).
+        # Imported here: models (simple_history's too) can be loaded only once the app registry is ready.
         from simple_history import register
 
         from .models import HomeInstitution

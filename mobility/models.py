@@ -535,6 +535,7 @@ def detect_format(file):
     head = file.read(8)
     file.seek(0)
     # Anything a parser raises on a hostile file (broken trees, decompression bombs) means "not readable".
+    # The parsers are imported here: pypdf alone takes a sixth of a second to load, and only uploads need them.
     if head.startswith(b"%PDF-"):
         from pypdf import PdfReader
 
@@ -622,9 +623,6 @@ class Score(models.Model):
 
 
 class MobilityQuerySet(models.QuerySet):
-    def for_list(self):
-        return self.select_related("partner", "participant", "home_unit")
-
     def counts_by_year(self, partner):
         """Realised mobilities (not cancelled) with a partner per year and direction, newest year first: one query.
 

@@ -252,17 +252,6 @@ class Ranking:
     entries: list[RankedApplication]
     unscored: list[RankedApplication] = field(default_factory=list)
 
-    def nominees_by_host(self):
-        by_host = {}
-        for entry in self.entries:
-            if entry.host:
-                by_host.setdefault(entry.host, []).append(entry)
-        return by_host
-
-    @property
-    def waitlist(self):
-        return [entry for entry in self.entries if entry.waitlist_position]
-
 
 def rank_applications(call: ExchangeCall) -> Ranking:
     """Rank the call's applications by average weighted score and fill the places in order of choice.

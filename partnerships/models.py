@@ -2,13 +2,12 @@ import re
 from collections import Counter
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -57,8 +56,6 @@ class PartnerQuerySet(models.QuerySet):
             every_word &= Q(search_text__contains=word)
         if connection.vendor != "postgresql":
             return self.filter(every_word)
-        from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
-
         full_text = SearchQuery(text, search_type="websearch", config="simple")
         return self.annotate(
             search_vector=SearchVector("search_text", config="simple"),
@@ -324,11 +321,6 @@ class Campus(models.Model):
         return self.name
 
 
-class UnitQuerySet(models.QuerySet):
-    def home(self):
-        return self.filter(partner__isnull=True)
-
-
 class Unit(models.Model):
     """An organisational unit (faculty, department, institute, office) of a partner or of the home university."""
 
@@ -357,8 +349,6 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACULTY)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisational unit")
@@ -433,12 +423,6 @@ class IscedField(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Agreement.Status.ACTIVE)
-
-    def expiring_by(self, day):
-        return self.active().filter(valid_until__lte=day)
-
-    def coordinated_by(self, user):
-        return self.filter(coordinator=user)
 
 
 class Agreement(models.Model):
@@ -535,16 +519,6 @@ class Agreement(models.Model):
             raise ValidationError({"valid_until": _("The agreement cannot end before it starts.")})
         if self.renewal_notice_days and not self.auto_renewal:
             raise ValidationError({"renewal_notice_days": _("A notice period applies only to automatic renewal.")})
-
-    @property
-    def is_open_ended(self):
-        return self.valid_until is None
-
-    @cached_property
-    def days_left(self):
-        if self.valid_until is None:
-            return None
-        return (self.valid_until - timezone.localdate()).days
 
 
 class AgreementTransition(StatusTransition):
@@ -690,9 +664,6 @@ class CooperationCondition(models.Model):
 class JointProgramQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
-
-    def coordinated_by(self, user):
-        return self.filter(home_coordinator=user)
 
 
 class JointProgram(models.Model):

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from partnerships import pages
+
 
 class VisitsConfig(AppConfig):
     name = "visits"
@@ -8,9 +10,8 @@ class VisitsConfig(AppConfig):
 
     def ready(self):
         # Registered after modeltranslation, so the history keeps every language (see partnerships.apps).
+        # Imported here: models (simple_history's too) can be loaded only once the app registry is ready.
         from simple_history import register
-
-        from partnerships import pages
 
         from . import models
 

@@ -1,3 +1,5 @@
+import secrets
+
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -407,8 +409,6 @@ class NewsArticle(models.Model):
 
 
 def new_feed_token():
-    import secrets
-
     return secrets.token_urlsafe(32)
 
 
