@@ -75,17 +75,24 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "config",
     "accounts",
     "partnerships",
     "visits",
     "mobility",
     "notifications",
+    "api",
 ]
 
 # ---------------------------------------------------------------- middleware
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS answers before anything else can (the API's preflight requests), as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.IdentityProviderFormActionMiddleware",
@@ -99,6 +106,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "api.middleware.TokenUseLogMiddleware",
 ]
 
 TEMPLATES = [
@@ -125,7 +133,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer fails fast, so the API's rate limits can step aside instead of hanging.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -302,7 +317,49 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders are derived from the database on each run, so a run lost in an outage is caught up by the next.
     # A run still waiting when the next is due is dropped rather than piled up.
     "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 5 * 60, "options": {"expires": 5 * 60}},
+    # The log of API token uses keeps API_TOKEN_LOG_DAYS days; older rows go once a day.
+    "purge-token-uses": {"task": "api.purge_token_uses", "schedule": 24 * 60 * 60},
 }
+
+# ---------------------------------------------------------------- API
+# The public API reads like the public pages; integrations authenticate with tokens staff issue in the admin.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.AlwaysJSON",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "public": env.str("API_RATE_PUBLIC", default="120/minute"),
+        "token": env.str("API_RATE_TOKEN", default="600/minute"),
+    },
+    # Rate limits count the reader's own address behind the same proxies as sign-in does.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Köpir API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Websites that may read the public API from their visitors' browsers, e.g. https://www.example.edu.kz.
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# No Authorization header: a browser on another site can read the public API, never use a token.
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+# Each use of a token is logged; the log keeps this many days.
+API_TOKEN_LOG_DAYS = env.int("API_TOKEN_LOG_DAYS", default=90)
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

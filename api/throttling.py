@@ -1,0 +1,34 @@
+"""Rate limits that step aside when the cache (Redis) is down: the API keeps answering, unthrottled."""
+
+import logging
+
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+
+class FailOpenMixin:
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            # Any cache failure (a stopped Redis, a timeout) must not turn a readable answer into a 500.
+            logger.warning("API rate limit skipped: the cache does not answer", exc_info=True)
+            return True
+
+
+class PublicRateThrottle(FailOpenMixin, AnonRateThrottle):
+    """API_RATE_PUBLIC per client address on the public endpoints."""
+
+    scope = "public"
+
+
+class TokenRateThrottle(FailOpenMixin, SimpleRateThrottle):
+    """API_RATE_TOKEN per token on the private endpoints (a token is one system, wherever it calls from)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        if request.auth is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
