@@ -33,12 +33,13 @@ def authenticate_token(request) -> ApiToken | None:
     now = timezone.now()
     if token.revoked_at:
         raise AuthenticationFailed(
-            _("This token was revoked on %(date)s.") % {"date": formats.date_format(token.revoked_at)},
+            _("This token was revoked on %(date)s.")
+            % {"date": formats.date_format(token.revoked_at, "SHORT_DATE_FORMAT")},
             code="token_revoked",
         )
     if token.expires_at <= now:
         raise AuthenticationFailed(
-            _("This token expired on %(date)s.") % {"date": formats.date_format(token.expires_at)},
+            _("This token expired on %(date)s.") % {"date": formats.date_format(token.expires_at, "SHORT_DATE_FORMAT")},
             code="token_expired",
         )
     return token

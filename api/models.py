@@ -93,11 +93,14 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.shown_part}…)"
 
     def clean(self):
+        errors = {}
         scopes = self.scopes or []
         if not isinstance(scopes, list) or not scopes or any(scope not in self.Scope.values for scope in scopes):
-            raise ValidationError({"scopes": _("Choose at least one scope from the list.")})
+            errors["scopes"] = _("Choose at least one scope from the list.")
         if self.expires_at and self.expires_at <= (self.created_at or timezone.now()):
-            raise ValidationError({"expires_at": _("A token must expire in the future.")})
+            errors["expires_at"] = _("A token must expire in the future.")
+        if errors:
+            raise ValidationError(errors)
 
     def has_scope(self, scope) -> bool:
         return scope in self.scopes

@@ -2,12 +2,17 @@
 
 import logging
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
 
 
 class FailOpenMixin:
+    def get_rate(self):
+        # Read at each request (DRF reads the rates once at import), so changed settings take effect.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)

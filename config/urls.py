@@ -11,6 +11,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/", include("api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Identity providers call back to one registered address, whatever the reader's language (README).
     path("accounts/", include(build_provider_urlpatterns())),
@@ -29,6 +30,9 @@ urlpatterns += i18n_patterns(
     path("mobility/", include("mobility.urls")),
     path("notifications/", include("notifications.urls")),
 )
+
+# JSON under /api/, the portal's page elsewhere.
+handler404 = "api.views.page_not_found"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -255,6 +255,22 @@ class ApplicationQuerySet(models.QuerySet):
             return self.submitted()
         return self.submitted().filter(call__reviewers=user)
 
+    def nominations(self):
+        """Applications nominated to a host: nominated, accepted by the host, or completed."""
+        return self.filter(status__in=Application.NOMINATION_STATUSES)
+
+    def counts_by_call_and_status(self):
+        """{call id: {status: number of applications}}, in one query."""
+        counts = {}
+        for call, status, number in self.order_by().values_list("call", "status").annotate(number=Count("pk")):
+            counts.setdefault(call, {})[status] = number
+        return counts
+
+    def counts_by_call_and_host(self):
+        """{(call id, host id): number of applications}, in one query; applications without a host are left out."""
+        rows = self.filter(host__isnull=False).order_by().values_list("call", "host").annotate(number=Count("pk"))
+        return {(call, host): number for call, host, number in rows}
+
 
 class Application(models.Model):
     """A student's or staff member's application to an exchange call, from draft to the realised mobility."""
@@ -272,6 +288,7 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
 
     RANKED_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED)
+    NOMINATION_STATUSES = (Status.NOMINATED, Status.ACCEPTED, Status.COMPLETED)
 
     call = models.ForeignKey(
         ExchangeCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("exchange call")

@@ -1,5 +1,5 @@
 """Dependencies run one way: config (wiring) <- accounts <- notifications <- partnerships <- visits, mobility, with
-config/urls.py, the seed_demo command and the benchmark on top. The contracts are in pyproject.toml."""
+config/urls.py, the seed_demo command, the API and the benchmark on top. The contracts are in pyproject.toml."""
 
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from importlinter.cli import lint_imports
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
-PACKAGES = ("config", "accounts", "notifications", "partnerships", "visits", "mobility", "bench")
+PACKAGES = ("config", "accounts", "notifications", "partnerships", "visits", "mobility", "api", "bench")
 # The modules of config that sit on top of the apps, not below them.
 CONFIG_ON_TOP = ("config.urls", "config.management.commands.seed_demo")
 

@@ -13,6 +13,7 @@ import django_countries
 import import_export
 import polib
 import pytest
+import rest_framework
 import simple_history
 
 from tests.conftest import skip_or_fail
@@ -34,6 +35,7 @@ THIRD_PARTY = {
         Path(django_countries.__file__).parent / "locale",
         Path(import_export.__file__).parent / "locale",
         Path(simple_history.__file__).parent / "locale",
+        Path(rest_framework.__file__).parent / "locale",  # the API's errors; ships compiled catalogues only
     ],
     "djangojs": [DJANGO_DIR / "contrib" / "admin" / "locale"],
 }
@@ -44,16 +46,34 @@ def key(entry):
     return (entry.msgctxt, entry.msgid)
 
 
+def translated_keys(catalogue):
+    """The strings a catalogue translates; a plural entry translates its plural form too."""
+    keys = set()
+    for entry in catalogue.translated_entries():
+        keys.add(key(entry))
+        if entry.msgid_plural:
+            keys.add((entry.msgctxt, entry.msgid_plural))
+    return keys
+
+
+def catalogue(path):
+    """A package's catalogue from its .po, or from its .mo where it ships only that (Django REST framework)."""
+    if path.exists():
+        return polib.pofile(str(path))
+    compiled = path.with_suffix(".mo")
+    return polib.mofile(str(compiled)) if compiled.exists() else None
+
+
 def message_source(locale_dir, domain):
     """The English catalogue lists every current string (a language's own may lag behind).
 
     Without one, the fullest catalogue the package ships.
     """
     english = locale_dir / "en" / "LC_MESSAGES" / f"{domain}.po"
-    if english.exists():
-        return english
-    catalogues = locale_dir.glob(f"*/LC_MESSAGES/{domain}.po")
-    return max(catalogues, key=lambda path: len(polib.pofile(str(path)).translated_entries()))
+    if catalogue(english) is not None:
+        return catalogue(english)
+    catalogues = [catalogue(path) for path in locale_dir.glob(f"*/LC_MESSAGES/{domain}.po")]
+    return max(catalogues, key=lambda found: len(found.translated_entries()))
 
 
 def placeholders(text):
@@ -87,13 +107,13 @@ def test_translations_keep_every_placeholder(path):
 @pytest.mark.parametrize("domain", THIRD_PARTY)
 def test_third_party_strings_are_translated_in_every_language(language, domain):
     ours = BASE_DIR / "vendor_locale" / language / "LC_MESSAGES" / f"{domain}.po"
-    translated = {key(e) for e in polib.pofile(str(ours)).translated_entries()} if ours.exists() else set()
+    translated = translated_keys(polib.pofile(str(ours))) if ours.exists() else set()
     missing = []
     for locale_dir in THIRD_PARTY[domain]:
-        own = locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+        own = catalogue(locale_dir / language / "LC_MESSAGES" / f"{domain}.po")
         source = message_source(locale_dir, domain)
-        package = {key(e) for e in polib.pofile(str(own)).translated_entries()} if own.exists() else set()
-        missing += [e.msgid for e in polib.pofile(str(source)) if not e.obsolete and key(e) not in package | translated]
+        package = translated_keys(own) if own is not None else set()
+        missing += [e.msgid for e in source if e.msgid and not e.obsolete and key(e) not in package | translated]
 
     assert missing == [], f"add these to {ours.relative_to(BASE_DIR)}"
 

@@ -3,6 +3,7 @@
 A new view without a rule here fails `test_every_url_pattern_has_a_rule`, so nothing is silently open.
 """
 
+from datetime import timedelta
 from fnmatch import fnmatch
 
 import pytest
@@ -13,8 +14,10 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.models import User
+from api.services import issue_token, record_token_use
 from mobility import demo as mobility_demo
 from mobility.models import Application, ApplicationDocument
 from notifications.services import notify, rule_settings
@@ -51,6 +54,7 @@ OFFICE = expect(302, 302, 302, 200, 200)
 OFFICE_FORBIDDEN = expect(302, 302, 302, 403, 403)
 SUPERUSER = expect(302, 302, 302, 403, 200)
 REDIRECT = expect(302, 302, 302, 302, 302)
+TOKEN = expect(401, 401, 401, 401, 401)  # only an API token opens it, never a signed-in session
 
 # First matching rule wins; names are URL names, "admin:?" stands for the admin's unnamed patterns.
 RULES = [
@@ -87,6 +91,19 @@ RULES = [
     ("notifications:notification_settings", SIGNED_IN),
     ("notifications:mark_read", expect(405, 405, 405, 405, 405)),  # marking read takes a POST
     ("notifications:mark_all_read", expect(405, 405, 405, 405, 405)),
+    # The API: public reads, its schema and documentation for anyone; integrations need a token
+    ("api:partner_*", OPEN),
+    ("api:program_*", OPEN),
+    ("api:call_list", OPEN),
+    ("api:news_*", OPEN),
+    ("api:visit_list", OPEN),
+    ("api:schema", OPEN),
+    ("api:docs", OPEN),
+    ("api:redoc", OPEN),
+    ("api:agreement_*", TOKEN),
+    ("api:selection_list", TOKEN),
+    ("api:nomination_list", TOKEN),
+    ("api:mobility_list", TOKEN),
     # Sign-in and account pages (allauth)
     ("admin_sign_in", REDIRECT),
     ("account_login", SIGNED_OUT),
@@ -145,6 +162,9 @@ RULES = [
     ("admin:mobility_review_add", OFFICE_FORBIDDEN),  # reviewers score on the selection pages
     ("admin:notifications_*_add", OFFICE_FORBIDDEN),  # notices come from the sweep, rules from the code
     ("admin:notifications_*_delete", OFFICE_FORBIDDEN),  # a deleted notice would be sent again
+    ("admin:api_apitoken_delete", OFFICE_FORBIDDEN),  # tokens are revoked, their log kept
+    ("admin:api_apitokenuse_add", OFFICE_FORBIDDEN),  # the log is written by the API only
+    ("admin:api_apitokenuse_delete", OFFICE_FORBIDDEN),
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
@@ -217,12 +237,17 @@ def populate_every_model(coordinator):
     )
     document = AgreementDocument(agreement=agreement)
     document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    token, _secret = issue_token(
+        name="SIS", scopes=["agreements"], expires_at=timezone.now() + timedelta(days=30), created_by=coordinator
+    )
+    record_token_use(token, method="GET", path="/api/v1/agreements/", status=200, client="127.0.0.1")
 
 
 SLUGS = {
     "partners": "xinjiang-university",
     "programs": "it-xju",
     "visits": "official-visit-to-xinjiang-university",
+    "news": "official-visit-to-xinjiang-university",
     "mobility": "semester-exchange-xinjiang-university",
 }
 
@@ -273,7 +298,8 @@ def concrete_paths(name, route):
         "(?P<organization_slug>[^/]+)": "university-saml",
     }
     if "<slug:slug>" in path:
-        replacements["<slug:slug>"] = SLUGS[path.split("/")[2]]
+        section = path.split("/")[3 if path.startswith("/api/") else 2]  # /api/v1/partners/… or /kk/partners/…
+        replacements["<slug:slug>"] = SLUGS[section]
     for placeholder, value in replacements.items():
         path = path.replace(placeholder, value)
     return [("", path.replace("^", "").replace("$", ""))]

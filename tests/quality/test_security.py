@@ -11,7 +11,7 @@ from tests.config.test_deploy import PRODUCTION, manage
 from tests.quality.pages import PUBLIC_PAGES, localised, populate, signed_in_pages
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-OUR_CODE = ["accounts", "config", "partnerships", "visits", "mobility"]
+OUR_CODE = ["accounts", "config", "partnerships", "visits", "mobility", "api"]
 
 
 @pytest.mark.django_db
