@@ -1,11 +1,11 @@
 from functools import partial
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.utils import translation
 
 from . import tasks
+from .sites import portal_site
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,9 +22,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         request = context.get("request") or self.request
-        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         user = context.get("user")
         with translation.override(getattr(user, "language", None) or translation.get_language()):
+            # The portal is named by the home university in the recipient's language, not by the request's host.
+            context = {"request": request, "email": email, **context, "current_site": portal_site()}
             message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         transaction.on_commit(

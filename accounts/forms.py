@@ -2,6 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import join_list
 from partnerships.models import HomeInstitution
 
 from .models import User
@@ -35,6 +36,6 @@ class SignupForm(AllauthSignupForm):
                 self.add_error(
                     "email",
                     _("Faculty members sign up with their university email address (%(domains)s).")
-                    % {"domains": ", ".join(f"@{d}" for d in domains) or "—"},
+                    % {"domains": join_list(f"@{d}" for d in domains) or "—"},
                 )
         return cleaned

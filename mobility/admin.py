@@ -13,6 +13,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.text import list_separator
 from partnerships.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
 
 from . import services
@@ -156,7 +157,7 @@ class ExchangeCallAdmin(PortalAdmin):
         ]
         if not parts:
             return "—"
-        return format_html_join(", ", '<a href="{}">{}: {}</a>', parts)
+        return format_html_join(list_separator(), '<a href="{}">{}: {}</a>', parts)
 
 
 class HostChoiceInline(admin.TabularInline):

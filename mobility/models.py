@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.text import join_labels
 from partnerships.models import (
     Agreement,
     CooperationCondition,
@@ -372,9 +373,7 @@ class Application(models.Model):
         call = self.call
         failures = []
         if self.level and self.level not in call.levels:
-            failures.append(
-                _("This call is for: %(levels)s.") % {"levels": ", ".join(str(label) for label in call.level_labels())}
-            )
+            failures.append(_("This call is for: %(levels)s.") % {"levels": join_labels(call.level_labels())})
         if self.level == ExchangeCall.Level.STAFF and self.applicant.role == "student":
             failures.append(_("Only university staff can apply as teaching staff."))
         if self.is_student and self.applicant.role != "student":
@@ -628,8 +627,8 @@ class Mobility(models.Model):
     """A person who actually goes to a partner or comes from one."""
 
     class Direction(models.TextChoices):
-        OUTGOING = "outgoing", _("Outgoing")
-        INCOMING = "incoming", _("Incoming")
+        OUTGOING = "outgoing", pgettext_lazy("mobility direction", "Outgoing")
+        INCOMING = "incoming", pgettext_lazy("mobility direction", "Incoming")
 
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("mobility", "Planned")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.backends import is_office
 from accounts.models import User
+from config.text import join_list
 from partnerships.models import Agreement, JointProgram, ResearchProject
 from visits.models import DelegationMember, Outcome, Visit
 
@@ -46,7 +47,7 @@ class AgreementRule(Rule):
         return reverse("admin:partnerships_agreement_change", args=[agreement.pk])
 
     def details(self, agreement, notification):
-        partners = ", ".join(str(partner) for partner in agreement.partners.all())
+        partners = join_list(str(partner) for partner in agreement.partners.all())
         return [gettext("Partners: %(partners)s") % {"partners": partners}] if partners else []
 
     def _to_coordinator_and_office(self, agreements, office):

@@ -16,6 +16,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.backends import is_office
+from config.text import join_list
 
 from . import services
 from .models import (
@@ -457,7 +458,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
 
     @admin.display(description=_("partners"))
     def partner_names(self, agreement):
-        return ", ".join(partner.short_name or partner.name for partner in agreement.partners.all())
+        return join_list(partner.short_name or partner.name for partner in agreement.partners.all())
 
     def apply_status(self, agreement, *, by, data):
         services.change_agreement_status(

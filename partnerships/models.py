@@ -101,7 +101,14 @@ class HomeInstitution(models.Model):
 
     # A constant that is unique in the database, so there is only ever one row.
     singleton = models.BooleanField(default=True, editable=False)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_(
+            "In each language as the university itself writes it (in Chinese, the name it uses with Chinese "
+            "partners), not a word-by-word translation."
+        ),
+    )
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     welcome = models.TextField(
         _("welcome text"),
@@ -206,8 +213,8 @@ class Partner(models.Model):
 
     class Kind(models.TextChoices):
         UNIVERSITY = "university", _("University")
-        INSTITUTE = "institute", _("Institute")
-        COLLEGE = "college", _("College")
+        INSTITUTE = "institute", pgettext_lazy("institution kind", "Institute")
+        COLLEGE = "college", pgettext_lazy("institution kind", "College")
         RESEARCH_CENTRE = "research_centre", _("Research centre")
         OTHER = "other", _("Other")
 
@@ -379,8 +386,8 @@ class Unit(models.Model):
     class Kind(models.TextChoices):
         FACULTY = "faculty", _("Faculty")
         DEPARTMENT = "department", _("Department")
-        INSTITUTE = "institute", _("Institute")
-        COLLEGE = "college", _("College")
+        INSTITUTE = "institute", pgettext_lazy("unit kind", "Institute")
+        COLLEGE = "college", pgettext_lazy("unit kind", "College")
         CENTRE = "centre", _("Centre")
         OFFICE = "office", _("Office")
         OTHER = "other", _("Other")
@@ -499,7 +506,7 @@ class Agreement(models.Model):
         INTERNSHIP = "internship", _("Internship agreement")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
         NEGOTIATION = "negotiation", _("In negotiation")
         AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
         ACTIVE = "active", pgettext_lazy("agreement status", "Active")

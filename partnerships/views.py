@@ -12,6 +12,7 @@ from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from accounts.backends import is_faculty, is_office
+from config.text import collation_key
 from config.views import query_without_page
 from visits.models import NewsArticle, Visit
 
@@ -63,7 +64,7 @@ def _facets(base, data):
         dict(_filtered(base, data, "country").order_by().values_list("country").annotate(n=Count("id")))
     )
     counted["country"] = sorted(
-        ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: str(row[1])
+        ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: collation_key(row[1])
     )
     for name, field, choices in (("kind", "kind", Partner.Kind), ("status", "status", Partner.Status)):
         counts = dict(_filtered(base, data, name).order_by().values_list(field).annotate(n=Count("id")))

@@ -1,0 +1,29 @@
+"""The portal as emails and allauth name it: the home university's name, never the request's host."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.conf import settings
+
+BRAND = "Köpir"
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """Stands in for django.contrib.sites' Site where allauth reads current_site.name and .domain."""
+
+    name: str
+    domain: str
+    url: str
+
+
+def portal_site() -> PortalSite:
+    """The home university's short name (or name) in the active language, and the portal's public address."""
+    # accounts may not import partnerships; when the home university lives in config, this line becomes
+    # `from config.models import HomeInstitution`.
+    HomeInstitution = apps.get_model("partnerships", "HomeInstitution")
+    home = HomeInstitution.objects.current()
+    name = (home.short_name or home.name) if home else ""
+    url = settings.PORTAL_URL.rstrip("/")
+    return PortalSite(name=name or BRAND, domain=urlsplit(url).netloc or url, url=url)
