@@ -138,8 +138,10 @@ def seed(*, owner=None, call=None):
             "title_ru": "Проректор Е. Имангалиев посетил Синьцзянский университет",
             "title_kk": "Проректор Е. Иманғалиев Шыңжаң университетінде болды",
             "summary_en": "Seminar on international Chinese language education, meetings and agreed next steps.",
-            "summary_ru": "Семинар о международном обучении китайскому языку, встречи и договорённости о дальнейших шагах.",
-            "summary_kk": "Қытай тілін халықаралық оқыту туралы семинар, кездесулер және келесі қадамдар жөніндегі уағдаластықтар.",
+            "summary_ru": "Семинар о международном обучении китайскому языку, встречи и договорённости о "
+            "дальнейших шагах.",
+            "summary_kk": "Қытай тілін халықаралық оқыту туралы семинар, кездесулер және келесі қадамдар жөніндегі "
+            "уағдаластықтар.",
             "body_en": "<p>From 29 October to 2 November 2025 the Vice-Rector for Academic Affairs, E. Imangaliyev, "
             "made an official visit to Xinjiang University in Urumqi. On 31 October he opened the seminar "
             "«Structure of International Chinese Language Education and International Cooperation in Academic "
