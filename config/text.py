@@ -7,8 +7,7 @@ import unicodedata
 
 from django.utils import formats
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, pgettext
 
 # Date ranges leave out what both ends share (the year, the month). Each language's format module
@@ -36,7 +35,7 @@ def join_list(items, *, long_items=False):
     separator = list_separator(long_items=long_items)
     items = [item for item in items if item]
     if any(hasattr(item, "__html__") for item in items):
-        return mark_safe(conditional_escape(separator).join(conditional_escape(item) for item in items))  # noqa: S308 (every part is escaped)
+        return format_html_join(separator, "{}", ((item,) for item in items))
     return separator.join(str(item) for item in items)
 
 
