@@ -1,11 +1,35 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.text import join_list
 from partnerships.models import HomeInstitution
 
+from . import sso
 from .models import User
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, which refuses the password of someone who must use the university account."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        # Checked after the password, so the refusal tells a stranger nothing about the account.
+        if user is not None and not self.errors and sso.sso_required(user):
+            self.user = None
+            raise ValidationError(
+                format_html(
+                    '{} <a href="#sso">{}</a>',
+                    _("Your account signs in with the university account only, not with a password."),
+                    _("Sign in with the university account"),
+                ),
+                code="sso_required",
+            )
+        return cleaned
 
 
 class SignupForm(AllauthSignupForm):

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "csp",
     "django_countries",
     "import_export",
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.middleware.IdentityProviderFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,7 +205,7 @@ LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -225,6 +229,45 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 MFA_TOTP_ISSUER = "Köpir"
 # Staff must use two-factor authentication before the admin opens; off only in the DEBUG demo.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+
+
+# ---------------------------------------------------------------- single sign-on
+def oidc_app(provider: dict) -> dict:
+    """One entry of OIDC_PROVIDERS as an allauth app; every key but the credentials goes to the app's settings."""
+    credentials = ("id", "name", "client_id", "secret")
+    return {
+        "provider_id": provider["id"],
+        "name": provider.get("name", ""),
+        "client_id": provider["client_id"],
+        "secret": provider.get("secret", ""),
+        "settings": {key: value for key, value in provider.items() if key not in credentials},
+    }
+
+
+# Identity providers (README, "Single sign-on"): a JSON list here, or social applications in the admin.
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default=[])
+SAML_PROVIDERS = env.json("SAML_PROVIDERS", default=[])
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider with a nonce in every sign-in, checked in the ID token.
+        "provider_class": "accounts.sso.UniversityOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [oidc_app(provider) for provider in OIDC_PROVIDERS],
+    },
+    "saml": {"APPS": SAML_PROVIDERS},
+}
+# A verified address of the university signs in to the account that has it, and links the two for next time;
+# the adapter refuses unverified and foreign addresses, so nothing else is matched by email.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=10)
+# Office staff and faculty members sign in through the identity provider only; students keep passwords unless
+# SSO_REQUIRED_FOR_STUDENTS. Only switch these on once a provider is configured.
+SSO_REQUIRED_FOR_STAFF = env.bool("SSO_REQUIRED_FOR_STAFF", default=False)
+SSO_REQUIRED_FOR_STUDENTS = env.bool("SSO_REQUIRED_FOR_STUDENTS", default=False)
+# Values of the ID token's `amr` claim (RFC 8176) that prove a second factor for the staff two-factor rule.
+SSO_MFA_AMR_VALUES = env.list("SSO_MFA_AMR_VALUES", default=["mfa", "otp", "hwk", "sc"])
 
 # ---------------------------------------------------------------- e-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

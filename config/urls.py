@@ -1,3 +1,4 @@
+from allauth.urls import build_provider_urlpatterns
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -11,6 +12,8 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Identity providers call back to one registered address, whatever the reader's language (README).
+    path("accounts/", include(build_provider_urlpatterns())),
 ]
 
 urlpatterns += i18n_patterns(
@@ -18,7 +21,9 @@ urlpatterns += i18n_patterns(
     # Staff sign in through allauth, which asks for the second factor; the admin's own form would not.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True), name="admin_sign_in"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
     path("", include("partnerships.urls")),
     path("visits/", include("visits.urls")),
     path("mobility/", include("mobility.urls")),

@@ -63,3 +63,89 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# The people of the test identity provider: a university directory with one person for each case.
+OIDC_PEOPLE = {
+    "dauren": {"email": "dauren@stud.auezov.example", "name": "Дәурен Оспанов", "roles": ["Student"]},
+    "gulnar": {"email": "gulnar@auezov.example", "name": "Гүлнар Жақсылықова", "roles": ["Faculty"], "amr": ["pwd"]},
+    "aigerim": {
+        "email": "aigerim@auezov.example",
+        "name": "Әйгерім Сейітова",
+        "roles": ["Staff"],
+        "amr": ["pwd", "mfa"],
+    },
+    "erlan": {"email": "erlan@auezov.example", "name": "Ерлан Иманғалиев", "roles": ["Staff"], "amr": ["pwd"]},
+    "visitor": {"email": "visitor@mail.example", "name": "A Visitor", "roles": ["Student"]},
+    "nurlan": {"email": "nurlan@auezov.example", "name": "Нұрлан Әбенов", "email_verified": False},
+}
+OIDC_PASSWORD = "provider-password"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server, tmp_path_factory):
+    """A real OpenID Connect provider (django-oauth-toolkit) in its own process on a free loopback port.
+
+    Yields its allauth app: what OIDC_PROVIDERS would hold for it. Its database and signing key are new each run.
+    """
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    data_dir = tmp_path_factory.mktemp("oidc-provider")
+    people = {
+        username: {"password": OIDC_PASSWORD, "claims": {"email_verified": True, **claims}}
+        for username, claims in OIDC_PEOPLE.items()
+    }
+    (data_dir / "people.json").write_text(json.dumps(people))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    issuer = f"http://127.0.0.1:{port}/o"
+    app = {
+        "id": "university",
+        "name": "Auezov University ID",
+        "client_id": "kopir-portal",
+        "secret": "kopir-portal-secret",
+        "server_url": issuer,
+        "role_claim": "roles",
+        # "Staff" maps to nothing a claim may give: office staff roles are granted in the admin only.
+        "roles": {"Student": "student", "Faculty": "faculty", "Staff": "staff"},
+    }
+    environment = {
+        **os.environ,
+        "OIDC_TEST_DATA_DIR": str(data_dir),
+        "OIDC_TEST_ISSUER": issuer,
+        "OIDC_TEST_CLIENT_ID": app["client_id"],
+        "OIDC_TEST_CLIENT_SECRET": app["secret"],
+        "OIDC_TEST_REDIRECT_URI": f"{live_server.url}/accounts/oidc/university/login/callback/",
+    }
+    root = Path(__file__).resolve().parent.parent
+    log = (data_dir / "provider.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.oidc_provider.serve", str(port)],
+        cwd=root,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _attempt in range(600):
+            if server.poll() is not None:
+                pytest.fail(f"The test identity provider stopped: {(data_dir / 'provider.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("The test identity provider did not start.")
+        yield app
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()

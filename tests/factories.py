@@ -204,3 +204,44 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             partners = extracted if extracted is not None else list(application.call.partners.all()[:1])
             for rank, partner in enumerate(partners, 1):
                 HostChoice.objects.create(application=application, partner=partner, rank=rank)
+
+
+class OIDCAppFactory(factory.django.DjangoModelFactory):
+    """An identity provider configured in the admin, as Microsoft Entra ID would be (nothing is fetched from it)."""
+
+    class Meta:
+        model = "socialaccount.SocialApp"
+        django_get_or_create = ("provider_id",)
+
+    provider = "openid_connect"
+    provider_id = "university"
+    name = "Auezov University ID"
+    client_id = "kopir-portal"
+    secret = "kopir-portal-secret"
+    settings = factory.LazyFunction(
+        lambda: {"server_url": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"}
+    )
+
+
+class SAMLAppFactory(factory.django.DjangoModelFactory):
+    """A SAML identity provider configured in the admin (its metadata is written out, not fetched)."""
+
+    class Meta:
+        model = "socialaccount.SocialApp"
+        django_get_or_create = ("provider_id",)
+
+    provider = "saml"
+    provider_id = "university-saml"
+    name = "Auezov University SAML"
+    client_id = "university-saml"
+    settings = factory.LazyFunction(
+        lambda: {
+            "idp": {
+                "entity_id": "https://idp.auezov.example/saml",
+                "sso_url": "https://idp.auezov.example/saml/sso",
+                "x509cert": "",
+            },
+            # The test client's host, "testserver", has no dot.
+            "advanced": {"allow_single_label_domains": True},
+        }
+    )

@@ -22,6 +22,7 @@ PUBLIC_PAGES = [
     "accounts/confirm-email/",
     "accounts/confirm-email/an-expired-or-mistyped-key/",
     "accounts/inactive/",
+    "accounts/3rdparty/login/cancelled/",
 ]
 
 # Pages of the student journey behind sign-in.
@@ -29,6 +30,7 @@ STUDENT_PAGES = [
     "accounts/email/",
     "accounts/password/change/",
     "accounts/2fa/",
+    "accounts/3rdparty/",
     "accounts/logout/",
     "accounts/reauthenticate/",
     "mobility/applications/",
@@ -43,12 +45,17 @@ def localised(pages):
 
 
 def populate():
-    """The demo story's content, so that every page above has something real to show."""
+    """The demo story's content, so that every page above has something real to show.
+
+    With an identity provider configured in the admin, so the sign-in pages show their single sign-on button.
+    """
     from accounts import demo as accounts_demo
     from mobility import demo as mobility_demo
     from partnerships import demo
+    from tests.factories import OIDCAppFactory
     from visits import demo as visits_demo
 
+    OIDCAppFactory()
     demo.seed()
     users = {user.role: user for user in accounts_demo.seed()}
     demo.seed_xinjiang(coordinator=users["staff"])

@@ -7,6 +7,7 @@ from fnmatch import fnmatch
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +28,7 @@ from partnerships.models import (
     ResearchOutput,
     ResearchProject,
 )
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import OIDCAppFactory, SAMLAppFactory, StaffFactory, UserFactory
 from visits import demo as visits_demo
 from visits.models import TypoReport, VisitDocument
 from visits.services import renew_calendar_feed
@@ -113,6 +114,18 @@ RULES = [
     ("mfa_generate_recovery_codes", SIGNED_IN_REAUTH),
     ("mfa_view_recovery_codes", SIGNED_IN_NOT_FOUND),
     ("mfa_download_recovery_codes", SIGNED_IN_NOT_FOUND),
+    # Single sign-on (allauth's socialaccount): identity providers call back without a language prefix
+    ("openid_connect_login", OPEN),  # asks to continue to the identity provider
+    ("openid_connect_callback", expect(401, 401, 401, 401, 401)),  # without a sign-in under way: refused
+    ("saml_login", OPEN),
+    ("saml_metadata", OPEN),  # the portal's SAML metadata, for the identity provider
+    ("saml_acs", REDIRECT),
+    ("saml_finish_acs", expect(401, 401, 401, 401, 401)),  # without a SAML response: refused
+    ("saml_sls", expect(400, 400, 400, 400, 400)),
+    ("socialaccount_connections", SIGNED_IN),
+    ("socialaccount_signup", REDIRECT),  # only inside a sign-in that asks for more details
+    ("socialaccount_login_cancelled", OPEN),
+    ("socialaccount_login_error", expect(401, 401, 401, 401, 401)),
     # The admin: office staff work here, superusers also manage groups
     ("admin:login", REDIRECT),
     ("admin:logout", expect(302, 302, 302, 405, 405)),  # signing out takes a POST
@@ -121,6 +134,8 @@ RULES = [
     ("admin:auth_user_password_change", OFFICE),  # the portal's own user model, despite the name
     ("admin:*_process_import", expect(302, 302, 302, 405, 405)),  # only the import form posts here
     ("admin:auth_*", SUPERUSER),
+    ("admin:socialaccount_*", SUPERUSER),  # identity providers and their secrets
+    ("admin:app_list[socialaccount]", expect(302, 302, 302, 404, 200)),
     ("admin:app_list[auth]", expect(302, 302, 302, 404, 200)),
     ("admin:partnerships_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
     ("admin:partnerships_homeinstitution_delete", OFFICE_FORBIDDEN),
@@ -189,6 +204,9 @@ def populate_every_model(coordinator):
     TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
     VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
     Group.objects.get_or_create(name="Editors")
+    account = SocialAccount.objects.create(user=coordinator, provider="university", uid="coordinator")
+    SocialToken.objects.create(app=OIDCAppFactory(), account=account, token="not-a-real-token")
+    SAMLAppFactory()
     IscedField.objects.get(code="0231").save()  # loaded in bulk by a migration: give one a history
     project = ResearchProject.objects.create(title="Rare earth geology", title_en="Rare earth geology", is_public=True)
     project.partners.add(partner)
@@ -215,7 +233,7 @@ def concrete_paths(name, route):
     if "(?P<app_label>" in path:
         start = path.index("(?P<app_label>")
         end = path.index(")/", start) + 1
-        labels = ("auth", "account", "accounts", "partnerships")
+        labels = ("auth", "account", "accounts", "partnerships", "socialaccount")
         return [
             (f"[{label}]", (path[:start] + label + path[end:]).replace("^", "").replace("$", "")) for label in labels
         ]
@@ -251,6 +269,8 @@ def concrete_paths(name, route):
         "(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)": "zz-unknown-key",
         "(?P<url>.*)": "no-such-page/",
         "(?P<path>.*)": "nothing.png",
+        "(?P<provider_id>[^/]+)": "university",
+        "(?P<organization_slug>[^/]+)": "university-saml",
     }
     if "<slug:slug>" in path:
         replacements["<slug:slug>"] = SLUGS[path.split("/")[2]]
@@ -264,6 +284,7 @@ def test_each_role_gets_the_expected_answer(client, people, name, route):
     if route.startswith("^media/"):
         pytest.skip("media is served by the web server in production, by runserver only with DEBUG")
     got, wanted = {}, {}
+    client.defaults["HTTP_HOST"] = "testserver"  # as every browser sends it; allauth's SAML views read it
     for suffix, path in concrete_paths(name, route):
         rule = rule_for(name + suffix) or rule_for(name)
         for role, user in people.items():
