@@ -53,7 +53,7 @@ bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kopir
 bench: export SECRET_KEY ?= insecure-key-for-the-benchmark-only
 bench: setup
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) bench --scale $(or $(BENCH_SCALE),full)
+	$(MANAGE) bench --settings=bench.settings --scale $(or $(BENCH_SCALE),full)
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --beat --loglevel INFO

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config.text import join_list
+
 from . import sso, tasks
 from .sites import portal_site
 
@@ -78,7 +80,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     "%(email)s is not an address of the university. Sign in with the university account "
                     "(%(domains)s) or with your email address and password."
                 )
-                % {"email": address.email, "domains": ", ".join(f"@{domain}" for domain in domains) or "—"},
+                % {"email": address.email, "domains": join_list(f"@{domain}" for domain in domains) or "—"},
             )
         if not address.verified:
             self._refuse(

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.models import HomeInstitution
 from config.text import join_list
-from partnerships.models import HomeInstitution
 
 from . import sso
 from .models import User

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
+
+from config.models import HomeInstitution
 
 BRAND = "Köpir"
 
@@ -20,9 +21,6 @@ class PortalSite:
 
 def portal_site() -> PortalSite:
     """The home university's short name (or name) in the active language, and the portal's public address."""
-    # accounts may not import partnerships; when the home university lives in config, this line becomes
-    # `from config.models import HomeInstitution`.
-    HomeInstitution = apps.get_model("partnerships", "HomeInstitution")
     home = HomeInstitution.objects.current()
     name = (home.short_name or home.name) if home else ""
     url = settings.PORTAL_URL.rstrip("/")

@@ -20,6 +20,8 @@ from allauth.utils import get_request_param
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from config.models import HomeInstitution
+
 from .models import User
 
 # The roles an identity provider may give; office staff roles are granted in the admin only.
@@ -30,9 +32,6 @@ MFA_SESSION_KEY = "sso_mfa_user"
 
 def university_email_domains() -> list[str]:
     """The home university's email domains, in lower case (none until the university is entered)."""
-    # HomeInstitution moves to config, which accounts may import; until then this is the one place that asks.
-    from partnerships.models import HomeInstitution
-
     home = HomeInstitution.objects.current()
     return home.faculty_domains if home else []
 

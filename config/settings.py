@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnerships.context_processors.home_institution",
+                "config.context_processors.home_institution",
                 "notifications.context_processors.unread_notifications",
             ],
         },

@@ -1,6 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -13,8 +12,9 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline, apply_to_each
+from config.i18n import localized_fields
 from config.text import list_separator
-from partnerships.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
 
 from . import services
 from .models import (
@@ -36,16 +36,13 @@ from .models import (
 class CriteriaFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        weights = [
-            form.cleaned_data["weight"]
-            for form in self.forms
-            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
-        ]
-        if weights and sum(weights) != 100:
-            raise ValidationError(
-                _("The weights of the criteria add up to %(total)d %%; they must add up to 100 %%."),
-                params={"total": sum(weights)},
-            )
+        SelectionCriterion.validate_weights(
+            [
+                form.cleaned_data["weight"]
+                for form in self.forms
+                if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
+            ]
+        )
 
 
 class CriterionInline(TranslationTabularInline):
@@ -77,18 +74,6 @@ class ExchangeCallForm(forms.ModelForm):
         fields = ["levels", "document_kinds"]  # the admin adds the rest from its fieldsets
 
 
-def apply_to_each(model_admin, request, queryset, service) -> int:
-    """Run a service on each selected row; a refused row is reported and the others go on. Returns the done."""
-    done = 0
-    for obj in queryset:
-        try:
-            service(obj, by=request.user)
-            done += 1
-        except ValidationError as error:
-            model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-    return done
-
-
 COUNTED_STATUSES = [status for status in Application.Status if status != Application.Status.WITHDRAWN]
 
 
@@ -97,7 +82,7 @@ class ExchangeCallAdmin(PortalAdmin):
     form = ExchangeCallForm
     list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts", "ranking")
     list_filter = ("is_published", "mobility_type", "funding", ("partners", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("agreements", "faculties", "reviewers")
     filter_horizontal = ("conditions", "priority_categories")
     prepopulated_fields = {"slug": ("title_en",)}
@@ -229,7 +214,7 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
     list_display = ("applicant", "call", "status", "faculty", "gpa", "host", "waitlist_position", "submitted_at")
     list_filter = ("status", "call", "faculty", "level")
     list_select_related = ("applicant", "call", "faculty", "host")
-    search_fields = ("applicant__full_name", "applicant__email", "call__title_en", "call__title_ru")
+    search_fields = ("applicant__full_name", "applicant__email", *localized_fields("call__title"))
     autocomplete_fields = ("faculty",)
     readonly_fields = ("call", "applicant", "status", "host", "waitlist_position", "submitted_at", "created_at")
     fields = (
@@ -366,4 +351,4 @@ class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
 
 @admin.register(PriorityCategory)
 class PriorityCategoryAdmin(PortalAdmin):
-    search_fields = ("name_en", "name_ru", "name_kk", "name_zh_hans")
+    search_fields = localized_fields("name")

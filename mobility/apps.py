@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from partnerships import pages
+
 
 class MobilityConfig(AppConfig):
     name = "mobility"
@@ -8,6 +10,7 @@ class MobilityConfig(AppConfig):
 
     def ready(self):
         # Registered after modeltranslation, so the history keeps every language (see partnerships.apps).
+        # Imported here: models (simple_history's too) can be loaded only once the app registry is ready.
         from simple_history import register
 
         from . import models
@@ -22,3 +25,5 @@ class MobilityConfig(AppConfig):
             models.LearningAgreementCourse,
         ):
             register(model, app=__package__)
+
+        pages.add_partner_section("mobility_years", models.Mobility.objects.counts_by_year)

@@ -5,6 +5,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.models import User
 from partnerships.models import Agreement, Partner, Unit
@@ -41,8 +42,6 @@ PATHS = {
 
 def blank_pdf() -> bytes:
     """A one-page PDF standing in for a scanned document."""
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     output = io.BytesIO()

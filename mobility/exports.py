@@ -3,6 +3,7 @@
 import io
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ def nominee_list(call, partner, nominees, *, fmt: str) -> tuple[bytes, str, str]
         return _pdf(title, header, rows), "application/pdf", "pdf"
 
 
+# The spreadsheet and PDF libraries are imported where they are used: together they take about a second
+# to load, and only the nominee lists need them.
 def _xlsx(title, header, rows) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -72,8 +75,6 @@ def _fonts():
 
 def _markup(text) -> str:
     """Escape text for a Paragraph and set Chinese runs in the Chinese font, the rest in DejaVu Sans."""
-    from xml.sax.saxutils import escape
-
     return CJK.sub(r'<font name="STSong-Light">\1</font>', escape(str(text)))
 
 

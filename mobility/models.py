@@ -5,23 +5,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import User
+from accounts.roles import is_office
+from config.files import PrivateStorage
+from config.models import StatusTransition
 from config.text import join_labels
-from partnerships.models import (
-    Agreement,
-    CooperationCondition,
-    Partner,
-    PrivateStorage,
-    StatusTransition,
-    Unit,
-    unique_slug,
-)
+from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
 
 CEFR_ORDER = [value for value, _label in CooperationCondition.Cefr.choices]
 
@@ -51,9 +48,7 @@ class ExchangeCallQuerySet(models.QuerySet):
 
     def reviewable_by(self, user):
         """Every call for office staff; for a faculty member, the calls given to them to review."""
-        from accounts.backends import is_office
-
-        return self if user.is_superuser or is_office(user) else self.filter(reviewers=user)
+        return self if is_office(user) else self.filter(reviewers=user)
 
 
 class ExchangeCall(models.Model):
@@ -134,7 +129,7 @@ class ExchangeCall(models.Model):
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
-        limit_choices_to={"role__in": ["staff", "faculty"]},
+        limit_choices_to={"role__in": [User.Role.STAFF, User.Role.FACULTY]},
         related_name="calls_to_review",
         verbose_name=_("reviewers"),
         help_text=_("Faculty members who score the applications; office staff always may."),
@@ -214,6 +209,15 @@ class SelectionCriterion(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def validate_weights(weights: list[int]) -> None:
+        """A call's criteria share 100 %: their weights (when it has any) must add up to exactly 100."""
+        if weights and sum(weights) != 100:
+            raise ValidationError(
+                _("The weights of the criteria add up to %(total)d %%; they must add up to 100 %%."),
+                params={"total": sum(weights)},
+            )
+
 
 class CallHost(models.Model):
     """A host institution a call offers, with its own number of places where the agreement sets one."""
@@ -248,9 +252,7 @@ class ApplicationQuerySet(models.QuerySet):
 
     def reviewable_by(self, user):
         """Submitted applications this user may read and score: office staff all, faculty their calls'."""
-        from accounts.backends import is_office
-
-        if user.is_superuser or is_office(user):
+        if is_office(user):
             return self.submitted()
         return self.submitted().filter(call__reviewers=user)
 
@@ -374,9 +376,9 @@ class Application(models.Model):
         failures = []
         if self.level and self.level not in call.levels:
             failures.append(_("This call is for: %(levels)s.") % {"levels": join_labels(call.level_labels())})
-        if self.level == ExchangeCall.Level.STAFF and self.applicant.role == "student":
+        if self.level == ExchangeCall.Level.STAFF and self.applicant.role == User.Role.STUDENT:
             failures.append(_("Only university staff can apply as teaching staff."))
-        if self.is_student and self.applicant.role != "student":
+        if self.is_student and self.applicant.role != User.Role.STUDENT:
             failures.append(_("Only students can apply at a student level."))
         faculty_ids = {faculty.pk for faculty in call.faculties.all()}
         if faculty_ids and self.faculty_id and self.faculty_id not in faculty_ids:
@@ -532,6 +534,7 @@ def detect_format(file):
     head = file.read(8)
     file.seek(0)
     # Anything a parser raises on a hostile file (broken trees, decompression bombs) means "not readable".
+    # The parsers are imported here: pypdf alone takes a sixth of a second to load, and only uploads need them.
     if head.startswith(b"%PDF-"):
         from pypdf import PdfReader
 
@@ -619,8 +622,25 @@ class Score(models.Model):
 
 
 class MobilityQuerySet(models.QuerySet):
-    def for_list(self):
-        return self.select_related("partner", "participant", "home_unit")
+    def counts_by_year(self, partner):
+        """Realised mobilities (not cancelled) with a partner per year and direction, newest year first: one query.
+
+        [{"year": 2026, "outgoing": 3, "incoming": 1}, ...]
+        """
+        counts = (
+            self.filter(partner=partner)
+            .exclude(status=Mobility.Status.CANCELLED)
+            .annotate(year=ExtractYear("starts_on"))
+            .values("year", "direction")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        years = {}
+        for row in counts:
+            years.setdefault(row["year"], {"year": row["year"], "outgoing": 0, "incoming": 0})[row["direction"]] = row[
+                "count"
+            ]
+        return sorted(years.values(), key=lambda row: row["year"], reverse=True)
 
 
 class Mobility(models.Model):

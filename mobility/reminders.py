@@ -10,8 +10,9 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from notifications.registry import Candidate, Rule, register, stage_before, unclaimed
-from notifications.rules import register_agreement_activity
+from notifications.models import Notification
+from notifications.registry import ALL_ROLES, Candidate, Rule, register, stage_before, unclaimed
+from partnerships.reminders import register_agreement_activity
 
 from .models import Application, ApplicationTransition, Mobility
 
@@ -24,7 +25,7 @@ class CallClosingSoon(Rule):
     key = "call_closing_soon"
     label = _("Calls closing soon, while your application is a draft")
     default_offsets = (3, 1)
-    roles = ("student", "faculty", "staff")
+    roles = ALL_ROLES
     required = True
 
     def candidates(self, *, today, offsets, office):
@@ -55,7 +56,7 @@ class ApplicationStatusChanged(Rule):
 
     key = "application_status"
     label = _("Changes to the status of your application")
-    roles = ("student", "faculty", "staff")
+    roles = ALL_ROLES
     required = True
 
     def message(self, transition, notification):
@@ -104,11 +105,9 @@ class ReviewerDigest(Rule):
     key = "reviewer_digest"
     label = _("Daily digest of new applications to the calls you review")
     offsets_help = _("Not used: the digest goes out once a day.")
-    roles = ("faculty", "staff")
+    roles = (User.Role.FACULTY, User.Role.STAFF)
 
     def candidates(self, *, today, offsets, office):
-        from notifications.models import Notification
-
         yesterday = today - timedelta(days=1)
         last = dict(
             Notification.objects.filter(rule=self.key)
@@ -133,8 +132,6 @@ class ReviewerDigest(Rule):
             yield Candidate(User, reviewer, stage, reviewer)
 
     def _since(self, user, notification):
-        from notifications.models import Notification
-
         previous = (
             Notification.objects.filter(rule=self.key, recipient=user, stage__lt=notification.stage)
             .order_by("-stage")

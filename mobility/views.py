@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.roles import may_apply, may_decide, may_review
 from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
@@ -73,7 +74,7 @@ def call_detail(request, slug):
             "is_open": call.is_open(now),
             "not_yet_open": now < call.opens_at,
             "application": application,
-            "may_apply": request.user.is_authenticated and request.user.role in services.APPLICANT_ROLES,
+            "may_apply": may_apply(request.user),
         },
     )
 
@@ -233,7 +234,7 @@ def document_download(request, pk):
     application = document.application
     user = request.user
     if application.applicant_id != user.pk and not (
-        application.status != Application.Status.DRAFT and services.may_review(user, application.call)
+        application.status != Application.Status.DRAFT and may_review(user, application.call)
     ):
         # The same answer as for a document that does not exist: guessing numbers reveals nothing.
         raise Http404
@@ -280,7 +281,7 @@ def review_call(request, slug):
             "query": query_without_page(request),
             "mine": mine,
             "hosts": hosts,
-            "may_decide": services.may_decide(request.user),
+            "may_decide": may_decide(request.user),
         },
     )
 
@@ -319,7 +320,7 @@ def review_application(request, pk):
 @login_required
 def confirm_selection(request, slug):
     call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
-    if not services.may_decide(request.user):
+    if not may_decide(request.user):
         raise Http404
     try:
         ranking = services.confirm_selection(call, by=request.user)
@@ -339,7 +340,7 @@ def confirm_selection(request, slug):
 def nominees_export(request, slug, host, fmt):
     """The nominees to one host as XLSX or PDF, in the host's preferred language."""
     call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
-    if not services.may_decide(request.user) or fmt not in {"xlsx", "pdf"}:
+    if not may_decide(request.user) or fmt not in {"xlsx", "pdf"}:
         raise Http404
     partner = get_object_or_404(call.partners.all(), pk=host)
     nominees = list(

@@ -8,7 +8,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # The portal's own rules, then every app's `reminders` module (see notifications.registry).
-        from . import rules  # noqa: F401 (registers the rules)
-
+        # Every app's `reminders` module registers its rules (see notifications.registry), in INSTALLED_APPS order.
         autodiscover_modules("reminders")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .registry import get_rule
+from .registry import RULES, get_rule
 
 
 def parse_offsets(text: str) -> list[int]:
@@ -61,10 +62,6 @@ class NotificationQuerySet(models.QuerySet):
 
     def for_list(self):
         """With each notice's object loaded the way its rule's message reads it (one query per kind)."""
-        from django.contrib.contenttypes.prefetch import GenericPrefetch
-
-        from .registry import RULES
-
         querysets = {}
         for rule in RULES.values():
             queryset = rule.list_queryset()

@@ -25,7 +25,7 @@ start-up), for example in `mobility/reminders.py`:
         key = "call_closing_soon"  # stored with every notice: never rename it
         label = _("Calls closing soon, while your application is a draft")
         default_offsets = (3, 1)  # days before the date; staff change them in the admin
-        roles = ("student", "faculty")  # who sees the kind on their settings page
+        roles = (User.Role.STUDENT, User.Role.FACULTY)  # who sees the kind on their settings page
         required = True  # cannot be switched off by email
 
         def candidates(self, *, today, offsets, office):
@@ -43,8 +43,11 @@ start-up), for example in `mobility/reminders.py`:
 
 A notice caused by an event (a status change) is not swept: the service that makes the change calls
 `notifications.services.notify(rule="application_status", obj=application, recipients=[applicant])`,
-and the rule keeps the default `candidates`, which yields nothing. Unused agreements count activity from
-visits, projects and programs; `rules.register_agreement_activity` adds mobilities.
+and the rule keeps the default `candidates`, which yields nothing.
+
+The rules live with the records they remind of: `partnerships/reminders.py` (agreements; unused agreements
+count what other apps add with `register_agreement_activity`), `visits/reminders.py` (visits, action items, typo
+reports, the office's weekly digest) and `mobility/reminders.py`. This app knows none of them.
 """
 
 from collections.abc import Iterable
@@ -59,7 +62,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-ALL_ROLES = ("student", "faculty", "staff")
+from accounts.models import User
+
+ALL_ROLES = tuple(User.Role)
 
 
 class Candidate(NamedTuple):
@@ -125,6 +130,11 @@ def register(rule_class):
 
 def get_rule(key: str) -> Rule:
     return RULES.get(key) or RemovedRule()
+
+
+def people(*ids, office=()) -> list[int]:
+    """Unique recipient ids in order, without the empty ones: people(coordinator_id, office=office)."""
+    return list(dict.fromkeys(pk for pk in (*ids, *office) if pk))
 
 
 @dataclass(frozen=True)
@@ -197,6 +207,6 @@ def unclaimed(queryset, rule_key: str, *, model=None, object_field: str = "pk", 
     }
     if recipient_field:
         claimed["recipient"] = OuterRef(recipient_field)
-    from .models import Notification
+    from .models import Notification  # models imports this module (get_rule), so it is read here
 
     return queryset.exclude(Exists(Notification.objects.filter(**claimed)))

@@ -7,7 +7,7 @@ from celery import shared_task
 @shared_task(name="notifications.sweep_reminders", soft_time_limit=15 * 60, time_limit=16 * 60)
 def sweep_reminders() -> int:
     """Run one reminder sweep (Celery beat, every few minutes); overlapping or repeated runs send nothing twice."""
-    from . import services
+    from . import services  # services imports this module to enqueue tasks
 
     return services.sweep_reminders().claimed
 
@@ -21,7 +21,7 @@ def sweep_reminders() -> int:
 )
 def send_notification_email(self, notification_id: int) -> None:
     """Email one notice; mail-server errors are retried with backoff, and the last failure is recorded."""
-    from . import services
+    from . import services  # services imports this module to enqueue tasks
 
     services.send_notification_email(
         notification_id=notification_id, final_attempt=self.request.retries >= self.max_retries

@@ -1,10 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -12,10 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import resources
 from import_export.admin import ImportExportMixin
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from accounts.backends import is_office
+from accounts.roles import is_office
+from config.admin import (
+    HTTPS_URLS,
+    DownloadLinkMixin,
+    PortalAdmin,
+    StatusChangeForm,
+    StatusChangeMixin,
+    TransitionInline,
+)
+from config.i18n import localized_fields
 from config.text import join_list
 
 from . import services
@@ -26,7 +31,6 @@ from .models import (
     Campus,
     Contact,
     CooperationCondition,
-    HomeInstitution,
     IscedField,
     JointProgram,
     Partner,
@@ -35,45 +39,6 @@ from .models import (
     ResearchProject,
     Unit,
 )
-
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class PortalAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
-    """Translation tabs and the full change history, for every model the office keeps."""
-
-    formfield_overrides = HTTPS_URLS
-
-
-@admin.register(HomeInstitution)
-class HomeInstitutionAdmin(PortalAdmin):
-    list_display = ("name", "city", "phone", "email")
-    fieldsets = (
-        (None, {"fields": ("name", "short_name", "welcome", "logo")}),
-        (_("Address"), {"fields": ("postcode", "city", "address", "country")}),
-        (
-            _("Contacts"),
-            {
-                "fields": (
-                    "phone_label",
-                    "phone",
-                    "email",
-                    "info_email",
-                    "international_office_email",
-                    "international_office_phone",
-                    "staff_email_domains",
-                    "website",
-                )
-            },
-        ),
-    )
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not HomeInstitution.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # ---------------------------------------------------------------- partners
 
@@ -84,10 +49,7 @@ class PartnerResource(resources.ModelResource):
         fields = (
             "id",
             "slug",
-            "name_en",
-            "name_ru",
-            "name_kk",
-            "name_zh_hans",
+            *localized_fields("name"),
             "short_name_en",
             "other_names",
             "city_en",
@@ -200,7 +162,7 @@ class HomeOrPartnerFilter(admin.SimpleListFilter):
 class UnitAdmin(PortalAdmin):
     list_display = ("name", "kind", "partner", "parent")
     list_filter = (HomeOrPartnerFilter, "kind")
-    search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans", "short_name")
+    search_fields = ("name", *localized_fields("name"), "short_name")
     autocomplete_fields = ("partner", "parent", "campus")
     list_select_related = ("partner", "parent__partner")
 
@@ -213,7 +175,7 @@ class UnitAdmin(PortalAdmin):
 class CampusAdmin(PortalAdmin):
     list_display = ("name", "partner", "city")
     list_filter = (HomeOrPartnerFilter,)
-    search_fields = ("name", "name_en", "name_ru", "name_kk", "name_zh_hans")
+    search_fields = ("name", *localized_fields("name"))
     autocomplete_fields = ("partner",)
     list_select_related = ("partner",)
 
@@ -230,7 +192,7 @@ class ContactAdmin(PortalAdmin):
 @admin.register(IscedField)
 class IscedFieldAdmin(PortalAdmin):
     list_display = ("code", "name")
-    search_fields = ("code", "name_en", "name_ru", "name_kk", "name_zh_hans")
+    search_fields = ("code", *localized_fields("name"))
 
 
 # ---------------------------------------------------------------- agreements
@@ -267,10 +229,7 @@ class AgreementResource(resources.ModelResource):
             "id",
             "reference_number",
             "kind",
-            "title_en",
-            "title_ru",
-            "title_kk",
-            "title_zh_hans",
+            *localized_fields("title"),
             "partners",
             "signed_on",
             "valid_from",
@@ -308,16 +267,6 @@ class ConditionInline(TranslationStackedInline):
     )
 
 
-class DownloadLinkMixin:
-    """A read-only column linking to a private document through its permission-checked view."""
-
-    @admin.display(description=_("download"))
-    def download(self, document):
-        if not document.pk:
-            return "—"
-        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
-
-
 class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     model = AgreementDocument
     extra = 0
@@ -325,77 +274,14 @@ class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     readonly_fields = ("download", "uploaded_at")
 
 
-class TransitionInline(admin.TabularInline):
-    """The recorded status changes of a record, read-only: they are made by the "Change status…" action."""
-
+class AgreementTransitionInline(TransitionInline):
     model = AgreementTransition
-    extra = 0
-    fields = ("at", "from_status", "to_status", "by", "comment")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"))
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, statuses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = statuses
 
 
 class AgreementStatusChangeForm(StatusChangeForm):
     signed_on = forms.DateField(
         label=_("Signed on"), required=False, help_text=_("Needed when an agreement becomes active.")
     )
-
-
-class StatusChangeMixin:
-    """The "Change status…" action: a small form, then the model's lifecycle service for each selected row.
-
-    Subclasses set status_form and implement apply_status (the service call) and changed_message.
-    """
-
-    status_form = StatusChangeForm
-    status_choices = None  # the model's statuses unless a subclass offers fewer
-
-    def apply_status(self, obj, *, by, data):
-        raise NotImplementedError
-
-    def changed_message(self, count):
-        raise NotImplementedError
-
-    @admin.action(description=_("Change status…"), permissions=["change"])
-    def change_status(self, request, queryset):
-        data = request.POST if "apply" in request.POST else None
-        form = self.status_form(data, statuses=self.status_choices or self.model.Status.choices)
-        if form.is_valid():
-            changed = 0
-            for obj in queryset:
-                try:
-                    self.apply_status(obj, by=request.user, data=form.cleaned_data)
-                    changed += 1
-                except ValidationError as error:
-                    self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-                except PermissionDenied:
-                    self.message_user(request, f"{obj}: {_('You may not make this change.')}", messages.ERROR)
-            if changed:
-                self.message_user(request, self.changed_message(changed))
-            return None
-        return TemplateResponse(
-            request,
-            "admin/change_status.html",
-            {
-                **self.admin_site.each_context(request),
-                "objects": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "title": _("Change status…"),
-            },
-        )
 
 
 class CoordinatorScopedAdmin(PortalAdmin):
@@ -405,12 +291,12 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_office(request.user) or request.user.is_superuser:
+        if is_office(request.user):
             return queryset
         return queryset.filter(**{self.coordinator_field: request.user})
 
     def has_change_permission(self, request, obj=None):
-        if obj is None or is_office(request.user) or request.user.is_superuser:
+        if obj is None or is_office(request.user):
             return super().has_change_permission(request, obj)
         return super().has_change_permission(request, obj) and getattr(obj, f"{self.coordinator_field}_id") == (
             request.user.pk
@@ -418,7 +304,7 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if is_office(request.user) or request.user.is_superuser:
+        if is_office(request.user):
             return readonly
         return (*readonly, self.coordinator_field)
 
@@ -435,12 +321,12 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
         ("coordinator", admin.RelatedOnlyFieldListFilter),
         "partners__country",
     )
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "reference_number", "partners__search_text")
+    search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
     autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
     list_select_related = ("coordinator",)
     readonly_fields = ("status",)
     date_hierarchy = "valid_from"
-    inlines = [ConditionInline, DocumentInline, TransitionInline]
+    inlines = [ConditionInline, DocumentInline, AgreementTransitionInline]
     actions = ["change_status"]
     fieldsets = (
         (None, {"fields": ("title", "kind", "reference_number", "status", "partners")}),
@@ -476,7 +362,7 @@ class JointProgramAdmin(CoordinatorScopedAdmin):
     coordinator_field = "home_coordinator"
     list_display = ("title", "kind", "level", "status", "home_coordinator", "is_public")
     list_filter = ("status", "kind", "level", "is_public")
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "field", "home_coordinator", "partner_coordinator", "agreement")
     prepopulated_fields = {"slug": ("title_en",)}
     list_select_related = ("home_coordinator",)
@@ -492,6 +378,6 @@ class OutputInline(admin.TabularInline):
 class ResearchProjectAdmin(PortalAdmin):
     list_display = ("title", "acronym", "status", "starts_on", "ends_on")
     list_filter = ("status",)
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "acronym", "partners__search_text")
+    search_fields = (*localized_fields("title"), "acronym", "partners__search_text")
     autocomplete_fields = ("partners", "investigators", "partner_investigators")
     inlines = [OutputInline]

@@ -9,12 +9,12 @@ class PartnershipsConfig(AppConfig):
     def ready(self):
         # Change history is registered after modeltranslation has added the per-language columns,
         # so that every language of every field is kept in the history.
+        # Imported here: models (simple_history's too) can be loaded only once the app registry is ready.
         from simple_history import register
 
         from . import models
 
         for model in (
-            models.HomeInstitution,
             models.IscedField,
             models.Partner,
             models.PartnerDomain,

@@ -1,6 +1,21 @@
 """Demo data of the partnerships app: the home university (M. Auezov South Kazakhstan University)."""
 
-from .models import HomeInstitution
+from datetime import date
+
+from config.models import HomeInstitution
+
+from .models import (
+    Agreement,
+    Campus,
+    Contact,
+    CooperationCondition,
+    IscedField,
+    JointProgram,
+    Partner,
+    PartnerDomain,
+    Unit,
+)
+from .services import refresh_search_text
 
 
 def seed() -> HomeInstitution:
@@ -48,21 +63,6 @@ def seed() -> HomeInstitution:
 
 def seed_xinjiang(*, coordinator=None):
     """Xinjiang University (Urumqi): campuses, units, contacts, the memorandum, its conditions and programs."""
-    from datetime import date
-
-    from .models import (
-        Agreement,
-        Campus,
-        Contact,
-        CooperationCondition,
-        IscedField,
-        JointProgram,
-        Partner,
-        PartnerDomain,
-        Unit,
-    )
-    from .services import refresh_search_text
-
     xju, _created = Partner.objects.update_or_create(
         slug="xinjiang-university",
         defaults={

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.models import User
+from config.models import check_transition
 
 from .models import Agreement, AgreementTransition, Partner, PartnerDomain
 
@@ -37,12 +38,12 @@ def change_agreement_status(
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     current = Agreement.Status(agreement.status)
     target = Agreement.Status(to)
-    if target not in AGREEMENT_TRANSITIONS[current]:
-        raise ValidationError(
-            _("An agreement that is «%(current)s» cannot become «%(target)s»."),
-            params={"current": current.label, "target": target.label},
-            code="invalid_transition",
-        )
+    check_transition(
+        AGREEMENT_TRANSITIONS,
+        current,
+        target,
+        message=_("An agreement that is «%(current)s» cannot become «%(target)s»."),
+    )
     if target == Agreement.Status.ACTIVE:
         agreement.signed_on = signed_on or agreement.signed_on
         if agreement.signed_on is None:

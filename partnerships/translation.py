@@ -5,19 +5,12 @@ from .models import (
     Campus,
     Contact,
     CooperationCondition,
-    HomeInstitution,
     IscedField,
     JointProgram,
     Partner,
     ResearchProject,
     Unit,
 )
-
-
-@register(HomeInstitution)
-class HomeInstitutionTranslation(TranslationOptions):
-    fields = ("name", "short_name", "welcome", "city", "address", "phone_label")
-    required_languages = ("en",)
 
 
 @register(Partner)

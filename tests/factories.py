@@ -6,8 +6,9 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
+from config.models import HomeInstitution
 from mobility.models import Application, ExchangeCall, HostChoice, SelectionCriterion
-from partnerships.models import Agreement, HomeInstitution, JointProgram, Partner, Unit
+from partnerships.models import Agreement, JointProgram, Partner, Unit
 from visits.models import NewsArticle, Visit
 
 

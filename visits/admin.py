@@ -3,13 +3,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships import admin as partnership_admin
-from partnerships.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin
+from config.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
+from config.i18n import localized_fields
 
 from . import services
 from .models import (
@@ -65,7 +65,7 @@ class DocumentInline(DownloadLinkMixin, admin.TabularInline):
     readonly_fields = ("download",)
 
 
-class TransitionInline(partnership_admin.TransitionInline):
+class VisitTransitionInline(TransitionInline):
     model = VisitTransition
 
 
@@ -96,10 +96,18 @@ class TimingFilter(admin.SimpleListFilter):
 class VisitAdmin(StatusChangeMixin, PortalAdmin):
     list_display = ("title", "direction", "period", "country", "status", "has_article")
     list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans", "partners__search_text")
+    search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
     date_hierarchy = "starts_on"
-    inlines = [MemberInline, AgendaInline, OutcomeInline, ReportInline, PhotoInline, DocumentInline, TransitionInline]
+    inlines = [
+        MemberInline,
+        AgendaInline,
+        OutcomeInline,
+        ReportInline,
+        PhotoInline,
+        DocumentInline,
+        VisitTransitionInline,
+    ]
     # The status changes only through the "Change status…" action, which checks the rules and records it.
     readonly_fields = ("status",)
     actions = ["change_status", "plan_follow_up"]
@@ -160,22 +168,7 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
 
     @admin.action(description=_("Plan the follow-up visits their outcomes promise"), permissions=["change"])
     def plan_follow_up(self, request, queryset):
-        planned = 0
-        for outcome in Outcome.objects.filter(
-            visit__in=queryset, follow_up_visit__isnull=True, status=Outcome.Status.OPEN
-        ):
-            direction = (
-                Visit.Direction.INCOMING
-                if outcome.visit.direction == Visit.Direction.OUTGOING
-                else Visit.Direction.OUTGOING
-            )
-            services.plan_follow_up_visit(
-                outcome,
-                direction=direction,
-                year=outcome.due_on.year if outcome.due_on else timezone.localdate().year,
-                by=request.user,
-            )
-            planned += 1
+        planned = services.plan_follow_up_visits(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d visit was planned.", "%(count)d visits were planned.", planned) % {"count": planned},
@@ -186,7 +179,7 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
 class NewsArticleAdmin(PortalAdmin):
     list_display = ("title", "visit", "published_at", "is_published")
     list_filter = ("is_published",)
-    search_fields = ("title_en", "title_ru", "title_kk", "title_zh_hans")
+    search_fields = localized_fields("title")
     autocomplete_fields = ("visit",)
     prepopulated_fields = {"slug": ("title_en",)}
     actions = ["publish", "unpublish"]
@@ -194,7 +187,7 @@ class NewsArticleAdmin(PortalAdmin):
 
     @admin.action(description=_("Publish the selected articles"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
+        count = services.publish_articles(queryset)
         self.message_user(
             request,
             ngettext("%(count)d article was published.", "%(count)d articles were published.", count)
@@ -203,7 +196,7 @@ class NewsArticleAdmin(PortalAdmin):
 
     @admin.action(description=_("Withdraw the selected articles"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
+        count = services.withdraw_articles(queryset)
         self.message_user(
             request,
             ngettext("%(count)d article was withdrawn.", "%(count)d articles were withdrawn.", count)
@@ -215,7 +208,7 @@ class NewsArticleAdmin(PortalAdmin):
 class OutcomeAdmin(PortalAdmin):
     list_display = ("__str__", "visit", "owner", "due_on", "status")
     list_filter = ("status", "due_on")
-    search_fields = ("description_en", "description_ru", "description_kk", "description_zh_hans")
+    search_fields = localized_fields("description")
     autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
     list_select_related = ("visit", "owner")
 
@@ -231,7 +224,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(TypoReport)
-class TypoReportAdmin(admin.ModelAdmin):
+class TypoReportAdmin(SimpleHistoryAdmin):
     list_display = ("selection_excerpt", "url", "language", "created_at", "status")
     list_filter = ("status", "language")
     search_fields = ("selection", "comment", "url")
@@ -247,7 +240,7 @@ class TypoReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected reports"), permissions=["change"])
     def close(self, request, queryset):
-        count = queryset.update(status=TypoReport.Status.CLOSED)
+        count = services.close_typo_reports(queryset)
         self.message_user(
             request,
             ngettext("%(count)d report was closed.", "%(count)d reports were closed.", count) % {"count": count},

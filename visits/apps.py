@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from partnerships import pages
+
 
 class VisitsConfig(AppConfig):
     name = "visits"
@@ -8,9 +10,19 @@ class VisitsConfig(AppConfig):
 
     def ready(self):
         # Registered after modeltranslation, so the history keeps every language (see partnerships.apps).
+        # Imported here: models (simple_history's too) can be loaded only once the app registry is ready.
         from simple_history import register
 
         from . import models
 
-        for model in (models.Visit, models.Outcome, models.Report, models.NewsArticle, models.AgendaItem):
+        for model in (
+            models.Visit,
+            models.Outcome,
+            models.Report,
+            models.NewsArticle,
+            models.AgendaItem,
+            models.TypoReport,
+        ):
             register(model, app=__package__)
+
+        pages.add_partner_section("timeline", models.Visit.objects.timeline_of)

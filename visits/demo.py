@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from partnerships.models import Contact, Partner, Unit
 
 from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Visit
+from .services import plan_follow_up_visit
 
 # Official programmes in Urumqi keep Beijing time.
 BEIJING_TIME = ZoneInfo("Asia/Shanghai")
@@ -127,8 +128,6 @@ def seed(*, owner=None, call=None):
         Outcome.objects.filter(visit=visit, description_en__startswith="Launch student").update(call=call)
     delegation = Outcome.objects.get(visit=visit, description_en__startswith="The Chinese side")
     if delegation.follow_up_visit is None and owner is not None:
-        from .services import plan_follow_up_visit
-
         plan_follow_up_visit(delegation, direction=Visit.Direction.INCOMING, year=2026, by=owner)
     NewsArticle.objects.update_or_create(
         visit=visit,

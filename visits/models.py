@@ -1,3 +1,5 @@
+import secrets
+
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,21 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
-from modeltranslation.utils import build_localized_fieldname
 
+from config.files import PrivateStorage, validate_logo_size, validate_pdf
+from config.i18n import language_codes, localized_fields
+from config.models import StatusTransition
 from config.text import date_range
-from partnerships.models import (
-    Agreement,
-    Contact,
-    JointProgram,
-    Partner,
-    PrivateStorage,
-    ResearchProject,
-    StatusTransition,
-    Unit,
-    validate_logo_size,
-    validate_pdf,
-)
+from partnerships.models import Agreement, Contact, JointProgram, Partner, ResearchProject, Unit
 
 # The HTML a trip report or an article may keep; everything else (scripts, styles, events) is removed.
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a"}
@@ -36,8 +29,7 @@ def sanitise_html(html: str) -> str:
 
 def sanitise_translations(instance, field):
     """Clean every language's column of a translated HTML field (never the fallback-reading field itself)."""
-    for code, _name in settings.LANGUAGES:
-        column = build_localized_fieldname(field, code)
+    for column in localized_fields(field):
         value = getattr(instance, column)
         if value:
             setattr(instance, column, sanitise_html(value))
@@ -54,7 +46,13 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(ended, report__isnull=True)
 
     def with_published_article(self):
-        return self.filter(article__is_published=True, article__published_at__lte=timezone.now())
+        return self.filter(article__in=NewsArticle.objects.published())
+
+    def timeline_of(self, partner):
+        """The partner's visits whose news article is out, newest first, with the article: one query."""
+        return list(
+            self.with_published_article().filter(partners=partner).select_related("article").order_by("-starts_on")
+        )
 
 
 class Visit(models.Model):
@@ -405,16 +403,11 @@ class NewsArticle(models.Model):
 
     def languages_available(self):
         """The languages in which both the title and the text are written."""
-        return [
-            code
-            for code, _name in settings.LANGUAGES
-            if getattr(self, f"title_{code.replace('-', '_')}") and getattr(self, f"body_{code.replace('-', '_')}")
-        ]
+        columns = zip(language_codes(), localized_fields("title"), localized_fields("body"), strict=True)
+        return [code for code, title, body in columns if getattr(self, title) and getattr(self, body)]
 
 
 def new_feed_token():
-    import secrets
-
     return secrets.token_urlsafe(32)
 
 

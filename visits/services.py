@@ -1,18 +1,18 @@
 """Business actions of the visits app: the visit lifecycle and turning outcomes into planned visits."""
 
+from datetime import date
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import User
+from config.i18n import language_codes, localized_fields
+from config.models import HomeInstitution, check_transition
 from notifications.services import notify
-from partnerships.models import HomeInstitution
 
 from . import tasks
 from .models import CalendarFeed, Outcome, TypoReport, Visit, VisitTransition, new_feed_token
@@ -36,12 +36,9 @@ def change_visit_status(visit: Visit, *, to: str, by: User, comment: str = "") -
     """
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     current, target = Visit.Status(visit.status), Visit.Status(to)
-    if target not in VISIT_TRANSITIONS[current]:
-        raise ValidationError(
-            _("A visit that is «%(current)s» cannot become «%(target)s»."),
-            params={"current": current.label, "target": target.label},
-            code="invalid_transition",
-        )
+    check_transition(
+        VISIT_TRANSITIONS, current, target, message=_("A visit that is «%(current)s» cannot become «%(target)s».")
+    )
     if target == Visit.Status.CONFIRMED and visit.is_tentative:
         raise ValidationError(_("Set the exact dates before confirming the visit."), code="tentative")
     if target == Visit.Status.REPORTED and not hasattr(visit, "report"):
@@ -75,8 +72,7 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     else:
         country, city = source.country, source.city
     titles = {}
-    for code, _name in settings.LANGUAGES:
-        field = build_localized_fieldname("title", code)
+    for code, field in zip(language_codes(), localized_fields("title"), strict=True):
         with translation.override(code):
             source_title = Truncator(getattr(source, field) or source.title).chars(200)
             titles[field] = _("Follow-up of «%(visit)s»") % {"visit": source_title}
@@ -99,6 +95,58 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     outcome.follow_up_visit = visit
     outcome.save(update_fields=["follow_up_visit"])
     return visit
+
+
+def follow_up_direction(visit: Visit) -> str:
+    """The other side travels next: an outgoing visit is followed by an incoming one, and the other way round."""
+    return Visit.Direction.INCOMING if visit.direction == Visit.Direction.OUTGOING else Visit.Direction.OUTGOING
+
+
+def plan_follow_up_visits(visits, *, by: User, today: date | None = None) -> int:
+    """Plan the follow-up visit of every open outcome of these visits that has none yet; returns how many.
+
+    Each goes the other way (follow_up_direction), in the year the outcome is due, or this year without a date.
+    """
+    year_now = (today or timezone.localdate()).year
+    planned = 0
+    for outcome in Outcome.objects.filter(visit__in=visits, follow_up_visit__isnull=True, status=Outcome.Status.OPEN):
+        plan_follow_up_visit(
+            outcome,
+            direction=follow_up_direction(outcome.visit),
+            year=outcome.due_on.year if outcome.due_on else year_now,
+            by=by,
+        )
+        planned += 1
+    return planned
+
+
+def _save_each(objects, **values) -> int:
+    """Change and save the objects one by one, so that each change is kept in their history; returns how many."""
+    count = 0
+    for obj in objects:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(values))
+        count += 1
+    return count
+
+
+@transaction.atomic
+def publish_articles(articles) -> int:
+    """Publish these news articles (from their publish date); each change is kept in the article's history."""
+    return _save_each(articles, is_published=True)
+
+
+@transaction.atomic
+def withdraw_articles(articles) -> int:
+    """Take these news articles off the public pages; each change is kept in the article's history."""
+    return _save_each(articles, is_published=False)
+
+
+@transaction.atomic
+def close_typo_reports(reports) -> int:
+    """Mark these typo reports as dealt with; each change is kept in the report's history."""
+    return _save_each(reports, status=TypoReport.Status.CLOSED)
 
 
 def renew_calendar_feed(user: User) -> CalendarFeed:

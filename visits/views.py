@@ -14,7 +14,8 @@ from icalendar import Calendar, Event
 from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import resolution_order
 
-from accounts.backends import is_office
+from accounts.models import User
+from accounts.roles import is_office
 from config.text import collation_key, place
 from config.views import query_without_page, whole_number
 from partnerships.models import Partner
@@ -112,7 +113,7 @@ def visit_document(request, pk):
     """Invitation letters, orders and visa papers: office staff and the delegation only."""
     document = get_object_or_404(VisitDocument, pk=pk)
     user = request.user
-    if not (is_office(user) or user.is_superuser or document.visit.members.filter(user=user).exists()):
+    if not (is_office(user) or document.visit.members.filter(user=user).exists()):
         raise Http404
     return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf")
 
@@ -145,9 +146,7 @@ def _ics(calendar):
 def public_calendar(request):
     """Published visits with exact dates, for anyone's calendar application."""
     calendar = _calendar(str(translation.gettext("Visits")))
-    visits = Visit.objects.filter(
-        article__in=NewsArticle.objects.published(), precision=Visit.Precision.DAY
-    ).select_related("article")
+    visits = Visit.objects.with_published_article().filter(precision=Visit.Precision.DAY).select_related("article")
     for visit in visits:
         event = _visit_event(visit, request)
         event.add("url", request.build_absolute_uri(visit.article.get_absolute_url()))
@@ -158,7 +157,7 @@ def public_calendar(request):
 def private_calendar(request, token):
     """Every visit and programme item the feed's owner takes part in; the token is the only key."""
     # A feed stops with its owner's account or office role.
-    feeds = CalendarFeed.objects.select_related("user").filter(user__is_active=True, user__role="staff")
+    feeds = CalendarFeed.objects.select_related("user").filter(user__is_active=True, user__role=User.Role.STAFF)
     feed = get_object_or_404(feeds, token=token)
     calendar = _calendar(str(translation.gettext("My visits")))
     visits = (
@@ -183,7 +182,7 @@ def private_calendar(request, token):
 
 @login_required
 def calendar_settings(request):
-    if not (is_office(request.user) or request.user.is_superuser):
+    if not is_office(request.user):
         raise Http404
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(request, "visits/calendar_settings.html", {"feed": feed})
@@ -192,7 +191,7 @@ def calendar_settings(request):
 @require_POST
 @login_required
 def renew_calendar(request):
-    if not (is_office(request.user) or request.user.is_superuser):
+    if not is_office(request.user):
         raise Http404
     services.renew_calendar_feed(request.user)
     return redirect("visits:calendar_settings")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
+from django_countries import countries
 from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
@@ -38,8 +39,6 @@ def translated(obj, field):
 @register.filter
 def country_name(code):
     """A country's name in the page's language (django-countries translates it)."""
-    from django_countries import countries
-
     return countries.name(code) if code else ""
 
 

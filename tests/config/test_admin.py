@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from partnerships.models import HomeInstitution
+from config.models import HomeInstitution
 from tests.factories import HomeInstitutionFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def staff_client(client, settings):
 def test_admin_loads_every_script_and_stylesheet_from_the_portal_itself(staff_client):
     home = HomeInstitutionFactory()
 
-    html = staff_client.get(f"/en/admin/partnerships/homeinstitution/{home.pk}/change/").content.decode()
+    html = staff_client.get(f"/en/admin/config/homeinstitution/{home.pk}/change/").content.decode()
 
     assert "jquery-ui.min.js" in html  # the translation tabs
     for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
@@ -37,7 +37,7 @@ def test_admin_edits_one_language_of_a_translated_field_without_touching_the_oth
     data |= {"country": "KZ"}
     data |= {"website": "", "name_zh_hans": "M. 奥埃佐夫南哈萨克斯坦大学"}
 
-    response = staff_client.post(f"/en/admin/partnerships/homeinstitution/{home.pk}/change/", data)
+    response = staff_client.post(f"/en/admin/config/homeinstitution/{home.pk}/change/", data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     home.refresh_from_db()
@@ -49,7 +49,7 @@ def test_admin_edits_one_language_of_a_translated_field_without_touching_the_oth
 def test_there_is_only_ever_one_home_university(staff_client):
     HomeInstitutionFactory()
 
-    assert staff_client.get("/en/admin/partnerships/homeinstitution/add/").status_code == 403
+    assert staff_client.get("/en/admin/config/homeinstitution/add/").status_code == 403
     assert HomeInstitution.objects.count() == 1
 
 

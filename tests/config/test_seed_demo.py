@@ -2,8 +2,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from config.models import HomeInstitution
 from mobility.models import Application, ExchangeCall
-from partnerships.models import Agreement, HomeInstitution, Partner
+from partnerships.models import Agreement, Partner
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db

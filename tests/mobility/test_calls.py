@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from mobility import demo as mobility_demo
-from mobility.models import ExchangeCall
+from mobility.models import ExchangeCall, SelectionCriterion
 from partnerships import demo as partnerships_demo
 from tests.factories import HomeInstitutionFactory, PartnerFactory, StaffFactory
 
@@ -152,3 +152,10 @@ def test_staff_tick_who_may_apply_and_criteria_weights_add_up_to_100(office):
     assert ExchangeCall.objects.get().hosts.get().places == 2
     assert "add up to 90 %" in refused.content.decode()
     assert ExchangeCall.objects.count() == 1
+
+
+def test_criteria_weights_must_add_up_to_100_when_a_call_has_criteria():
+    SelectionCriterion.validate_weights([])
+    SelectionCriterion.validate_weights([60, 40])
+    with pytest.raises(ValidationError, match="add up to 110"):
+        SelectionCriterion.validate_weights([60, 50])

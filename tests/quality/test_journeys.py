@@ -86,11 +86,11 @@ def test_staff_signs_in_to_the_admin_with_a_second_factor_and_edits_one_language
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/en/admin/")
 
-    page.goto(f"/en/admin/partnerships/homeinstitution/{home.pk}/change/")
+    page.goto(f"/en/admin/config/homeinstitution/{home.pk}/change/")
     page.locator('[role=tab][aria-controls="tab_id_name_zh_hans"]').click()
     page.locator("#id_name_zh_hans").fill("M. 奥埃佐夫南哈萨克斯坦大学")
     page.locator("input[name=_save]").click()
-    page.wait_for_url("**/en/admin/partnerships/homeinstitution/")
+    page.wait_for_url("**/en/admin/config/homeinstitution/")
 
     home.refresh_from_db()
     assert home.name_zh_hans == "M. 奥埃佐夫南哈萨克斯坦大学"

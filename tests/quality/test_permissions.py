@@ -137,8 +137,8 @@ RULES = [
     ("admin:socialaccount_*", SUPERUSER),  # identity providers and their secrets
     ("admin:app_list[socialaccount]", expect(302, 302, 302, 404, 200)),
     ("admin:app_list[auth]", expect(302, 302, 302, 404, 200)),
-    ("admin:partnerships_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
-    ("admin:partnerships_homeinstitution_delete", OFFICE_FORBIDDEN),
+    ("admin:config_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
+    ("admin:config_homeinstitution_delete", OFFICE_FORBIDDEN),
     ("admin:visits_typoreport_add", OFFICE_FORBIDDEN),  # readers write typo reports, staff only close them
     ("admin:visits_calendarfeed_add", OFFICE_FORBIDDEN),  # each person makes their own calendar address
     ("admin:mobility_application_add", OFFICE_FORBIDDEN),  # applicants apply on the portal

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import HomeInstitutionFactory, PartnerFactory, StaffFactory, VisitFactory
+from tests.factories import ArticleFactory, HomeInstitutionFactory, PartnerFactory, StaffFactory, VisitFactory
 from visits import services
-from visits.models import Outcome, Report, Visit
+from visits.models import NewsArticle, Outcome, Report, TypoReport, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,35 @@ def test_a_return_visit_after_an_incoming_delegation_goes_to_the_partner():
     planned = services.plan_follow_up_visit(outcome, direction="outgoing", year=2027, by=StaffFactory())
 
     assert (str(planned.country), planned.city_en) == ("CN", "Urumqi")
+
+
+def test_follow_ups_go_the_other_way_in_the_year_the_outcome_is_due_or_this_year():
+    staff = StaffFactory()
+    outgoing = VisitFactory(direction=Visit.Direction.OUTGOING)
+    incoming = VisitFactory(direction=Visit.Direction.INCOMING)
+    dated = Outcome.objects.create(visit=outgoing, description="They visit us", due_on=datetime.date(2027, 5, 1))
+    undated = Outcome.objects.create(visit=incoming, description="We visit them")
+    Outcome.objects.create(visit=incoming, description="Dropped idea", status=Outcome.Status.DROPPED)
+
+    planned = services.plan_follow_up_visits(
+        Visit.objects.filter(pk__in=[outgoing.pk, incoming.pk]), by=staff, today=datetime.date(2026, 3, 2)
+    )
+
+    assert planned == 2
+    dated.refresh_from_db()
+    undated.refresh_from_db()
+    assert (dated.follow_up_visit.direction, dated.follow_up_visit.starts_on.year) == ("incoming", 2027)
+    assert (undated.follow_up_visit.direction, undated.follow_up_visit.starts_on.year) == ("outgoing", 2026)
+    assert services.plan_follow_up_visits(Visit.objects.filter(pk=outgoing.pk), by=staff) == 0
+
+
+def test_publishing_withdrawing_and_closing_keep_each_change_in_the_history():
+    article = ArticleFactory(is_published=False)
+    report = TypoReport.objects.create(url="/en/", language="en", selection="Kopir")
+
+    assert services.publish_articles(NewsArticle.objects.filter(pk=article.pk)) == 1
+    assert services.withdraw_articles(NewsArticle.objects.filter(pk=article.pk)) == 1
+    assert services.close_typo_reports(TypoReport.objects.filter(pk=report.pk)) == 1
+
+    assert [h.is_published for h in article.history.order_by("history_id")] == [False, True, False]
+    assert [h.status for h in report.history.order_by("history_id")] == ["open", "closed"]

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import demo as accounts_demo
+from accounts.models import User
 from mobility import demo as mobility_demo
 from partnerships import demo as partnerships_demo
 from visits import demo as visits_demo
@@ -23,12 +24,12 @@ class Command(BaseCommand):
             raise CommandError(_("The demo data has well-known passwords; it loads only with DJANGO_DEBUG on."))
         partnerships_demo.seed()
         users = accounts_demo.seed()
-        office = next(u for u in users if u.role == "staff")
+        office = next(u for u in users if u.role == User.Role.STAFF)
         partnerships_demo.seed_xinjiang(coordinator=office)
         call = mobility_demo.seed(
             office=office,
-            reviewer=next(u for u in users if u.role == "faculty"),
-            student=next(u for u in users if u.role == "student"),
+            reviewer=next(u for u in users if u.role == User.Role.FACULTY),
+            student=next(u for u in users if u.role == User.Role.STUDENT),
         )
         visits_demo.seed(owner=office, call=call)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))

@@ -1,0 +1,65 @@
+"""Where private uploads are kept and how uploaded files are checked, for every app that stores files."""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, at a URL that nothing serves.
+
+    The only way to them is a permission-checked view (e.g. AgreementDocument.get_absolute_url).
+    """
+
+    def __init__(self):
+        super().__init__(base_url="/private/")
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def validate_logo_size(file):
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The logo is %(size)s; the largest allowed is %(limit)s."),
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
+            code="file_too_large",
+        )
+
+
+def validate_pdf(file):
+    """A document must really be a PDF (by content, not by name) and within the size limit."""
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the largest allowed is %(limit)s."),
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(DOCUMENT_MAX_BYTES)},
+            code="file_too_large",
+        )
+    # Imported here: pypdf takes a sixth of a second to load, and only uploads need it.
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    file.seek(0)
+    if file.read(5) != b"%PDF-":
+        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+    file.seek(0)
+    try:
+        PdfReader(file).pages[0]  # reading the first page proves the file is a whole PDF
+    except (PdfReadError, IndexError, ValueError, KeyError) as error:
+        raise ValidationError(_("The PDF document is damaged or empty."), code="broken_pdf") from error
+    finally:
+        file.seek(0)

@@ -1,0 +1,119 @@
+"""The portal's own identity (the home university) and the bases every app's records share."""
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .files import validate_logo_size
+
+
+class HomeInstitutionQuerySet(models.QuerySet):
+    def current(self):
+        return self.first()
+
+
+class HomeInstitution(models.Model):
+    """The university that runs this portal: its name and contacts, shown in every page's footer."""
+
+    # A constant that is unique in the database, so there is only ever one row.
+    singleton = models.BooleanField(default=True, editable=False)
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_(
+            "In each language as the university itself writes it (in Chinese, the name it uses with Chinese "
+            "partners), not a word-by-word translation."
+        ),
+    )
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    welcome = models.TextField(
+        _("welcome text"),
+        blank=True,
+        help_text=_("One or two sentences on the home page about international cooperation."),
+    )
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("street address"), max_length=255, blank=True)
+    country = CountryField(_("country"), default="KZ")
+    phone_label = models.CharField(
+        _("phone label"), max_length=100, blank=True, help_text=_("Whose phone it is, e.g. «Chancellery».")
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("chancellery email"), blank=True)
+    info_email = models.EmailField(_("information email"), blank=True)
+    staff_email_domains = models.CharField(
+        _("university email domains"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Comma-separated, e.g. auezov.edu.kz. Faculty members sign up with an address at one of these "
+            "domains; without one, only students can sign up."
+        ),
+    )
+    international_office_email = models.EmailField(
+        _("international office email"), blank=True, help_text=_("Shown on partner pages as the office's contact.")
+    )
+    international_office_phone = models.CharField(_("international office phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="home/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_logo_size],
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+    )
+
+    objects = HomeInstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("home university")
+        verbose_name_plural = _("home university")
+        constraints = [
+            models.UniqueConstraint(fields=["singleton"], name="home_institution_single_row"),
+            models.CheckConstraint(condition=models.Q(singleton=True), name="home_institution_singleton_true"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def faculty_domains(self):
+        return [domain.strip().lower() for domain in self.staff_email_domains.split(",") if domain.strip()]
+
+
+class StatusTransition(models.Model):
+    """One step of a lifecycle: who moved the record, when, from what status to what, and why.
+
+    Subclasses add the record they belong to and from_status/to_status with that record's choices.
+    """
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def check_transition(transitions: Mapping, current: models.TextChoices, target: models.TextChoices, *, message) -> None:
+    """Refuse a move that the lifecycle's transitions table (status -> statuses that may follow) does not allow.
+
+    `message` is the translated sentence that names the record, with %(current)s and %(target)s for the labels
+    of the two statuses, e.g. "An agreement that is «%(current)s» cannot become «%(target)s»."
+    """
+    if target not in transitions[current]:
+        raise ValidationError(
+            message, params={"current": current.label, "target": target.label}, code="invalid_transition"
+        )

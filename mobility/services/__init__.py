@@ -1,0 +1,45 @@
+"""Business actions of mobility: applying, the application lifecycle, reviews, selection and realised mobility.
+
+One module per part; everything is called as `services.submit_application(...)` from here.
+"""
+
+from ..models import APPLICANT_WITHDRAWABLE
+from .applying import choose_hosts, ensure_editable, save_draft, start_application, submit_application, upload_document
+from .lifecycle import change_application_status
+from .mobilities import approve_learning_agreement, create_mobility, withdraw_learning_agreement_approval
+from .selection import (
+    TAKEN,
+    RankedApplication,
+    Ranking,
+    confirm_selection,
+    promote_from_waitlist,
+    rank_applications,
+    renumber_waitlist,
+    save_review,
+)
+from .transitions import APPLICANT_MOVES, APPLICATION_TRANSITIONS, lock_call
+
+__all__ = [
+    "APPLICANT_MOVES",
+    "APPLICANT_WITHDRAWABLE",
+    "APPLICATION_TRANSITIONS",
+    "TAKEN",
+    "RankedApplication",
+    "Ranking",
+    "approve_learning_agreement",
+    "change_application_status",
+    "choose_hosts",
+    "confirm_selection",
+    "create_mobility",
+    "ensure_editable",
+    "lock_call",
+    "promote_from_waitlist",
+    "rank_applications",
+    "renumber_waitlist",
+    "save_draft",
+    "save_review",
+    "start_application",
+    "submit_application",
+    "upload_document",
+    "withdraw_learning_agreement_approval",
+]

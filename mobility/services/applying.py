@@ -1,0 +1,110 @@
+"""Applying: a draft per applicant and call, saved step by step, submitted complete and eligible before the deadline."""
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import APPLICANT_ROLES
+from config.text import join_labels
+from partnerships.models import Partner
+
+from ..models import Application, ApplicationDocument, ExchangeCall, HostChoice, validate_application_document
+from .transitions import lock_call, move_application
+
+Status = Application.Status
+
+
+@transaction.atomic
+def start_application(call: ExchangeCall, *, applicant: User) -> Application:
+    """The applicant's application to this call: their existing one, or a new draft while the call is open."""
+    call = lock_call(call)  # two quick clicks on "Apply" make one draft
+    existing = Application.objects.filter(call=call, applicant=applicant).first()
+    if existing:
+        return existing
+    if applicant.role not in APPLICANT_ROLES:
+        raise PermissionDenied
+    if not call.is_open():
+        raise ValidationError(_("This call does not accept applications now."), code="call_closed")
+    application = Application(call=call, applicant=applicant)
+    if applicant.role == User.Role.STUDENT and len(call.levels) == 1 and call.levels != [ExchangeCall.Level.STAFF]:
+        application.level = call.levels[0]
+    elif applicant.role != User.Role.STUDENT and ExchangeCall.Level.STAFF in call.levels:
+        application.level = ExchangeCall.Level.STAFF
+    application.save()
+    hosts = list(call.partners.all())
+    if len(hosts) == 1:
+        HostChoice.objects.create(application=application, partner=hosts[0], rank=1)
+    return application
+
+
+def ensure_editable(application: Application) -> None:
+    if application.status != Status.DRAFT:
+        raise ValidationError(_("A submitted application cannot be changed."), code="not_a_draft")
+    if not application.call.is_open():
+        raise ValidationError(_("The deadline has passed: the application can no longer be changed."), code="closed")
+
+
+@transaction.atomic
+def save_draft(application: Application, *, values: dict) -> Application:
+    """Keep what the applicant entered in this step; completeness is checked only when submitting."""
+    ensure_editable(application)
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.full_clean(validate_constraints=False)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def choose_hosts(application: Application, *, partners: list[Partner]) -> None:
+    """Replace the ranked host choices (first = most wanted); only hosts the call offers, each once."""
+    ensure_editable(application)
+    offered = set(application.call.partners.values_list("pk", flat=True))
+    if any(partner.pk not in offered for partner in partners):
+        raise ValidationError(_("Choose only host institutions this call offers."), code="not_offered")
+    if len({partner.pk for partner in partners}) != len(partners):
+        raise ValidationError(_("Each host institution can be chosen only once."), code="duplicate_host")
+    application.choices.all().delete()
+    HostChoice.objects.bulk_create(
+        HostChoice(application=application, partner=partner, rank=rank) for rank, partner in enumerate(partners, 1)
+    )
+    application.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def upload_document(application: Application, *, kind: str, file) -> ApplicationDocument:
+    """Store a required document after checking its size and real format; a new upload replaces the old one."""
+    ensure_editable(application)
+    if kind not in application.call.document_kinds:
+        raise ValidationError(_("This call does not ask for this document."), code="not_required")
+    validate_application_document(kind, file)
+    old = ApplicationDocument.objects.filter(application=application, kind=kind).first()
+    if old:
+        transaction.on_commit(partial(old.file.storage.delete, old.file.name))
+        old.delete()
+    document = ApplicationDocument(application=application, kind=kind, original_name=file.name[:255], size=file.size)
+    document.file.save(file.name, file, save=False)
+    document.save()
+    application.save(update_fields=["updated_at"])
+    return document
+
+
+@transaction.atomic
+def submit_application(application: Application, *, by: User, now=None) -> Application:
+    """Submit a complete, eligible draft before the deadline; the applicant is told after commit."""
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    now = now or timezone.now()
+    if application.status != Status.DRAFT:
+        raise ValidationError(_("This application has already been submitted."), code="not_a_draft")
+    if not application.call.is_open(now):
+        raise ValidationError(_("The deadline has passed: applications are no longer accepted."), code="closed")
+    if missing := application.missing_items():
+        raise ValidationError(_("Still missing: %(items)s."), params={"items": join_labels(missing)}, code="incomplete")
+    if failures := application.eligibility_failures():
+        raise ValidationError([str(failure) for failure in failures], code="not_eligible")
+    application.submitted_at = now
+    return move_application(application, to=Status.SUBMITTED, by=by, comment="")

@@ -1,0 +1,251 @@
+"""Reviews, the ranking of a call's applications, the confirmed selection and its waiting list."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import may_decide, may_review
+from partnerships.models import Partner
+
+from ..models import Application, CallHost, ExchangeCall, HostChoice, Review, Score
+from .transitions import lock_call, move_application
+
+Status = Application.Status
+
+
+@transaction.atomic
+def save_review(application: Application, *, reviewer: User, points: dict[int, int], comment: str = "") -> Review:
+    """Record one reviewer's points (0 to 100) per criterion of the call; a submitted application moves to review."""
+    if not may_review(reviewer, application.call) or reviewer.pk == application.applicant_id:
+        raise PermissionDenied
+    lock_call(application.call)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    if application.status not in Application.RANKED_STATUSES:
+        raise ValidationError(_("Only applications in selection can be scored."), code="not_in_selection")
+    criteria = {criterion.pk: criterion for criterion in application.call.criteria.all()}
+    if set(points) - set(criteria):
+        raise ValidationError(_("Score only the criteria of this call."), code="unknown_criterion")
+    review, _created = Review.objects.update_or_create(
+        application=application, reviewer=reviewer, defaults={"comment": comment}
+    )
+    for pk, value in points.items():
+        Score(review=review, criterion=criteria[pk], points=value).full_clean(
+            exclude=["review"], validate_constraints=False
+        )
+    for pk, value in points.items():  # one by one, so each change of points is kept in the history
+        Score.objects.update_or_create(review=review, criterion=criteria[pk], defaults={"points": value})
+    if application.status == Status.SUBMITTED:
+        move_application(application, to=Status.UNDER_REVIEW, by=reviewer, comment="")
+    return review
+
+
+@dataclass
+class RankedApplication:
+    application: Application
+    score: Decimal | None
+    position: int | None = None
+    host: Partner | None = None
+    waitlist_position: int | None = None
+    choices: list[int] = field(default_factory=list)
+    first_stage_only: bool = False
+    has_priority: bool = False
+    tie_broken_by: str = ""
+    reviews: int = 0
+
+
+@dataclass
+class Ranking:
+    call: ExchangeCall
+    entries: list[RankedApplication]
+    unscored: list[RankedApplication] = field(default_factory=list)
+
+
+def rank_applications(call: ExchangeCall) -> Ranking:
+    """Rank the call's applications by average weighted score and fill the places in order of choice.
+
+    A review's score is the sum of points * weight / 100 over the call's criteria, counted once every criterion has
+    points; an application's score is the average of its complete reviews. Ties are broken, in this order,
+    by a priority category, the higher GPA, then the earlier submission; each entry says which decided.
+    Nobody is placed before a complete review. Runs in a constant number of queries, reading bare values.
+    """
+    weights = dict(call.criteria.values_list("pk", "weight"))
+    in_selection = {"status__in": Application.RANKED_STATUSES}
+    applications = list(
+        call.applications.filter(**in_selection).select_related("applicant", "priority_category", "host")
+    )
+    points = defaultdict(lambda: defaultdict(dict))
+    for application_id, review_id, criterion_id, value in Score.objects.filter(
+        review__application__call=call, **{f"review__application__{k}": v for k, v in in_selection.items()}
+    ).values_list("review__application_id", "review_id", "criterion_id", "points"):
+        points[application_id][review_id][criterion_id] = value
+    choices = defaultdict(list)
+    for application_id, partner_id in (
+        HostChoice.objects.filter(application__call=call, **{f"application__{k}": v for k, v in in_selection.items()})
+        .order_by("application_id", "rank")
+        .values_list("application_id", "partner_id")
+    ):
+        choices[application_id].append(partner_id)
+    scored, unscored = [], []
+    for application in applications:
+        totals = [
+            sum(given[pk] * weight for pk, weight in weights.items())
+            for given in points[application.pk].values()
+            if weights and all(pk in given for pk in weights)
+        ]
+        entry = RankedApplication(application, None, choices=choices[application.pk], reviews=len(totals))
+        if totals:
+            entry.score = (Decimal(sum(totals)) / (100 * len(totals))).quantize(Decimal("0.01"))
+            scored.append(entry)
+        else:
+            unscored.append(entry)
+
+    priority = set(call.priority_categories.values_list("pk", flat=True))
+    for entry in scored:
+        entry.has_priority = entry.application.priority_category_id in priority
+
+    def key(entry):
+        app = entry.application
+        submitted = app.submitted_at.timestamp() if app.submitted_at else 0
+        return (-entry.score, not entry.has_priority, -(app.gpa or 0), submitted, app.pk)
+
+    scored.sort(key=key)
+    # Each tied entry says what set it apart from the next one below, or (the last of a tie) from the one above.
+    for index, entry in enumerate(scored):
+        below = scored[index + 1] if index + 1 < len(scored) else None
+        above = scored[index - 1] if index else None
+        if below and below.score == entry.score:
+            entry.tie_broken_by = _tie_reason(entry, below)
+        elif above and above.score == entry.score:
+            entry.tie_broken_by = _tie_reason(above, entry)
+    _allocate(call, scored, hosts={partner.pk: partner for partner in call.partners.all()})
+    return Ranking(call=call, entries=scored, unscored=unscored)
+
+
+def _tie_reason(first: RankedApplication, second: RankedApplication) -> str:
+    if first.has_priority != second.has_priority:
+        return _("priority category")
+    if (first.application.gpa or 0) != (second.application.gpa or 0):
+        return _("GPA")
+    return _("time of submission")
+
+
+def _capacities(call: ExchangeCall) -> dict[int, int | None]:
+    return dict(CallHost.objects.filter(call=call).values_list("partner_id", "places"))
+
+
+def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dict[int, Partner]) -> None:
+    """Give each applicant, best first, their highest choice that still has a place; the rest wait in order."""
+    capacity = _capacities(call)
+    # Places already held by people outside the ranking (accepted by the host, completed) stay theirs.
+    held = list(
+        Application.objects.filter(call=call, status__in=[Status.ACCEPTED, Status.COMPLETED]).values_list(
+            "host_id", flat=True
+        )
+    )
+    used = Counter(held)
+    filled = len(held)
+    waiting = 0
+    # With a second stage (an interview), only those shortlisted after it take part in the decision.
+    deciding = {Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED} if call.has_second_stage else None
+    for position, entry in enumerate(ranked, 1):
+        entry.position = position
+        if deciding and entry.application.status not in deciding:
+            entry.first_stage_only = True
+            continue
+        if filled < call.places:
+            for partner_id in entry.choices:
+                limit = capacity.get(partner_id)
+                if partner_id in capacity and (limit is None or used[partner_id] < limit):
+                    entry.host = hosts[partner_id]
+                    used[partner_id] += 1
+                    filled += 1
+                    break
+        if entry.host is None:
+            waiting += 1
+            entry.waitlist_position = waiting
+
+
+@transaction.atomic
+def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
+    """Turn the ranking into decisions: nominees with their host, the others on the waiting list in order.
+
+    Only office staff confirm; every applicant is told of their new status after commit.
+    """
+    if not may_decide(by) or call.applications.filter(applicant=by).exists():
+        raise PermissionDenied  # nobody confirms a selection they take part in
+    call = lock_call(call)
+    ranking = rank_applications(call)
+    decided = [entry for entry in ranking.entries if entry.host or entry.waitlist_position]
+    if not decided:
+        raise ValidationError(_("No application has been scored yet."), code="nothing_to_confirm")
+    for entry in decided:
+        application = entry.application
+        if entry.host:
+            application.host = entry.host
+            if application.status != Status.NOMINATED:
+                move_application(application, to=Status.NOMINATED, by=by, comment="")
+            else:
+                application.save(update_fields=["host"])
+        else:
+            if application.status != Status.WAITLISTED:
+                move_application(application, to=Status.WAITLISTED, by=by, comment="")
+            application.waitlist_position = entry.waitlist_position
+            application.save(update_fields=["waitlist_position"])
+    call.selection_confirmed_at = timezone.now()
+    call.save(update_fields=["selection_confirmed_at"])
+    return ranking
+
+
+TAKEN = (Status.NOMINATED, Status.ACCEPTED, Status.COMPLETED)
+
+
+def promote_from_waitlist(call: ExchangeCall, *, by: User, leaving: Application | None = None) -> Application | None:
+    """After a nominee drops out, nominate the first person waiting who chose a host with a free place.
+
+    Runs under the call's lock (see change_application_status); `leaving` is never the one promoted.
+    """
+    if call.selection_confirmed_at is None:
+        return None
+    taken = Application.objects.filter(call=call, status__in=TAKEN)
+    if taken.count() >= call.places:
+        return None
+    capacity = _capacities(call)
+    used = Counter(taken.values_list("host_id", flat=True))
+    waiting = (
+        Application.objects.filter(call=call, status=Status.WAITLISTED)
+        .exclude(pk=leaving.pk if leaving else None)
+        .order_by(F("waitlist_position").asc(nulls_last=True), "pk")
+        .prefetch_related("choices")
+    )
+    promoted = None
+    for application in waiting:
+        for choice in application.choices.all():
+            limit = capacity.get(choice.partner_id)
+            if choice.partner_id in capacity and (limit is None or used[choice.partner_id] < limit):
+                promoted = application
+                application.host_id = choice.partner_id
+                move_application(application, to=Status.NOMINATED, by=by, comment="")
+                break
+        if promoted:
+            break
+    renumber_waitlist(call)
+    return promoted
+
+
+def renumber_waitlist(call: ExchangeCall) -> None:
+    """Close the gaps in the waiting list, keeping its order (places not yet numbered go last)."""
+    waiting = list(
+        Application.objects.filter(call=call, status=Status.WAITLISTED).order_by(
+            F("waitlist_position").asc(nulls_last=True), "pk"
+        )
+    )
+    for position, application in enumerate(waiting, 1):
+        application.waitlist_position = position
+    Application.objects.bulk_update(waiting, ["waitlist_position"])

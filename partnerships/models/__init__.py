@@ -1,0 +1,39 @@
+"""The models of partnerships, one module per part, all importable from here."""
+
+# Old migrations name the storage and validators by their former place here (partnerships.models.PrivateStorage).
+from config.files import PrivateStorage, validate_logo_size, validate_pdf
+
+from .agreements import (
+    Agreement,
+    AgreementDocument,
+    AgreementQuerySet,
+    AgreementTransition,
+    CooperationCondition,
+    validate_academic_year,
+)
+from .partners import Campus, Contact, IscedField, Partner, PartnerDomain, PartnerQuerySet, Unit, unique_slug
+from .programs import JointProgram, JointProgramQuerySet, ResearchOutput, ResearchProject
+
+__all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AgreementQuerySet",
+    "AgreementTransition",
+    "Campus",
+    "Contact",
+    "CooperationCondition",
+    "IscedField",
+    "JointProgram",
+    "JointProgramQuerySet",
+    "Partner",
+    "PartnerDomain",
+    "PartnerQuerySet",
+    "PrivateStorage",
+    "ResearchOutput",
+    "ResearchProject",
+    "Unit",
+    "unique_slug",
+    "validate_academic_year",
+    "validate_logo_size",
+    "validate_pdf",
+]

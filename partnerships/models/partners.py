@@ -1,0 +1,424 @@
+"""Partner institutions and what they are made of: domains, campuses, units, contacts; fields of education."""
+
+import re
+from collections import Counter
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import connection, models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries import countries
+from django_countries.fields import CountryField
+
+from config.files import validate_logo_size
+from config.i18n import localized_expression, localized_fields
+from config.text import collation_key
+
+# How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
+TRIGRAM_CLOSENESS = 0.5
+
+
+def unique_slug(queryset, text, fallback):
+    """A readable address from the text (xinjiang-university), numbered when already taken."""
+    base = slugify(text or "")[:100] or fallback
+    slug, number = base, 2
+    while queryset.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+class PartnerQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def search(self, text):
+        """Names in every language, other names and domains.
+
+        Every word appears somewhere (a substring, so Chinese needs no word breaks); on PostgreSQL also a
+        full-text match or a close trigram match, so that small misspellings still find the partner.
+        """
+        text = Partner.normalise(text)
+        every_word = Q()
+        for word in text.split():
+            every_word &= Q(search_text__contains=word)
+        if connection.vendor != "postgresql":
+            return self.filter(every_word)
+        full_text = SearchQuery(text, search_type="websearch", config="simple")
+        return self.annotate(
+            search_vector=SearchVector("search_text", config="simple"),
+            closeness=TrigramWordSimilarity(text, "search_text"),
+        ).filter(every_word | Q(search_vector=full_text) | Q(closeness__gte=TRIGRAM_CLOSENESS))
+
+    def similar_to(self, partner):
+        """Likely duplicates: the same country and a similar name in any language, or a shared domain.
+
+        Domains are shared when one is the other or a subdomain of it (mail.xju.edu.cn and xju.edu.cn).
+        """
+        names = {Partner.normalise(name) for name in partner.all_names() if name}
+        matches = Q(pk__in=[])
+        if names:
+            similar_name = Q()
+            for name in names:
+                similar_name |= Q(search_text__contains=name)
+            matches |= Q(country=partner.country) & similar_name
+        domains = list(partner.domains.values_list("domain", flat=True)) if partner.pk else []
+        for domain in domains:
+            parents = [".".join(domain.split(".")[i:]) for i in range(1, len(domain.split(".")) - 1)]
+            matches |= Q(domains__domain__in=[domain, *parents]) | Q(domains__domain__endswith=f".{domain}")
+        return self.filter(matches).exclude(pk=partner.pk).distinct()
+
+    # The directory: the same reads for the public page and any other client (a future API).
+    SORTS = {"name": "sort_name", "country": "country", "-agreements": "-active_agreements"}
+
+    def matching(self, filters, *, skip=None):
+        """Partners that match every filter of the directory (cleaned form data) except `skip`, so that each
+        facet counts within the others: q (search), country, kind, status, agreement_kind, field."""
+        # Imported here: agreements.py and programs.py import this module for Partner.
+        from .agreements import Agreement
+        from .programs import JointProgram
+
+        partners = self
+        if filters.get("q"):
+            partners = partners.search(filters["q"])
+        if filters.get("country") and skip != "country":
+            partners = partners.filter(country=filters["country"])
+        if filters.get("kind") and skip != "kind":
+            partners = partners.filter(kind=filters["kind"])
+        if filters.get("status") and skip != "status":
+            partners = partners.filter(status=filters["status"])
+        if filters.get("agreement_kind") and skip != "agreement_kind":
+            partners = partners.filter(
+                pk__in=Agreement.objects.active().filter(kind=filters["agreement_kind"]).values("partners")
+            )
+        if filters.get("field") and skip != "field":
+            field = filters["field"]
+            partners = partners.filter(
+                Q(pk__in=JointProgram.objects.filter(field__code=field).values("partners"))
+                | Q(pk__in=Agreement.objects.filter(conditions__fields_of_education__code=field).values("partners"))
+            )
+        return partners
+
+    def facets(self, filters):
+        """The counts of each filter's choices, each within the other filters: one query each (two for fields of
+        education), whatever the data size. Returns ({filter: [(value, label, count)]}, Counter by country)."""
+        # Imported here: agreements.py and programs.py import this module for Partner.
+        from .agreements import Agreement
+        from .programs import JointProgram
+
+        counted = {}
+        by_country = Counter(
+            dict(self.matching(filters, skip="country").order_by().values_list("country").annotate(n=Count("id")))
+        )
+        counted["country"] = sorted(
+            ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: collation_key(row[1])
+        )
+        for name, choices in (("kind", Partner.Kind), ("status", Partner.Status)):
+            counts = dict(self.matching(filters, skip=name).order_by().values_list(name).annotate(n=Count("id")))
+            counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
+        in_scope = self.matching(filters, skip="agreement_kind").values("pk")
+        counts = dict(
+            Agreement.objects.active()
+            .filter(partners__in=in_scope)
+            .order_by()
+            .values_list("kind")
+            .annotate(n=Count("partners", distinct=True))
+        )
+        counted["agreement_kind"] = [(v, label, counts[v]) for v, label in Agreement.Kind.choices if counts.get(v)]
+        in_scope = self.matching(filters, skip="field").values("pk")
+        pairs = set(
+            JointProgram.objects.filter(partners__in=in_scope, field__isnull=False).values_list(
+                "partners", "field__code"
+            )
+        )
+        pairs |= set(
+            Agreement.objects.filter(partners__in=in_scope, conditions__fields_of_education__isnull=False).values_list(
+                "partners", "conditions__fields_of_education__code"
+            )
+        )
+        by_field = Counter(code for _partner, code in pairs)
+        names = dict(IscedField.objects.filter(code__in=by_field).values_list("code", "name"))
+        counted["field"] = [(code, f"{code} {names.get(code, '')}", by_field[code]) for code in sorted(by_field)]
+        return counted, by_country
+
+    def for_directory(self, filters):
+        """The directory's list: matching partners with their count of active agreements, sorted as asked
+        (filters["sort"]: name in the page's language, country or most active agreements)."""
+        # Imported here: agreements.py imports this module for Partner.
+        from .agreements import Agreement
+
+        partners = self.matching(filters).annotate(
+            active_agreements=Count("agreements", filter=Q(agreements__status=Agreement.Status.ACTIVE), distinct=True),
+            sort_name=localized_expression(),
+        )
+        return partners.order_by(self.SORTS[filters.get("sort") or "name"], "sort_name", "pk")
+
+
+class Partner(models.Model):
+    """A partner institution, current or prospective."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("University")
+        INSTITUTE = "institute", pgettext_lazy("institution kind", "Institute")
+        COLLEGE = "college", pgettext_lazy("institution kind", "College")
+        RESEARCH_CENTRE = "research_centre", _("Research centre")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PROSPECTIVE = "prospective", _("Prospective")
+        ACTIVE = "active", pgettext_lazy("partner status", "Active")
+        DORMANT = "dormant", _("Dormant")
+        ENDED = "ended", pgettext_lazy("partner status", "Ended")
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("Latin transliterations, abbreviations and former names, one per line; search finds them too."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region or province"), max_length=100, blank=True)
+    country = CountryField(_("country"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECTIVE)
+    website = models.URLField(_("website"), blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("For lists and letters sent to this partner; English when empty."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="partners/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_logo_size],
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+    )
+    is_public = models.BooleanField(
+        _("shown on public pages"), default=False, help_text=_("Hidden partners are seen by signed-in staff only.")
+    )
+    slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
+    ror_id = models.CharField(
+        _("ROR ID"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^0[a-z0-9]{6}[0-9]{2}$", _("A ROR ID looks like 05xxx1234."))],
+        help_text=_("The Research Organization Registry identifier, e.g. 059gw8r13."),
+    )
+    erasmus_code = models.CharField(
+        _("Erasmus code"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{1,3} {1,2}[A-Z-]{2,}[0-9]{2}$", _("An Erasmus code looks like «E  MADRID05»."))
+        ],
+    )
+    hei_id = models.CharField(
+        _("EWP HEI ID"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", _("A HEI ID is the institution's domain, e.g. xju.edu.cn."))
+        ],
+        help_text=_("The SCHAC code used by Erasmus Without Paper."),
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("formerly known as"),
+        help_text=_("Earlier institutions this one continues, e.g. after a merger or a renaming."),
+    )
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner institution")
+        verbose_name_plural = _("partner institutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ror_id"], condition=~Q(ror_id=""), name="partner_ror_id_unique"),
+            models.UniqueConstraint(
+                fields=["erasmus_code"], condition=~Q(erasmus_code=""), name="partner_erasmus_code_unique"
+            ),
+            models.UniqueConstraint(fields=["hei_id"], condition=~Q(hei_id=""), name="partner_hei_id_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Domains live in their own rows: services.refresh_search_text adds them once they are saved.
+        domains = [d.domain for d in self.domains.all()] if self.pk else []
+        self.search_text = self.build_search_text(domains)
+        if not self.slug:
+            self.slug = unique_slug(Partner.objects.exclude(pk=self.pk), self.name_en or self.name, "partner")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partnerships:partner_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def normalise(text):
+        return re.sub(r"\s+", " ", (text or "").casefold()).strip()
+
+    def all_names(self):
+        names = [getattr(self, column, "") for column in localized_fields("name", "short_name")]
+        return [self.name, *names, *self.other_names.splitlines()]
+
+    def build_search_text(self, domains=()):
+        parts = [*self.all_names(), *domains]
+        return self.normalise(" | ".join(part for part in parts if part))
+
+
+class PartnerDomain(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        _("email domain"),
+        max_length=255,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", _("Write a domain such as xju.edu.cn."))],
+    )
+
+    class Meta:
+        verbose_name = _("email domain")
+        verbose_name_plural = _("email domains")
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Campus(models.Model):
+    """A campus of a partner, or of the home university when no partner is set."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="campuses", verbose_name=_("partner")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
+        ordering = ["partner__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisational unit (faculty, department, institute, office) of a partner or of the home university."""
+
+    class Kind(models.TextChoices):
+        FACULTY = "faculty", _("Faculty")
+        DEPARTMENT = "department", _("Department")
+        INSTITUTE = "institute", pgettext_lazy("unit kind", "Institute")
+        COLLEGE = "college", pgettext_lazy("unit kind", "College")
+        CENTRE = "centre", _("Centre")
+        OFFICE = "office", _("Office")
+        OTHER = "other", _("Other")
+
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("partner"),
+        help_text=_("Leave empty for a unit of our own university."),
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("part of")
+    )
+    campus = models.ForeignKey(Campus, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("campus"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACULTY)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_its_own_parent"),
+        ]
+
+    def __str__(self):
+        owner = self.partner.short_name or self.partner.name if self.partner_id else _("our university")
+        return f"{self.name} ({owner})"
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.partner_id != self.partner_id:
+                raise ValidationError({"parent": _("A unit can only be part of a unit of the same institution.")})
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("A unit cannot be part of itself.")})
+                ancestor = ancestor.parent
+        if self.campus_id and self.campus.partner_id != self.partner_id:
+            raise ValidationError({"campus": _("Choose a campus of the same institution.")})
+
+
+class Contact(models.Model):
+    """A person at a partner; contact details are shown to signed-in staff and faculty only."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner"))
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit"))
+    name = models.CharField(
+        _("name as written"), max_length=200, help_text=_("In the person's own script and order, e.g. 金刚.")
+    )
+    latin_name = models.CharField(
+        _("name in Latin letters"), max_length=200, blank=True, help_text=_("e.g. Jin Gang (family name first).")
+    )
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"], condition=Q(is_primary=True), name="contact_one_primary_per_partner"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.latin_name})" if self.latin_name else self.name
+
+
+class IscedField(models.Model):
+    """An ISCED-F 2013 detailed field of education and training."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True, validators=[RegexValidator(r"^\d{4}$")])
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("field of education (ISCED-F)")
+        verbose_name_plural = _("fields of education (ISCED-F)")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
