@@ -4,13 +4,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
-from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config.text import join_list
+
 from . import sso, tasks
+from .sites import portal_site
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,9 +38,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         request = context.get("request") or self.request
-        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         user = context.get("user")
         with translation.override(getattr(user, "language", None) or translation.get_language()):
+            # The portal is named by the home university in the recipient's language, not by the request's host.
+            context = {"request": request, "email": email, **context, "current_site": portal_site()}
             message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         transaction.on_commit(
@@ -77,7 +80,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     "%(email)s is not an address of the university. Sign in with the university account "
                     "(%(domains)s) or with your email address and password."
                 )
-                % {"email": address.email, "domains": ", ".join(f"@{domain}" for domain in domains) or "—"},
+                % {"email": address.email, "domains": join_list(f"@{domain}" for domain in domains) or "—"},
             )
         if not address.verified:
             self._refuse(

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.models import HomeInstitution
+from config.text import join_list
 
 from . import sso
 from .models import User
@@ -59,6 +60,6 @@ class SignupForm(AllauthSignupForm):
                 self.add_error(
                     "email",
                     _("Faculty members sign up with their university email address (%(domains)s).")
-                    % {"domains": ", ".join(f"@{d}" for d in domains) or "—"},
+                    % {"domains": join_list(f"@{d}" for d in domains) or "—"},
                 )
         return cleaned

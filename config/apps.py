@@ -17,3 +17,27 @@ class ConfigConfig(AppConfig):
         from .models import HomeInstitution
 
         register(HomeInstitution, app=__package__)
+        self.patch_libraries()
+
+    @staticmethod
+    def patch_libraries():
+        """Two libraries' texts that no catalogue reaches, corrected once at start-up."""
+        import django_countries
+        from django.contrib.admin.templatetags import admin_list
+        from django.templatetags.static import static
+        from django.utils.html import format_html
+        from django.utils.translation import gettext
+
+        from .text import collation_key
+
+        # django-countries sorts its lists with a module-level key that, without pyuca, drops every letter
+        # outside ASCII (Cyrillic and Chinese names then keep the order of their codes). It offers no setting.
+        django_countries.sort_key = lambda item: collation_key(item[1])
+
+        # The admin writes the Python value as the alt text of its yes/no icons ("True", "False") in every
+        # language; the admin's own catalogue has "Yes", "No" and "Unknown". Every caller looks it up here.
+        def boolean_icon(field_val):
+            name, alt = {True: ("yes", "Yes"), False: ("no", "No"), None: ("unknown", "Unknown")}[field_val]
+            return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), gettext(alt))
+
+        admin_list._boolean_icon = boolean_icon

@@ -23,7 +23,14 @@ class HomeInstitution(models.Model):
 
     # A constant that is unique in the database, so there is only ever one row.
     singleton = models.BooleanField(default=True, editable=False)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_(
+            "In each language as the university itself writes it (in Chinese, the name it uses with Chinese "
+            "partners), not a word-by-word translation."
+        ),
+    )
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     welcome = models.TextField(
         _("welcome text"),

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline, apply_to_each
 from config.i18n import localized_fields
+from config.text import list_separator
 
 from . import services
 from .models import (
@@ -141,7 +142,7 @@ class ExchangeCallAdmin(PortalAdmin):
         ]
         if not parts:
             return "—"
-        return format_html_join(", ", '<a href="{}">{}: {}</a>', parts)
+        return format_html_join(list_separator(), '<a href="{}">{}: {}</a>', parts)
 
 
 class HostChoiceInline(admin.TabularInline):

@@ -141,7 +141,7 @@ def _semester_call(xju, faculties, categories):
             ("Motivation letter", "Мотивационное письмо", "Мотивациялық хат", "动机信", 20),
         ],
         title_en="Semester exchange at Xinjiang University, autumn 2027",
-        title_ru="Семестровый обмен в Синьцзянском университете, осень 2027",
+        title_ru="Семестровый обмен в Синьцзянском университете, осень 2027 года",
         title_kk="Шыңжаң университетінде семестрлік алмасу, 2027 жылдың күзі",
         title_zh_hans="新疆大学学期交换项目（2027年秋季）",
         description_en="Five bachelor's and master's students of information technology, engineering and Chinese "
@@ -189,15 +189,15 @@ def _staff_call(xju):
             ("Research record", "Научные достижения", "Ғылыми жетістіктер", "科研成果", 40),
         ],
         title_en="Internship for teaching staff at Xinjiang University, spring 2027",
-        title_ru="Стажировка преподавателей в Синьцзянском университете, весна 2027",
-        title_kk="Шыңжаң университетінде оқытушыларның тағылымдамасы, 2027 жылдың көктемі",
+        title_ru="Стажировка преподавателей в Синьцзянском университете, весна 2027 года",
+        title_kk="Оқытушылардың Шыңжаң университетіндегі тағылымдамасы, 2027 жылдың көктемі",
         title_zh_hans="新疆大学教师进修项目（2027年春季）",
-        description_en="Two weeks of teaching and training at the School of Computer Science and the School of "
-        "Foreign Languages for three teachers.",
-        description_ru="Две недели преподавания и стажировки в Институте компьютерных наук и Институте "
-        "иностранных языков для трёх преподавателей.",
-        description_kk="Үш оқытушыға Компьютерлік ғылымдар институты мен Шет тілдері институтында екі апталық "
-        "сабақ беру және тағылымдама.",
+        description_en="Three teachers spend two weeks teaching and training at the School of Computer Science and the "
+        "School of Foreign Languages.",
+        description_ru="Три преподавателя в течение двух недель ведут занятия и проходят стажировку в Институте "
+        "компьютерных наук и Институте иностранных языков.",
+        description_kk="Үш оқытушы Компьютерлік ғылымдар институты мен Шет тілдері институтында екі апта бойы "
+        "сабақ береді және тағылымдамадан өтеді.",
         description_zh_hans="三名教师在计算机科学学院和外国语学院进行为期两周的授课与进修。",
         mobility_type=ExchangeCall.MobilityType.STAFF_TRAINING,
         levels=["staff"],
@@ -218,20 +218,20 @@ def _doctoral_call(xju):
         "doctoral-scientific-practice-xinjiang-university-2026",
         xju,
         [
-            ("Research proposal", "Исследовательский план", "Зерттеу жоспары", "研究计划", 70),
+            ("Research proposal", "План исследования", "Зерттеу жоспары", "研究计划", 70),
             ("Publications", "Публикации", "Жарияланымдар", "发表成果", 30),
         ],
         title_en="Scientific practice for doctoral students at Xinjiang University, 2027",
-        title_ru="Научная стажировка докторантов в Синьцзянском университете, 2027",
-        title_kk="Докторанттардың Шыңжаң университетіндегі ғылыми тағылымдамасы, 2027",
+        title_ru="Научная стажировка докторантов в Синьцзянском университете, 2027 год",
+        title_kk="Докторанттардың Шыңжаң университетіндегі ғылыми тағылымдамасы, 2027 жыл",
         title_zh_hans="博士研究生新疆大学科研实践项目（2027年）",
-        description_en="A research stay of one month with a supervisor at Xinjiang University, funded by the "
-        "state budget.",
-        description_ru="Исследовательская стажировка на один месяц у научного руководителя в Синьцзянском "
-        "университете за счёт государственного бюджета.",
-        description_kk="Мемлекеттік бюджет есебінен Шыңжаң университетіндегі ғылыми жетекшімен бір айлық зерттеу "
-        "тағылымдамасы.",
-        description_zh_hans="由国家预算资助，在新疆大学导师指导下进行为期一个月的科研访学。",
+        description_en="A doctoral student spends one month of research with a supervisor at Xinjiang University, "
+        "funded by the state budget.",
+        description_ru="Докторант в течение месяца ведёт исследования под руководством научного консультанта в "
+        "Синьцзянском университете; стажировка оплачивается из государственного бюджета.",
+        description_kk="Докторант Шыңжаң университетінде ғылыми кеңесшінің жетекшілігімен бір ай бойы зерттеу "
+        "жүргізеді; тағылымдама мемлекеттік бюджет есебінен қаржыландырылады.",
+        description_zh_hans="一名博士研究生在新疆大学导师指导下进行为期一个月的科研实践，由国家预算资助。",
         mobility_type=ExchangeCall.MobilityType.DOCTORAL_RESEARCH,
         levels=["doctoral"],
         funding=ExchangeCall.Funding.STATE,

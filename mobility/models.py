@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.roles import is_office
 from config.files import PrivateStorage
 from config.models import StatusTransition
+from config.text import join_labels
 from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
 
 CEFR_ORDER = [value for value, _label in CooperationCondition.Cefr.choices]
@@ -391,9 +392,7 @@ class Application(models.Model):
         call = self.call
         failures = []
         if self.level and self.level not in call.levels:
-            failures.append(
-                _("This call is for: %(levels)s.") % {"levels": ", ".join(str(label) for label in call.level_labels())}
-            )
+            failures.append(_("This call is for: %(levels)s.") % {"levels": join_labels(call.level_labels())})
         if self.level == ExchangeCall.Level.STAFF and self.applicant.role == User.Role.STUDENT:
             failures.append(_("Only university staff can apply as teaching staff."))
         if self.is_student and self.applicant.role != User.Role.STUDENT:
@@ -665,8 +664,8 @@ class Mobility(models.Model):
     """A person who actually goes to a partner or comes from one."""
 
     class Direction(models.TextChoices):
-        OUTGOING = "outgoing", _("Outgoing")
-        INCOMING = "incoming", _("Incoming")
+        OUTGOING = "outgoing", pgettext_lazy("mobility direction", "Outgoing")
+        INCOMING = "incoming", pgettext_lazy("mobility direction", "Incoming")
 
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("mobility", "Planned")

@@ -21,6 +21,7 @@ from config.admin import (
     TransitionInline,
 )
 from config.i18n import localized_fields
+from config.text import join_list
 
 from . import services
 from .models import (
@@ -343,7 +344,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
 
     @admin.display(description=_("partners"))
     def partner_names(self, agreement):
-        return ", ".join(partner.short_name or partner.name for partner in agreement.partners.all())
+        return join_list(partner.short_name or partner.name for partner in agreement.partners.all())
 
     def apply_status(self, agreement, *, by, data):
         services.change_agreement_status(

@@ -25,7 +25,7 @@ def seed() -> HomeInstitution:
             "name_en": "M. Auezov South Kazakhstan University",
             "name_ru": "Южно-Казахстанский университет имени М. Ауэзова",
             "name_kk": "М. Әуезов атындағы Оңтүстік Қазақстан университеті",
-            "name_zh_hans": "M. 奥埃佐夫南哈萨克斯坦大学",
+            "name_zh_hans": "奥埃佐夫南哈萨克斯坦大学",
             "short_name_en": "Auezov University",
             "short_name_ru": "ЮКУ им. М. Ауэзова",
             "short_name_kk": "М. Әуезов атындағы ОҚУ",
@@ -42,14 +42,14 @@ def seed() -> HomeInstitution:
             "city_ru": "Шымкент",
             "city_kk": "Шымкент",
             "city_zh_hans": "奇姆肯特",
-            "address_en": "Tauke khan avenue, 5",
+            "address_en": "5 Tauke Khan Avenue",
             "address_ru": "проспект Тауке хана, 5",
             "address_kk": "Тәуке хан даңғылы, 5",
             "address_zh_hans": "陶克汗大街5号",
             "phone_label_en": "Chancellery",
             "phone_label_ru": "Канцелярия",
             "phone_label_kk": "Кеңсе",
-            "phone_label_zh_hans": "校长办公室",
+            "phone_label_zh_hans": "学校办公室",
             "phone": "(8-725-2) 21-01-41",
             "email": "canselyarya@mail.ru",
             "info_email": "info@auezov.edu.kz",
@@ -85,8 +85,8 @@ def seed_xinjiang(*, coordinator=None):
             "is_public": True,
             "description_en": "A comprehensive university in Urumqi and a key partner for language training, "
             "engineering, geology and mining.",
-            "description_ru": "Многопрофильный университет в Урумчи, ключевой партнёр в языковой подготовке, "
-            "инженерии, геологии и горном деле.",
+            "description_ru": "Многопрофильный университет в Урумчи, ключевой партнёр в области языковой подготовки, "
+            "инженерного дела, геологии и горного дела.",
             "description_kk": "Үрімшідегі көпсалалы университет, тілдік даярлық, инженерия, геология және тау-кен "
             "ісі бойынша негізгі серіктес.",
             "description_zh_hans": "位于乌鲁木齐的综合性大学，在语言培训、工程、地质与矿业领域是重要的合作院校。",
@@ -124,7 +124,7 @@ def seed_xinjiang(*, coordinator=None):
         "Институт международного культурного обмена",
         "Халықаралық мәдени алмасу институты",
         "国际文化交流学院",
-        Unit.Kind.INSTITUTE,
+        Unit.Kind.COLLEGE,
         campus=honghu,
     )
     cooperation = unit(
@@ -161,8 +161,8 @@ def seed_xinjiang(*, coordinator=None):
     )
     top_engineer = unit(
         "Top Engineer College",
-        "Колледж «Топ-инженер»",
-        "«Үздік инженер» колледжі",
+        "Институт «Выдающийся инженер»",
+        "«Үздік инженер» институты",
         "卓越工程师学院",
         Unit.Kind.COLLEGE,
         campus=boda,
@@ -204,7 +204,7 @@ def seed_xinjiang(*, coordinator=None):
     contact("金刚", "Jin Gang", "Vice-Rector", "Проректор", "Проректор", "副校长")
     contact(
         "努尔艾合买提·依不拉音",
-        "Nakyraman Ibrahim",
+        "Nurahmet Ibrayim",
         "Head of the Department of International Cooperation and Exchanges",
         "Начальник отдела международного сотрудничества и обменов",
         "Халықаралық ынтымақтастық және алмасу бөлімінің басшысы",
@@ -224,9 +224,9 @@ def seed_xinjiang(*, coordinator=None):
     contact(
         "地质与矿业工程学院院长",
         "",
-        "Dean of Geology and Mining",
-        "Декан по геологии и горному делу",
-        "Геология және тау-кен ісі деканы",
+        "Dean of the School of Geology and Mining Engineering",
+        "Директор Института геологии и горного дела",
+        "Геология және тау-кен ісі институтының директоры",
         "地质与矿业工程学院院长",
         unit=geology,
     )
@@ -281,7 +281,7 @@ def seed_xinjiang(*, coordinator=None):
     programs = [
         (
             "Chinese and Kazakh language training",
-            "Языковая подготовка: китайский и казахский",
+            "Обучение китайскому и казахскому языкам",
             "Қытай және қазақ тілдерін оқыту",
             "汉语与哈萨克语语言培训",
             JointProgram.Kind.LANGUAGE_TRAINING,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.text import join_list
 from notifications.registry import Candidate, Rule, people, register, stage_before, unclaimed
 
 from .models import Agreement, JointProgram, ResearchProject
@@ -31,7 +32,7 @@ class AgreementRule(Rule):
         return reverse("admin:partnerships_agreement_change", args=[agreement.pk])
 
     def details(self, agreement, notification):
-        partners = ", ".join(str(partner) for partner in agreement.partners.all())
+        partners = join_list(str(partner) for partner in agreement.partners.all())
         return [gettext("Partners: %(partners)s") % {"partners": partners}] if partners else []
 
     def _to_coordinator_and_office(self, agreements, office):

@@ -42,7 +42,7 @@ class HomeInstitutionFactory(factory.django.DjangoModelFactory):
     name_en = "M. Auezov South Kazakhstan University"
     name_ru = "Южно-Казахстанский университет имени М. Ауэзова"
     name_kk = "М. Әуезов атындағы Оңтүстік Қазақстан университеті"
-    name_zh_hans = "M. 奥埃佐夫南哈萨克斯坦大学"
+    name_zh_hans = "奥埃佐夫南哈萨克斯坦大学"
     postcode = "160012"
     city_en = "Shymkent"
     address_en = "Tauke khan avenue, 5"

@@ -15,6 +15,8 @@ import polib
 import pytest
 import rest_framework
 import simple_history
+from django.utils.translation import to_language
+from django.utils.translation.trans_real import DjangoTranslation
 
 from tests.conftest import skip_or_fail
 
@@ -139,3 +141,48 @@ def test_catalogues_hold_exactly_the_strings_marked_in_the_source(tmp_path):
         committed = {key(e) for e in polib.pofile(str(BASE_DIR / relative)) if not e.obsolete}
         assert extracted - committed == set(), f"run `make messages` and translate the new strings in {relative}"
         assert committed - extracted == set(), f"run `make messages` to drop strings no longer used from {relative}"
+
+
+def shown(language, entry, domain):
+    """What the portal shows for a catalogue entry (its singular form), through Django's merging of catalogues."""
+    catalogue = DjangoTranslation(language, domain=domain)
+    if entry.msgid_plural:
+        msgid = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        return catalogue.ngettext(msgid, entry.msgid_plural, 1)
+    return catalogue.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else catalogue.gettext(entry.msgid)
+
+
+@pytest.mark.parametrize("path", sorted((BASE_DIR / "vendor_locale").glob("*/LC_MESSAGES/*.po")), ids=str)
+def test_vendor_locale_wins_over_the_packages_and_locale_wins_over_vendor_locale(path):
+    """LOCALE_PATHS lists locale/ first: every correction in vendor_locale/ shows, in both domains."""
+    language, domain = to_language(path.parent.parent.name), path.stem
+    ours = BASE_DIR / "locale" / path.parent.parent.name / "LC_MESSAGES" / path.name
+    winners = {key(e): e for e in polib.pofile(str(ours)).translated_entries()} if ours.exists() else {}
+    wrong = []
+    for entry in polib.pofile(str(path)).translated_entries():
+        winner = winners.get(key(entry), entry)
+        expected = winner.msgstr_plural[0] if winner.msgid_plural else winner.msgstr
+        if shown(language, entry, domain) != expected:
+            wrong.append((entry.msgctxt, entry.msgid, expected))
+
+    assert wrong == []
+
+
+# Kazakh puts a case ending on the word before a postposition ("қазанға дейін"): after a placeholder that
+# ending cannot be written, so sentences are built without one ("Соңғы мерзім: %(date)s"). A link's opening
+# tag (%(link)s) is no word and may stand before one.
+CASE_AFTER_PLACEHOLDER = re.compile(
+    r"(%\((?!link\))\w+\)[sd]|\{\w*\})(\s+(дейін|бастап|кейін|бұрын|соң|бері|шейін)\b|[а-яәғқңөұүһі]+)"
+)
+
+
+def test_kazakh_sentences_need_no_case_ending_after_a_placeholder():
+    kazakh = [BASE_DIR / "locale" / "kk" / "LC_MESSAGES" / "django.po"]
+    kazakh += sorted((BASE_DIR / "vendor_locale" / "kk").glob("LC_MESSAGES/*.po"))
+    found = []
+    for path in kazakh:
+        for entry in polib.pofile(str(path)).translated_entries():
+            forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+            found += [(entry.msgid, form) for form in forms if CASE_AFTER_PLACEHOLDER.search(form)]
+
+    assert found == []

@@ -59,9 +59,9 @@ def seed(*, owner=None, call=None):
             AgendaItem.Kind.SEMINAR,
             "Opening of the seminar «Structure of International Chinese Language Education and International "
             "Cooperation in Academic Exchanges»",
-            "Открытие семинара «Структура международного образования на китайском "
-            "языке и международное сотрудничество в академических обменах»",
-            "«Халықаралық қытай тілі білімінің құрылымы және академиялық алмасудағы халықаралық ынтымақтастық» "
+            "Открытие семинара «Структура международного обучения китайскому "
+            "языку и международное сотрудничество в академических обменах»",
+            "«Қытай тілін халықаралық оқыту құрылымы және академиялық алмасудағы халықаралық ынтымақтастық» "
             "семинарының ашылуы",
             "“国际中文教育结构与学术交流中的国际合作”研讨会开幕",
             "Academic hall of the library, Honghu campus",
@@ -91,8 +91,8 @@ def seed(*, owner=None, call=None):
             at(1, 10),
             AgendaItem.Kind.SITE_VISIT,
             "Visit to the Engineering Training Centre of the “Top Engineer” College",
-            "Посещение Центра инженерной подготовки колледжа «Топ-инженер»",
-            "«Үздік инженер» колледжінің Инженерлік даярлау орталығына бару",
+            "Посещение Центра инженерной подготовки Института «Выдающийся инженер»",
+            "«Үздік инженер» институтының Инженерлік даярлау орталығына бару",
             "参观卓越工程师学院工程训练中心",
             "Boda campus",
             "博达校区",
@@ -118,7 +118,7 @@ def seed(*, owner=None, call=None):
         ("Launch student and staff mobility", datetime.date(2026, 9, 1)),
         ("Develop joint programs in language training, engineering and IT", datetime.date(2026, 6, 30)),
         ("Run joint research and internships for teaching staff", datetime.date(2026, 12, 31)),
-        ("Scientific practice for master's and doctoral students", datetime.date(2026, 12, 31)),
+        ("Arrange scientific practice for master's and doctoral students", datetime.date(2026, 12, 31)),
         ("The Chinese side plans a working delegation to Shymkent in 2026", datetime.date(2026, 12, 31)),
     ]
     for text, due_on in outcomes:
@@ -134,11 +134,13 @@ def seed(*, owner=None, call=None):
         defaults={
             "slug": "official-visit-to-xinjiang-university",
             "title_en": "Vice-Rector E. Imangaliyev visits Xinjiang University",
-            "title_ru": "Проректор Е. Иманғалиев посетил Синьцзянский университет",
+            "title_ru": "Проректор Е. Имангалиев посетил Синьцзянский университет",
             "title_kk": "Проректор Е. Иманғалиев Шыңжаң университетінде болды",
             "summary_en": "Seminar on international Chinese language education, meetings and agreed next steps.",
-            "summary_ru": "Семинар по международному образованию на китайском языке, встречи и договорённости.",
-            "summary_kk": "Халықаралық қытай тілі білімі туралы семинар, кездесулер және уағдаластықтар.",
+            "summary_ru": "Семинар о международном обучении китайскому языку, встречи и договорённости о "
+            "дальнейших шагах.",
+            "summary_kk": "Қытай тілін халықаралық оқыту туралы семинар, кездесулер және келесі қадамдар жөніндегі "
+            "уағдаластықтар.",
             "body_en": "<p>From 29 October to 2 November 2025 the Vice-Rector for Academic Affairs, E. Imangaliyev, "
             "made an official visit to Xinjiang University in Urumqi. On 31 October he opened the seminar "
             "«Structure of International Chinese Language Education and International Cooperation in Academic "
@@ -146,7 +148,7 @@ def seed(*, owner=None, call=None):
             "<p>The sides agreed to launch student and staff mobility, to develop joint programs in language "
             "training, engineering and IT, and to run joint research. The Chinese side plans a working delegation "
             "to Shymkent in 2026.</p>",
-            "body_ru": "<p>С 29 октября по 2 ноября 2025 года проректор по академическим вопросам Е. Иманғалиев "
+            "body_ru": "<p>С 29 октября по 2 ноября 2025 года проректор по академическим вопросам Е. Имангалиев "
             "находился с официальным визитом в Синьцзянском университете (Урумчи). 31 октября он открыл семинар "
             "в академическом зале библиотеки кампуса Хунху и встретился с проректором Цзинь Ганом.</p>"
             "<p>Стороны договорились начать академическую мобильность студентов и сотрудников, развивать "

@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 from config.files import PrivateStorage, validate_logo_size, validate_pdf
 from config.i18n import language_codes, localized_fields
 from config.models import StatusTransition
+from config.text import date_range
 from partnerships.models import Agreement, Contact, JointProgram, Partner, ResearchProject, Unit
 
 # The HTML a trip report or an article may keep; everything else (scripts, styles, events) is removed.
@@ -60,8 +61,8 @@ class Visit(models.Model):
     REPORT_DUE_DAYS = 14
 
     class Direction(models.TextChoices):
-        OUTGOING = "outgoing", _("Outgoing")
-        INCOMING = "incoming", _("Incoming")
+        OUTGOING = "outgoing", pgettext_lazy("visit direction", "Outgoing")
+        INCOMING = "incoming", pgettext_lazy("visit direction", "Incoming")
 
     class Precision(models.TextChoices):
         DAY = "day", _("Exact dates")
@@ -143,9 +144,7 @@ class Visit(models.Model):
             return str(self.starts_on.year)
         if self.precision == self.Precision.MONTH:
             return date_format(self.starts_on, "YEAR_MONTH_FORMAT")
-        if self.ends_on and self.ends_on != self.starts_on:
-            return f"{date_format(self.starts_on)} – {date_format(self.ends_on)}"
-        return date_format(self.starts_on)
+        return date_range(self.starts_on, self.ends_on)
 
 
 class VisitTransition(StatusTransition):
@@ -318,7 +317,7 @@ class Report(models.Model):
 class VisitDocument(models.Model):
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation letter")
-        ORDER = "order", _("Order")
+        ORDER = "order", pgettext_lazy("visit document", "Order")
         VISA_SUPPORT = "visa_support", _("Visa support letter")
         OTHER = "other", _("Other")
 

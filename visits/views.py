@@ -1,5 +1,4 @@
 from allauth.account.adapter import get_adapter as get_account_adapter
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -8,7 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 from icalendar import Calendar, Event
@@ -17,6 +16,7 @@ from modeltranslation.utils import resolution_order
 
 from accounts.models import User
 from accounts.roles import is_office
+from config.text import collation_key, place
 from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
@@ -25,6 +25,14 @@ from .forms import TypoReportForm
 from .models import AgendaItem, CalendarFeed, NewsArticle, Visit, VisitDocument
 
 PAGE_SIZE = 12
+# One whole sentence per language an article may be shown in, so that each language names the other in its own
+# words (the reader's own language is the one the page is in, and its translation names it).
+FALLBACK_NOTICES = {
+    "kk": _("This article is not yet available in this language; here it is in Kazakh."),
+    "ru": _("This article is not yet available in this language; here it is in Russian."),
+    "en": _("This article is not yet available in this language; here it is in English."),
+    "zh-hans": _("This article is not yet available in this language; here it is in Chinese."),
+}
 
 
 def visit_list(request):
@@ -54,7 +62,7 @@ def visit_list(request):
     partners = Partner.objects.filter(visits__in=published_visits).distinct().order_by("name")
     visit_countries = sorted(
         {code for code in Visit.objects.filter(pk__in=published_visits).values_list("country", flat=True)},
-        key=lambda code: str(countries.name(code)),
+        key=lambda code: collation_key(countries.name(code)),
     )
     page = Paginator(articles.prefetch_related("visit__partners").distinct(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -88,7 +96,6 @@ def article_detail(request, slug):
     available = article.languages_available()
     language = translation.get_language()
     shown = next((code for code in resolution_order(language, FALLBACK_LANGUAGES) if code in available), None)
-    names = dict(settings.LANGUAGES)
     return render(
         request,
         "visits/article_detail.html",
@@ -96,13 +103,7 @@ def article_detail(request, slug):
             "article": article,
             "visit": article.visit,
             "gallery": [photo for photo in article.visit.photos.all() if photo.pk != article.cover_id],
-            # Each language is named in its own script, so it carries its own lang attribute.
-            "fallback_notice": None
-            if shown == language
-            else {
-                "missing": format_html('<span lang="{}">{}</span>', language, names[language]),
-                "shown": format_html('<span lang="{}">{}</span>', shown, names.get(shown, "")),
-            },
+            "fallback_notice": None if shown == language else FALLBACK_NOTICES.get(shown),
         },
     )
 
@@ -131,7 +132,7 @@ def _visit_event(visit, request):
     event.add("summary", visit.title)
     event.add("dtstart", visit.starts_on)
     event.add("dtend", visit.ends_on + timezone.timedelta(days=1))  # all-day events end the day after
-    event.add("location", ", ".join(filter(None, [visit.city, str(countries.name(visit.country))])))
+    event.add("location", str(place(visit.city, countries.name(visit.country))))
     event.add("dtstamp", timezone.now())
     return event
 

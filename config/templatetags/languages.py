@@ -3,10 +3,13 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 from django_countries import countries
 from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from config import text
 
 register = template.Library()
 
@@ -49,3 +52,34 @@ def in_language(path, language):
 def languages_by_own_name():
     """settings.LANGUAGES as written there, each in its own script (Django's tag would translate them)."""
     return settings.LANGUAGES
+
+
+@register.filter
+def date_range(start, end=None):
+    """{{ visit.starts_on|date_range:visit.ends_on }}: the year (and month) written once."""
+    return text.date_range(start, end)
+
+
+@register.filter
+def join_labels(labels):
+    """{{ call.level_labels|join_labels }}: choice labels listed without capitals after the first."""
+    return text.join_labels(labels)
+
+
+@register.simple_tag
+def list_separator(kind=""):
+    """Between items of a list built in a loop: {% list_separator %}, or {% list_separator "long" %} when
+    the items carry commas of their own ("、" and "；" in Chinese)."""
+    return text.list_separator(long_items=kind == "long")
+
+
+@register.simple_tag
+def place(city, country_code):
+    """{% place city partner.country %}: "Urumqi, China", "中国乌鲁木齐"; city may be a {% translated %} result."""
+    if isinstance(city, Shown):
+        city = (
+            format_html('<span lang="{}">{}</span>', city.lang, city.text)
+            if city.is_fallback and city.text
+            else city.text
+        )
+    return text.place(conditional_escape(city or ""), country_name(country_code))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import APPLICANT_ROLES
+from config.text import join_labels
 from partnerships.models import Partner
 
 from ..models import Application, ApplicationDocument, ExchangeCall, HostChoice, validate_application_document
@@ -102,9 +103,7 @@ def submit_application(application: Application, *, by: User, now=None) -> Appli
     if not application.call.is_open(now):
         raise ValidationError(_("The deadline has passed: applications are no longer accepted."), code="closed")
     if missing := application.missing_items():
-        raise ValidationError(
-            _("Still missing: %(items)s."), params={"items": ", ".join(map(str, missing))}, code="incomplete"
-        )
+        raise ValidationError(_("Still missing: %(items)s."), params={"items": join_labels(missing)}, code="incomplete")
     if failures := application.eligibility_failures():
         raise ValidationError([str(failure) for failure in failures], code="not_eligible")
     application.submitted_at = now

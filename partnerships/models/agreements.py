@@ -43,7 +43,7 @@ class Agreement(models.Model):
         INTERNSHIP = "internship", _("Internship agreement")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
         NEGOTIATION = "negotiation", _("In negotiation")
         AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
         ACTIVE = "active", pgettext_lazy("agreement status", "Active")

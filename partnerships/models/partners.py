@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 
 from config.files import validate_logo_size
 from config.i18n import localized_expression, localized_fields
+from config.text import collation_key
 
 # How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
 TRIGRAM_CLOSENESS = 0.5
@@ -115,7 +116,7 @@ class PartnerQuerySet(models.QuerySet):
             dict(self.matching(filters, skip="country").order_by().values_list("country").annotate(n=Count("id")))
         )
         counted["country"] = sorted(
-            ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: str(row[1])
+            ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: collation_key(row[1])
         )
         for name, choices in (("kind", Partner.Kind), ("status", Partner.Status)):
             counts = dict(self.matching(filters, skip=name).order_by().values_list(name).annotate(n=Count("id")))
@@ -163,8 +164,8 @@ class Partner(models.Model):
 
     class Kind(models.TextChoices):
         UNIVERSITY = "university", _("University")
-        INSTITUTE = "institute", _("Institute")
-        COLLEGE = "college", _("College")
+        INSTITUTE = "institute", pgettext_lazy("institution kind", "Institute")
+        COLLEGE = "college", pgettext_lazy("institution kind", "College")
         RESEARCH_CENTRE = "research_centre", _("Research centre")
         OTHER = "other", _("Other")
 
@@ -330,8 +331,8 @@ class Unit(models.Model):
     class Kind(models.TextChoices):
         FACULTY = "faculty", _("Faculty")
         DEPARTMENT = "department", _("Department")
-        INSTITUTE = "institute", _("Institute")
-        COLLEGE = "college", _("College")
+        INSTITUTE = "institute", pgettext_lazy("unit kind", "Institute")
+        COLLEGE = "college", pgettext_lazy("unit kind", "College")
         CENTRE = "centre", _("Centre")
         OFFICE = "office", _("Office")
         OTHER = "other", _("Other")

@@ -43,7 +43,7 @@ def submitted(**kwargs):
         ({"language_level": "A2"}, "Your language level A2 is below the required B1."),
         ({"year_of_study": 1}, "The call is open from year 2 of study; you are in year 1."),
         ({"has_academic_debts": True}, "Applicants must have no academic debts."),
-        ({"level": "master"}, "This call is for: Bachelor students."),
+        ({"level": "master"}, "This call is for: bachelor students."),
     ],
 )
 def test_each_eligibility_rule_names_what_the_applicant_fails(answers, phrase):
@@ -98,7 +98,7 @@ def test_nothing_can_be_submitted_without_the_required_documents():
     with pytest.raises(ValidationError) as error:
         services.submit_application(application, by=application.applicant)
 
-    assert "Transcript of records" in error.value.messages[0]
+    assert "transcript of records" in error.value.messages[0]
 
 
 def test_a_complete_eligible_draft_is_submitted_and_the_step_is_recorded():

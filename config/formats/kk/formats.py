@@ -12,3 +12,9 @@ DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
 NUMBER_GROUPING = 3
+# A range names the year once, first as Kazakh dates do: 2025 ж. 29–31 қазан, 2025 ж. 29 қазан – 2 қараша.
+DATE_RANGE_FORMATS = {
+    "same_month": (r"Y \ж. j", "–", "j E"),
+    "same_year": (r"Y \ж. j E", " – ", "j E"),
+    "other_years": (DATE_FORMAT, " – ", DATE_FORMAT),
+}
