@@ -79,6 +79,7 @@ ALLOWED_LATIN = {
     "PDF",
     "ID",
     "URL",
+    "API",
     "IP",
     "XLSX",
     "CSV",
