@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.template.response import TemplateResponse
@@ -19,7 +20,19 @@ admin.site.index_title = _("International office")
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PortalAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The change history of a record; reverting to an earlier version needs the right to change the record."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted revert for anyone who may read the history: it only hides the button.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class PortalAdmin(HistoryAdmin, TabbedTranslationAdmin):
     """Translation tabs and the full change history, for every model the office keeps."""
 
     formfield_overrides = HTTPS_URLS

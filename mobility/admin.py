@@ -10,9 +10,15 @@ from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline, apply_to_each
+from config.admin import (
+    DownloadLinkMixin,
+    HistoryAdmin,
+    PortalAdmin,
+    StatusChangeMixin,
+    TransitionInline,
+    apply_to_each,
+)
 from config.i18n import localized_fields
 from config.text import list_separator
 
@@ -209,7 +215,7 @@ class ApplicationResource(resources.ModelResource):
 
 
 @admin.register(Application)
-class ApplicationAdmin(StatusChangeMixin, ExportMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = ("applicant", "call", "status", "faculty", "gpa", "host", "waitlist_position", "submitted_at")
     list_filter = ("status", "call", "faculty", "level")
@@ -271,7 +277,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(HistoryAdmin):
     list_display = ("application", "reviewer", "updated_at")
     list_filter = ("application__call",)
     list_select_related = ("application__applicant", "application__call", "reviewer")
@@ -306,7 +312,7 @@ class MobilityResource(resources.ModelResource):
 
 
 @admin.register(Mobility)
-class MobilityAdmin(ExportMixin, SimpleHistoryAdmin):
+class MobilityAdmin(ExportMixin, HistoryAdmin):
     resource_classes = [MobilityResource]
     list_display = ("participant_name", "direction", "partner", "mobility_type", "starts_on", "ends_on", "status")
     list_filter = ("direction", "status", "mobility_type", ("partner", admin.RelatedOnlyFieldListFilter))

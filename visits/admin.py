@@ -6,9 +6,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import HTTPS_URLS, DownloadLinkMixin, PortalAdmin, StatusChangeMixin, TransitionInline
+from config.admin import HTTPS_URLS, DownloadLinkMixin, HistoryAdmin, PortalAdmin, StatusChangeMixin, TransitionInline
 from config.i18n import localized_fields
 
 from . import services
@@ -224,7 +223,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(TypoReport)
-class TypoReportAdmin(SimpleHistoryAdmin):
+class TypoReportAdmin(HistoryAdmin):
     list_display = ("selection_excerpt", "url", "language", "created_at", "status")
     list_filter = ("status", "language")
     search_fields = ("selection", "comment", "url")

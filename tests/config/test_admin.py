@@ -3,7 +3,7 @@ import re
 import pytest
 
 from config.models import HomeInstitution
-from tests.factories import HomeInstitutionFactory, StaffFactory, UserFactory
+from tests.factories import HomeInstitutionFactory, PartnerFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,26 @@ def test_admin_speaks_the_language_of_its_url(staff_client):
 
     assert '<html lang="kk"' in html
     assert "Халықаралық ынтымақтастық бөлімі" in html
+
+
+def test_only_those_who_may_change_a_record_revert_it_from_its_history(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    partner = PartnerFactory(name_en="Old name")
+    partner.name_en = "New name"
+    partner.save()
+    url = f"/en/admin/partnerships/partner/{partner.pk}/history/{partner.history.last().history_id}/"
+    form = {"name_en": "Old name", "slug": partner.slug, "country": "CN", "kind": partner.kind}
+    form |= {"status": partner.status, "is_public": "on", "_save": "Save"}
+
+    client.force_login(UserFactory(role="faculty"))  # may view partners, not change them
+    faculty = client.post(url, form)
+    partner.refresh_from_db()
+    kept = partner.name_en
+    client.force_login(StaffFactory())
+    office = client.post(url, form)
+    partner.refresh_from_db()
+
+    assert faculty.status_code == 403
+    assert kept == "New name"
+    assert office.status_code == 302
+    assert partner.name_en == "Old name"
