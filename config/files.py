@@ -53,13 +53,19 @@ def validate_pdf(file):
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    file.seek(0)
-    if file.read(5) != b"%PDF-":
-        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
-    file.seek(0)
+    # A stored document (re-checked when its record is saved again) opens when read: it is closed again after.
+    was_closed = getattr(file, "closed", False)
     try:
-        PdfReader(file).pages[0]  # reading the first page proves the file is a whole PDF
-    except (PdfReadError, IndexError, ValueError, KeyError) as error:
-        raise ValidationError(_("The PDF document is damaged or empty."), code="broken_pdf") from error
-    finally:
         file.seek(0)
+        if file.read(5) != b"%PDF-":
+            raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+        file.seek(0)
+        try:
+            PdfReader(file).pages[0]  # reading the first page proves the file is a whole PDF
+        except (PdfReadError, IndexError, ValueError, KeyError) as error:
+            raise ValidationError(_("The PDF document is damaged or empty."), code="broken_pdf") from error
+    finally:
+        if was_closed:
+            file.close()
+        else:
+            file.seek(0)

@@ -3,11 +3,13 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from partnerships.models import (
     Agreement,
+    AgreementDocument,
     Contact,
     CooperationCondition,
     Partner,
@@ -145,3 +147,14 @@ def test_partners_get_a_readable_unique_address():
 
     assert first.slug == "xinjiang-university"
     assert second.slug == "xinjiang-university-2"
+
+
+def test_checking_a_stored_document_again_leaves_its_file_closed(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    document = AgreementDocument(agreement=AgreementFactory())
+    document.file.save("signed.pdf", ContentFile(pdf_bytes()), save=True)
+    stored = AgreementDocument.objects.get(pk=document.pk).file
+
+    validate_pdf(stored)  # as saving the record again in the admin does
+
+    assert stored.closed
