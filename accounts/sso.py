@@ -11,18 +11,23 @@ the portal's own keys live in the app's settings next to allauth's (README, "Sin
     mfa_claim, mfa_values   the claim (default "amr") and values that prove a second factor (SSO_MFA_AMR_VALUES)
 """
 
+import logging
 from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.utils import get_request_param
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
+from requests import RequestException
 
 from config.models import HomeInstitution
 
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 # The roles an identity provider may give; office staff roles are granted in the admin only.
 CLAIMABLE_ROLES = {User.Role.STUDENT, User.Role.FACULTY}
@@ -130,7 +135,14 @@ class UniversityOIDCProvider(OpenIDConnectProvider):
         state_id = get_adapter(request).generate_state_param({})
         auth_params = kwargs.pop("auth_params", None) or self.get_auth_params()
         auth_params["nonce"] = nonce_for(state_id)
-        return super().redirect(request, process, next_url, data, auth_params=auth_params, state_id=state_id, **kwargs)
+        try:
+            return super().redirect(
+                request, process, next_url, data, auth_params=auth_params, state_id=state_id, **kwargs
+            )
+        except RequestException as error:
+            # Its discovery document did not come: the person reads allauth's sign-in failure page, not an error 500.
+            logger.warning("The identity provider %s did not answer: %s", self.app.provider_id, error)
+            return render_authentication_error(request, self, exception=error)
 
     def sociallogin_from_response(self, request, response):
         # Called with the ID token decoded (its issuer, audience and expiry checked) before anything is stored.

@@ -235,3 +235,13 @@ def test_a_password_sign_in_forgets_a_second_factor_proved_earlier_at_the_provid
 
     assert sso.MFA_SESSION_KEY not in client.session
     assert client.get("/en/admin/")["Location"] == "/en/accounts/2fa/totp/activate/"
+
+
+def test_an_identity_provider_that_does_not_answer_gets_a_sign_in_failure_page_not_a_server_error(client):
+    HomeInstitutionFactory()
+    OIDCAppFactory(settings={"server_url": "http://127.0.0.1:9/no-identity-provider"})  # nothing listens there
+
+    response = client.post("/accounts/oidc/university/login/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.status_code == 401
+    assert "socialaccount/authentication_error.html" in [template.name for template in response.templates]
