@@ -37,6 +37,11 @@ def may_decide(user) -> bool:
     return is_office(user)
 
 
+def may_confirm_selection(user, call) -> bool:
+    """Office staff confirm a call's selection, except of a call they applied to themselves."""
+    return may_decide(user) and not call.applications.filter(applicant=user.pk).exists()
+
+
 def may_review(user, call) -> bool:
     """Office staff review every exchange call; a faculty member the calls given to them to review."""
     return may_decide(user) or call.reviewers.filter(pk=user.pk).exists()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import may_apply, may_decide, may_review
+from accounts.roles import may_apply, may_confirm_selection, may_decide, may_review
 from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
@@ -282,6 +282,7 @@ def review_call(request, slug):
             "mine": mine,
             "hosts": hosts,
             "may_decide": may_decide(request.user),
+            "may_confirm": may_confirm_selection(request.user, call),
         },
     )
 

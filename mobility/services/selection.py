@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import may_decide, may_review
+from accounts.roles import may_confirm_selection, may_review
 from partnerships.models import Partner
 
 from ..models import Application, CallHost, ExchangeCall, HostChoice, Review, Score
@@ -178,7 +178,7 @@ def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
 
     Only office staff confirm; every applicant is told of their new status after commit.
     """
-    if not may_decide(by) or call.applications.filter(applicant=by).exists():
+    if not may_confirm_selection(by, call):
         raise PermissionDenied  # nobody confirms a selection they take part in
     call = lock_call(call)
     ranking = rank_applications(call)

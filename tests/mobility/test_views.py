@@ -242,6 +242,21 @@ def test_office_confirms_the_selection_and_exports_the_nominees_in_the_hosts_lan
     assert pdf["Content-Type"] == "application/pdf"
 
 
+def test_office_staff_who_applied_to_a_call_get_no_control_to_confirm_its_selection(client, office):
+    call = CallFactory()
+    ApplicationFactory(call=call, applicant=office)
+    colleague = StaffFactory()
+
+    own = client.get(f"/en/mobility/review/{call.slug}/").content.decode()
+    client.force_login(colleague)
+    theirs = client.get(f"/en/mobility/review/{call.slug}/").content.decode()
+
+    confirm = f'action="/en/mobility/review/{call.slug}/confirm/"'
+    assert confirm not in own
+    assert "You applied to this call: another member of the international office confirms its selection." in own
+    assert confirm in theirs
+
+
 def test_a_student_cannot_reach_the_selection_pages(client):
     application = submitted()
     client.force_login(application.applicant)
@@ -303,7 +318,8 @@ def test_the_ranking_page_costs_the_same_queries_for_few_or_many(client, office,
     for _ in range(count):
         services.save_review(submitted(call=call), reviewer=office, points={gpa.pk: 50, motivation.pk: 50})
 
-    with django_assert_num_queries(15):
+    # One of them asks whether the reader applied to the call (then they may not confirm it).
+    with django_assert_num_queries(16):
         assert client.get(f"/en/mobility/review/{call.slug}/").status_code == 200
 
 
