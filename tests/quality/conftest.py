@@ -1,11 +1,17 @@
-"""Real-browser fixtures: Playwright drives the system Chromium against pytest-django's live server."""
+"""Fixtures of the quality gates: the world the permission matrix and the form gate walk, and a real browser
+(Playwright drives the system Chromium against pytest-django's live server)."""
 
 import os
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.db import transaction
+from django.test import override_settings
 
 from tests.conftest import skip_or_fail
+
+from .matrix import NOW, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,3 +67,37 @@ def sign_in_as(page, client, user, live_server):
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for a test module inside a transaction rolled back after its last test.
+
+    Each test runs in a savepoint of that transaction (pytest-django's `db`), so what one test changes the next
+    never sees. The clock stands at NOW and moves on from there, so the demo's calls are open.
+    """
+    files = tmp_path_factory.mktemp("world")
+    places = {"MEDIA_ROOT": files / "media", "PRIVATE_MEDIA_ROOT": files / "private"}
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with time_machine.travel(NOW, tick=True), override_settings(PASSWORD_HASHERS=hashers, **places):
+        atomic = transaction.atomic()
+        with django_db_blocker.unblock():
+            atomic.__enter__()
+        try:
+            with django_db_blocker.unblock():
+                built = build_world()
+            yield built, places
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_module_world, db, settings):
+    """The module's world (see _module_world), with its files where every test looks for them."""
+    built, places = _module_world
+    for name, value in places.items():
+        setattr(settings, name, value)
+    settings.STAFF_MFA_REQUIRED = True
+    return built

@@ -1,40 +1,20 @@
-"""The permission matrix: every URL pattern of the portal, requested by every role.
+"""The permission matrix: every URL pattern of the portal, requested by every role, and what each role sees.
 
 A new view without a rule here fails `test_every_url_pattern_has_a_rule`, so nothing is silently open.
 """
 
-from datetime import timedelta
 from fnmatch import fnmatch
+from urllib.parse import urlsplit
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from allauth.socialaccount.models import SocialAccount, SocialToken
-from django.apps import apps
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.urls import URLResolver, get_resolver
-from django.utils import timezone
+from django.urls import Resolver404, resolve, reverse
 
-from accounts.models import User
-from api.services import issue_token, record_token_use
-from mobility import demo as mobility_demo
-from mobility.models import Application, ApplicationDocument
-from notifications.services import notify, rule_settings
-from partnerships import demo as partnerships_demo
-from partnerships.models import (
-    Agreement,
-    AgreementDocument,
-    AgreementTransition,
-    IscedField,
-    Partner,
-    ResearchOutput,
-    ResearchProject,
-)
-from tests.factories import OIDCAppFactory, SAMLAppFactory, StaffFactory, UserFactory
-from visits import demo as visits_demo
-from visits.models import TypoReport, VisitDocument
-from visits.services import renew_calendar_feed
+from mobility.models import Application, ApplicationDocument, ExchangeCall
+from partnerships.models import AgreementDocument, Contact, Partner
+from visits.models import CalendarFeed, VisitDocument
+
+from .forms import forms_of
+from .matrix import SLUGS, URLS, concrete_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +84,18 @@ RULES = [
     ("api:selection_list", TOKEN),
     ("api:nomination_list", TOKEN),
     ("api:mobility_list", TOKEN),
+    # Single sign-on (allauth's socialaccount): identity providers call back without a language prefix
+    ("openid_connect_login", OPEN),  # asks to continue to the identity provider
+    ("openid_connect_callback", expect(401, 401, 401, 401, 401)),  # without a sign-in under way: refused
+    ("saml_login", OPEN),
+    ("saml_metadata", OPEN),  # the portal's SAML metadata, for the identity provider
+    ("saml_acs", REDIRECT),
+    ("saml_finish_acs", expect(401, 401, 401, 401, 401)),  # without a SAML response: refused
+    ("saml_sls", expect(400, 400, 400, 400, 400)),
+    ("socialaccount_connections", SIGNED_IN),
+    ("socialaccount_signup", REDIRECT),  # only inside a sign-in that asks for more details
+    ("socialaccount_login_cancelled", OPEN),
+    ("socialaccount_login_error", expect(401, 401, 401, 401, 401)),
     # Sign-in and account pages (allauth)
     ("admin_sign_in", REDIRECT),
     ("account_login", SIGNED_OUT),
@@ -131,18 +123,6 @@ RULES = [
     ("mfa_generate_recovery_codes", SIGNED_IN_REAUTH),
     ("mfa_view_recovery_codes", SIGNED_IN_NOT_FOUND),
     ("mfa_download_recovery_codes", SIGNED_IN_NOT_FOUND),
-    # Single sign-on (allauth's socialaccount): identity providers call back without a language prefix
-    ("openid_connect_login", OPEN),  # asks to continue to the identity provider
-    ("openid_connect_callback", expect(401, 401, 401, 401, 401)),  # without a sign-in under way: refused
-    ("saml_login", OPEN),
-    ("saml_metadata", OPEN),  # the portal's SAML metadata, for the identity provider
-    ("saml_acs", REDIRECT),
-    ("saml_finish_acs", expect(401, 401, 401, 401, 401)),  # without a SAML response: refused
-    ("saml_sls", expect(400, 400, 400, 400, 400)),
-    ("socialaccount_connections", SIGNED_IN),
-    ("socialaccount_signup", REDIRECT),  # only inside a sign-in that asks for more details
-    ("socialaccount_login_cancelled", OPEN),
-    ("socialaccount_login_error", expect(401, 401, 401, 401, 401)),
     # The admin: office staff work here, superusers also manage groups
     ("admin:login", REDIRECT),
     ("admin:logout", expect(302, 302, 302, 405, 405)),  # signing out takes a POST
@@ -171,20 +151,6 @@ RULES = [
 ]
 
 
-def walk(patterns, prefix="", namespace=None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(filter(None, [namespace, pattern.namespace])) if pattern.namespace else namespace
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        else:
-            route = str(pattern.pattern)
-            name = pattern.name or f"?{route}"
-            yield (f"{namespace}:{name}" if namespace else name), prefix + route
-
-
-URLS = sorted(set(walk(get_resolver().url_patterns)))
-
-
 def rule_for(name):
     return next((rule for pattern, rule in RULES if fnmatch(name, pattern) or pattern == name), None)
 
@@ -194,123 +160,16 @@ def test_every_url_pattern_has_a_rule():
 
 
 @pytest.fixture
-def people(settings):
-    settings.STAFF_MFA_REQUIRED = True
-    staff, superuser = StaffFactory(), StaffFactory(is_superuser=True)
-    for user in (staff, superuser):
-        TOTP.activate(user, generate_totp_secret())
-    populate_every_model(coordinator=staff)
-    return {
-        "anonymous": None,
-        "student": UserFactory(),
-        "faculty": UserFactory(role="faculty"),
-        "staff": staff,
-        "superuser": superuser,
-    }
-
-
-def populate_every_model(coordinator):
-    """At least one row of every model, so that every admin page has an object to show."""
-    partnerships_demo.seed()
-    partner = partnerships_demo.seed_xinjiang(coordinator=coordinator)
-    visit = visits_demo.seed(owner=coordinator, call=mobility_demo.seed(office=coordinator))
-    application = Application.objects.submitted().first()
-    ApplicationDocument.objects.create(
-        application=application, kind="transcript", original_name="transcript.pdf", size=8, file="applications/t.pdf"
-    ).file.save("transcript.pdf", ContentFile(b"%PDF-1.4"), save=True)
-    renew_calendar_feed(coordinator)
-    notify(rule="visit_preparation", obj=visit, recipients=[coordinator], stage="14")
-    rule_settings()
-    TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
-    VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
-    Group.objects.get_or_create(name="Editors")
-    account = SocialAccount.objects.create(user=coordinator, provider="university", uid="coordinator")
-    SocialToken.objects.create(app=OIDCAppFactory(), account=account, token="not-a-real-token")
-    SAMLAppFactory()
-    IscedField.objects.get(code="0231").save()  # loaded in bulk by a migration: give one a history
-    project = ResearchProject.objects.create(title="Rare earth geology", title_en="Rare earth geology", is_public=True)
-    project.partners.add(partner)
-    ResearchOutput.objects.create(project=project, title="A paper", year=2026)
-    agreement = Agreement.objects.get()
-    AgreementTransition.objects.create(
-        agreement=agreement, from_status="draft", to_status="negotiation", by=coordinator
-    )
-    document = AgreementDocument(agreement=agreement)
-    document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
-    token, _secret = issue_token(
-        name="SIS", scopes=["agreements"], expires_at=timezone.now() + timedelta(days=30), created_by=coordinator
-    )
-    record_token_use(token, method="GET", path="/api/v1/agreements/", status=200, client="127.0.0.1")
-
-
-SLUGS = {
-    "partners": "xinjiang-university",
-    "programs": "it-xju",
-    "visits": "official-visit-to-xinjiang-university",
-    "news": "official-visit-to-xinjiang-university",
-    "mobility": "semester-exchange-xinjiang-university",
-}
-
-
-def concrete_paths(name, route):
-    """The URLs to request for one pattern, its arguments filled with real objects."""
-    path = "/" + route
-    if "(?P<app_label>" in path:
-        start = path.index("(?P<app_label>")
-        end = path.index(")/", start) + 1
-        labels = ("auth", "account", "accounts", "partnerships", "socialaccount")
-        return [
-            (f"[{label}]", (path[:start] + label + path[end:]).replace("^", "").replace("$", "")) for label in labels
-        ]
-    obj = None
-    parts = path.strip("/").split("/")
-    if len(parts) > 3 and parts[1] == "admin" and parts[2] in apps.app_configs:
-        model = apps.get_model(parts[2], parts[3])
-        latest = model.history.first() if hasattr(model, "history") else None  # an object that has a history
-        # A user other than a superuser: only superusers may change those (tested in tests/accounts).
-        rows = model.objects.filter(is_superuser=False) if model is User else model.objects.all()
-        obj = model.objects.get(pk=latest.id) if latest else rows.first()
-    elif name == "partnerships:agreement_document":
-        obj = AgreementDocument.objects.first()
-    elif name == "visits:document":
-        obj = VisitDocument.objects.first()
-    elif name == "mobility:document_download":
-        obj = ApplicationDocument.objects.first()
-    elif name == "mobility:review_application":
-        obj = Application.objects.submitted().first()
-    history = obj.history.first() if obj is not None and hasattr(obj, "history") else None
-    replacements = {
-        "<path:content_type_id>/<path:object_id>": f"{ContentType.objects.get_for_model(Partner).pk}/"
-        f"{Partner.objects.first().pk}",
-        "<path:object_id>": str(obj.pk) if obj else "1",
-        "<id>": str(obj.pk) if obj else "1",
-        "<int:pk>": str(obj.pk) if obj else "1",
-        "([^/]+)/history/([^/]+)/": f"{obj.pk if obj else 1}/history/{history.history_id if history else 1}/",
-        "<str:token>": "not-a-real-token",
-        "<int:host>": str(Partner.objects.get(slug="xinjiang-university").pk),
-        "<str:fmt>": "xlsx",
-        "<slug:step>": "about",
-        "(?P<key>[-:\\w]+)": "unknown-key",
-        "(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)": "zz-unknown-key",
-        "(?P<url>.*)": "no-such-page/",
-        "(?P<path>.*)": "nothing.png",
-        "(?P<provider_id>[^/]+)": "university",
-        "(?P<organization_slug>[^/]+)": "university-saml",
-    }
-    if "<slug:slug>" in path:
-        section = path.split("/")[3 if path.startswith("/api/") else 2]  # /api/v1/partners/… or /kk/partners/…
-        replacements["<slug:slug>"] = SLUGS[section]
-    for placeholder, value in replacements.items():
-        path = path.replace(placeholder, value)
-    return [("", path.replace("^", "").replace("$", ""))]
+def people(world):
+    return {role: world.users[role] for role in ROLES}
 
 
 @pytest.mark.parametrize(("name", "route"), URLS, ids=[name for name, _route in URLS])
 def test_each_role_gets_the_expected_answer(client, people, name, route):
     if route.startswith("^media/"):
         pytest.skip("media is served by the web server in production, by runserver only with DEBUG")
-    got, wanted = {}, {}
     client.defaults["HTTP_HOST"] = "testserver"  # as every browser sends it; allauth's SAML views read it
+    got, wanted = {}, {}
     for suffix, path in concrete_paths(name, route):
         rule = rule_for(name + suffix) or rule_for(name)
         for role, user in people.items():
@@ -325,3 +184,162 @@ def test_each_role_gets_the_expected_answer(client, people, name, route):
             wanted[(path, role)] = rule[role]
 
     assert got == wanted
+
+
+# ---------------------------------------------------------------- what each role sees
+
+# People who see the portal's pages but not the office's records (office staff who applied to a call included).
+SEEING = ("anonymous", "student", "student:draft", "student:nominated", "student:withdrawn", "faculty", "reviewer")
+SEEING += ("staff:applicant",)
+MAY_SEE_CONTACTS = {"faculty", "reviewer", "staff:applicant"}  # and hidden partners, like the office
+MAY_SEE_APPLICANTS = {"reviewer", "staff:applicant"}  # of submitted applications, on the review pages
+
+
+def portal_pages(role, world):
+    """Every page outside the admin as this role opens it: their own application at every step, each call's
+    ranking, and the pages where a hidden partner would show (its page, a search for its name)."""
+    pages = []
+    own = Application.objects.filter(applicant=world.users[role]).first() if world.users[role] else None
+    for name, route in URLS:
+        if name.startswith("admin:") or route.startswith("^media/"):
+            continue
+        if own is not None and name in {"mobility:application_detail", "mobility:application_step"}:
+            pages += [path for _suffix, path in concrete_paths(name, route, obj=own)]
+        else:
+            pages += [path for _suffix, path in concrete_paths(name, route)]
+    hidden = world.hidden_partner
+    pages += [f"/en/partners/{hidden.slug}/", f"/en/partners/?q={hidden.name_en.split()[0]}"]
+    pages += [f"/en/mobility/review/{call.slug}/" for call in ExchangeCall.objects.all()]
+    return pages
+
+
+def secrets(role, world):
+    """What must never appear on a page this role opens, each with the reason."""
+    user = world.users[role]
+    hidden = {}
+    if role not in MAY_SEE_CONTACTS:
+        for contact in Contact.objects.all():
+            # Their addresses: a news article may name whom a delegation met, never how to reach them.
+            hidden |= {text: f"the contact {contact}" for text in (contact.email, contact.phone) if text}
+        for partner in Partner.objects.filter(is_public=False):
+            hidden |= {partner.name_en: "a hidden partner", f"/partners/{partner.slug}/": "a hidden partner's page"}
+    others = Application.objects.exclude(applicant=user) if user else Application.objects.all()
+    if role in MAY_SEE_APPLICANTS:
+        others = others.filter(status=Application.Status.DRAFT)  # drafts are nobody's business but the applicant's
+    for application in others.select_related("applicant"):
+        hidden |= {
+            application.applicant.email: "someone else's application",
+            reverse("mobility:application_detail", args=[application.pk]): "a link to someone else's application",
+        }
+    for document in ApplicationDocument.objects.exclude(application__applicant=user).filter(application__in=others):
+        hidden[document.get_absolute_url()] = "someone else's document"
+    for document in [*AgreementDocument.objects.all(), *VisitDocument.objects.all()]:
+        hidden[document.get_absolute_url()] = "an office document"
+    for feed in CalendarFeed.objects.all():
+        hidden[feed.token] = "a private calendar address"
+    return {text.removeprefix("/en"): reason for text, reason in hidden.items()}
+
+
+def controls(response):
+    """The URL names (and arguments) of every form a page shows."""
+    found = []
+    for form in forms_of(response.content.decode(), response.wsgi_request.get_full_path()):
+        try:
+            match = resolve(urlsplit(form.action).path)
+        except Resolver404:
+            continue
+        found.append((match.view_name, match.kwargs))
+    return found
+
+
+def seen_by(client, role, world):
+    """Each HTML page this role is shown, by path."""
+    client.logout()
+    if world.users[role]:
+        client.force_login(world.users[role])
+    client.defaults["HTTP_HOST"] = "testserver"  # as every browser sends it; allauth's SAML views read it
+    shown = {}
+    for path in portal_pages(role, world):
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)  # read to the end, so the file closes
+        elif response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            shown[path] = response
+    return shown
+
+
+@pytest.mark.parametrize("role", SEEING)
+def test_no_page_shows_a_role_what_is_not_theirs_to_see(client, world, role):
+    forbidden = secrets(role, world)
+    leaks = {}
+
+    for path, response in seen_by(client, role, world).items():
+        html = response.content.decode()
+        leaks |= {(path, reason): text for text, reason in forbidden.items() if text in html}
+
+    assert len(forbidden) > 10  # the world really has such things to hide
+    assert leaks == {}
+
+
+@pytest.mark.parametrize("role", SEEING)
+def test_only_office_staff_who_take_no_part_get_the_controls_that_decide(client, world, role):
+    user = world.users[role]
+    applied = set(ExchangeCall.objects.filter(applications__applicant=user).values_list("slug", flat=True))
+    own = set(Application.objects.filter(applicant=user).values_list("pk", flat=True)) if user else set()
+    wrong = []
+
+    for path, response in seen_by(client, role, world).items():
+        for view, kwargs in controls(response):
+            if view == "mobility:confirm_selection" and (role != "staff:applicant" or kwargs["slug"] in applied):
+                wrong.append((path, view, kwargs))
+            if view == "mobility:withdraw" and kwargs["pk"] not in own:
+                wrong.append((path, view, kwargs))
+            if view.startswith("admin:") and view != "admin:logout":
+                wrong.append((path, view, kwargs))
+
+    assert wrong == []
+
+
+def test_the_controls_check_sees_the_controls_it_looks_for(client, world):
+    """The two tests above can fail: the office applicant does confirm the calls they did not apply to, faculty
+    do see contacts, and a student sees their own application with its withdraw button."""
+    confirm = reverse("mobility:confirm_selection", args=[SLUGS["mobility"]])
+    own = world.applications["submitted"]
+
+    office = seen_by(client, "staff:applicant", world)
+    faculty = seen_by(client, "faculty", world)
+    student = seen_by(client, "student:submitted", world)
+
+    assert ("mobility:confirm_selection", {"slug": SLUGS["mobility"]}) in controls(
+        office[f"/en/mobility/review/{SLUGS['mobility']}/"]
+    ), confirm
+    contact = Contact.objects.get(latin_name="Li Ming")
+    assert contact.email in faculty[f"/en/partners/{SLUGS['partners']}/"].content.decode()
+    assert ("mobility:withdraw", {"pk": own.pk}) in controls(student[f"/en/mobility/applications/{own.pk}/"])
+
+
+def test_nobody_nominates_themselves_nor_confirms_a_call_they_applied_to(client, world):
+    student, applicant = world.users["student:submitted"], world.users["staff:applicant"]
+    own = world.applications["submitted"]
+    staff_application = Application.objects.get(applicant=applicant)
+    change_status = reverse("admin:mobility_application_changelist")
+    before = dict(Application.objects.values_list("pk", "status"))
+
+    client.force_login(student)
+    student_confirms = client.post(reverse("mobility:confirm_selection", args=[own.call.slug]))
+    student_nominates = client.post(
+        change_status, {"action": "change_status", "_selected_action": [own.pk], "apply": "1", "to": "nominated"}
+    )
+    client.force_login(applicant)
+    office_confirms = client.post(reverse("mobility:confirm_selection", args=[staff_application.call.slug]))
+    office_nominates = client.post(
+        change_status,
+        {"action": "change_status", "_selected_action": [staff_application.pk], "apply": "1", "to": "nominated"},
+        follow=True,
+    )
+
+    assert student_confirms.status_code == 404
+    assert student_nominates["Location"].startswith(reverse("admin:login"))
+    assert office_confirms.status_code == 403
+    assert "You may not make this change." in office_nominates.content.decode()
+    assert dict(Application.objects.values_list("pk", "status")) == before
