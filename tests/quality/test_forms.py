@@ -54,6 +54,9 @@ class KnownDefect(Exception):
 
 # The admin forms whose refusal Kazakh office staff read in English (see KNOWN_DEFECTS).
 KAZAKH_FORM_ERRORS = (
+    "api_apitoken_add",
+    "api_apitoken_change",
+    "api_apitoken_simple_history",
     "account_emailaddress_add",
     "account_emailaddress_change",
     "accounts_user_add",
