@@ -52,66 +52,6 @@ class KnownDefect(Exception):
     """Raised instead of failing when every problem of a case is a known defect another change fixes."""
 
 
-# The admin forms whose refusal Kazakh office staff read in English (see KNOWN_DEFECTS).
-KAZAKH_FORM_ERRORS = (
-    "api_apitoken_add",
-    "api_apitoken_change",
-    "api_apitoken_simple_history",
-    "account_emailaddress_add",
-    "account_emailaddress_change",
-    "accounts_user_add",
-    "accounts_user_change",
-    "auth_user_password_change",
-    "config_homeinstitution_change",
-    "config_homeinstitution_simple_history",
-    "mobility_application_change",
-    "mobility_exchangecall_add",
-    "mobility_exchangecall_change",
-    "mobility_exchangecall_simple_history",
-    "mobility_mobility_add",
-    "mobility_mobility_change",
-    "mobility_mobility_simple_history",
-    "mobility_prioritycategory_add",
-    "mobility_prioritycategory_change",
-    "mobility_prioritycategory_simple_history",
-    "mobility_review_change",
-    "partnerships_agreement_add",
-    "partnerships_agreement_change",
-    "partnerships_agreement_simple_history",
-    "partnerships_campus_add",
-    "partnerships_campus_change",
-    "partnerships_campus_simple_history",
-    "partnerships_contact_add",
-    "partnerships_contact_change",
-    "partnerships_contact_simple_history",
-    "partnerships_iscedfield_add",
-    "partnerships_iscedfield_change",
-    "partnerships_iscedfield_simple_history",
-    "partnerships_jointprogram_add",
-    "partnerships_jointprogram_change",
-    "partnerships_jointprogram_simple_history",
-    "partnerships_partner_add",
-    "partnerships_partner_change",
-    "partnerships_partner_simple_history",
-    "partnerships_researchproject_add",
-    "partnerships_researchproject_change",
-    "partnerships_researchproject_simple_history",
-    "partnerships_unit_add",
-    "partnerships_unit_change",
-    "partnerships_unit_simple_history",
-    "password_change",
-    "visits_newsarticle_add",
-    "visits_newsarticle_change",
-    "visits_newsarticle_simple_history",
-    "visits_outcome_add",
-    "visits_outcome_change",
-    "visits_outcome_simple_history",
-    "visits_typoreport_change",
-    "visits_typoreport_simple_history",
-    "visits_visit_add",
-    "visits_visit_change",
-    "visits_visit_simple_history",
-)
 # Defects that changes under way elsewhere fix: the problem's words, and the cases (role, URL name) that meet it.
 # Each such case is a strict expected failure: once the defect is fixed it passes, which fails the suite until its
 # line here goes. A case with any other problem fails as usual.
@@ -123,11 +63,6 @@ KNOWN_DEFECTS = {
             ("staff", "admin:mobility_application_changelist"),  # the bulk "Change status…" to withdrawn
             ("superuser", "admin:mobility_application_changelist"),
         ],
-    ),
-    "i18n: the admin's plural «Please correct the error(s) below.» has no Kazakh translation (vendor_locale has it "
-    "as two singular entries, which a plural lookup never finds)": (
-        "Please correct the error",
-        [("reviewer", "admin:password_change"), *(("staff", f"admin:{name}") for name in KAZAKH_FORM_ERRORS)],
     ),
 }
 KNOWN = {case: (words, defect) for defect, (words, cases) in KNOWN_DEFECTS.items() for case in cases}
