@@ -1,8 +1,14 @@
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
 from django.db.models import Exists, OuterRef
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,6 +25,15 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("email",)
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django glues its warning to this help text as an untranslated literal: the same words, translated.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
@@ -29,6 +44,7 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
+    change_password_form = PasswordChangeForm
     list_display = ("email", "full_name", "role", "language", "uses_mfa", "is_active", "date_joined")
     list_filter = ("role", "language", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "full_name")
