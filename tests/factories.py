@@ -134,7 +134,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = NewsArticle
 
-    visit = factory.SubFactory(VisitFactory)
+    visit = factory.SubFactory(VisitFactory, status=Visit.Status.COMPLETED)  # news is about visits that took place
     slug = factory.Sequence(lambda n: f"news-{n}")
     title_en = factory.Sequence(lambda n: f"News {n}")
     title = factory.SelfAttribute("title_en")

@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from config.admin import HTTPS_URLS, DownloadLinkMixin, HistoryAdmin, PortalAdmin, StatusChangeMixin, TransitionInline
+from config.admin import (
+    HTTPS_URLS,
+    DownloadLinkMixin,
+    HistoryAdmin,
+    PortalAdmin,
+    StatusChangeMixin,
+    TransitionInline,
+    apply_to_each,
+)
 from config.i18n import localized_fields
 
 from . import services
@@ -47,6 +57,7 @@ class OutcomeInline(TranslationStackedInline):
     fields = (
         "description",
         ("owner", "due_on", "status"),
+        ("kind", "visit_year", "visit_month"),
         ("agreement", "program", "project", "call", "mobility", "follow_up_visit"),
     )
 
@@ -87,7 +98,7 @@ class TimingFilter(admin.SimpleListFilter):
         if self.value() == "in_progress":
             return queryset.filter(status=Visit.Status.IN_PROGRESS)
         if self.value() == "overdue":
-            return queryset.report_overdue()
+            return queryset.report_overdue()  # the same day as the digest and the reminder
         return queryset
 
 
@@ -113,12 +124,20 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
     formfield_overrides = HTTPS_URLS
     fieldsets = (
         (None, {"fields": ("title", "direction", "status", "partners", "purpose")}),
-        (_("Where and when"), {"fields": (("city", "country"), "precision", ("starts_on", "ends_on"))}),
+        (
+            _("Where and when"),
+            {"fields": (("city", "country"), "time_zone", "precision", ("starts_on", "ends_on"))},
+        ),
         (_("Units"), {"fields": ("home_units", "partner_units")}),
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .annotate(article_out=Exists(NewsArticle.objects.published().filter(visit=OuterRef("pk"))))
+        )
 
     @admin.display(description=_("dates"), ordering="starts_on")
     def period(self, visit):
@@ -126,7 +145,7 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
 
     @admin.display(description=_("article"), boolean=True)
     def has_article(self, visit):
-        return hasattr(visit, "article") and visit.article.is_published
+        return visit.article_out  # published and its publish date has come, as on the news page
 
     def get_urls(self):
         return [
@@ -155,7 +174,13 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
             **(extra_context or {}),
             "programme_url": reverse("admin:visits_visit_programme", args=[object_id]),
         }
-        return super().change_view(request, object_id, form_url, extra_context)
+        # Programme times are typed and read in the local time of the place where the visit happens.
+        visit = self.get_object(request, object_id)
+        with timezone.override(visit.zone if visit else timezone.get_current_timezone()):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # inside the visit's time zone, not after this view returns
+            return response
 
     def apply_status(self, visit, *, by, data):
         services.change_visit_status(visit, to=data["to"], by=by, comment=data["comment"])
@@ -165,12 +190,27 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
             "The status of %(count)d visit was changed.", "The status of %(count)d visits was changed.", count
         ) % {"count": count}
 
-    @admin.action(description=_("Plan the follow-up visits their outcomes promise"), permissions=["change"])
+    @admin.action(description=_("Plan the follow-up visits their outcomes promise…"), permissions=["change"])
     def plan_follow_up(self, request, queryset):
-        planned = services.plan_follow_up_visits(queryset, by=request.user)
-        self.message_user(
+        """First a page listing the visits that would be created; they are created only once it is confirmed."""
+        if "apply" in request.POST:
+            planned = services.plan_follow_up_visits(queryset, by=request.user)
+            self.message_user(
+                request,
+                ngettext("%(count)d visit was planned.", "%(count)d visits were planned.", planned)
+                % {"count": planned},
+            )
+            return None
+        return TemplateResponse(
             request,
-            ngettext("%(count)d visit was planned.", "%(count)d visits were planned.", planned) % {"count": planned},
+            "admin/visits/visit/plan_follow_up.html",
+            {
+                **self.admin_site.each_context(request),
+                "objects": queryset,
+                "plan": services.preview_follow_up_visits(queryset),
+                "opts": self.model._meta,
+                "title": _("Plan the follow-up visits"),
+            },
         )
 
 
@@ -186,7 +226,7 @@ class NewsArticleAdmin(PortalAdmin):
 
     @admin.action(description=_("Publish the selected articles"), permissions=["change"])
     def publish(self, request, queryset):
-        count = services.publish_articles(queryset)
+        count = apply_to_each(self, request, queryset, lambda article, by: services.publish_article(article))
         self.message_user(
             request,
             ngettext("%(count)d article was published.", "%(count)d articles were published.", count)
@@ -205,11 +245,11 @@ class NewsArticleAdmin(PortalAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(PortalAdmin):
-    list_display = ("__str__", "visit", "owner", "due_on", "status")
-    list_filter = ("status", "due_on")
+    list_display = ("__str__", "visit", "kind", "owner", "due_on", "status")
     search_fields = localized_fields("description")
     autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
     list_select_related = ("visit", "owner")
+    list_filter = ("status", "kind", "due_on")
 
 
 @admin.register(CalendarFeed)

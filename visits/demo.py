@@ -8,7 +8,7 @@ from partnerships.models import Contact, Partner, Unit
 from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Visit
 from .services import plan_follow_up_visit
 
-# Official programmes in Urumqi keep Beijing time.
+# Official programmes in Urumqi keep Beijing time (the visit's time zone says so).
 BEIJING_TIME = ZoneInfo("Asia/Shanghai")
 
 
@@ -34,6 +34,7 @@ def seed(*, owner=None, call=None):
             "starts_on": datetime.date(2025, 10, 29),
             "ends_on": datetime.date(2025, 11, 2),
             "status": Visit.Status.REPORTED,
+            "time_zone": "Asia/Shanghai",
             "purpose_en": "Invited by the Institute of International Cultural Exchange and the Department of "
             "International Cooperation of Xinjiang University, to open a seminar and agree the next steps.",
         },
@@ -123,12 +124,16 @@ def seed(*, owner=None, call=None):
     ]
     for text, due_on in outcomes:
         Outcome.objects.update_or_create(visit=visit, description_en=text, defaults={"due_on": due_on, "owner": owner})
+    # Only this outcome promises a visit (staff say so); the others are action items.
+    Outcome.objects.filter(visit=visit, description_en__startswith="The Chinese side").update(
+        kind=Outcome.Kind.INCOMING_VISIT, visit_year=2026
+    )
     if call is not None:
         # The first call for students is what the agreed mobility produced.
         Outcome.objects.filter(visit=visit, description_en__startswith="Launch student").update(call=call)
     delegation = Outcome.objects.get(visit=visit, description_en__startswith="The Chinese side")
     if delegation.follow_up_visit is None and owner is not None:
-        plan_follow_up_visit(delegation, direction=Visit.Direction.INCOMING, year=2026, by=owner)
+        plan_follow_up_visit(delegation, by=owner)
     NewsArticle.objects.update_or_create(
         visit=visit,
         defaults={

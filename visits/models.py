@@ -1,13 +1,16 @@
 import secrets
+import zoneinfo
+from datetime import date, timedelta
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,15 +38,31 @@ def sanitise_translations(instance, field):
             setattr(instance, column, sanitise_html(value))
 
 
+def default_time_zone():
+    """Visits happen at home unless told otherwise: the portal's own time zone (settings.TIME_ZONE)."""
+    return settings.TIME_ZONE
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
 class VisitQuerySet(models.QuerySet):
     def upcoming(self, today=None):
         return self.filter(starts_on__gte=today or timezone.localdate()).exclude(status=Visit.Status.CANCELLED)
 
+    def took_place(self):
+        return self.filter(status__in=Visit.TOOK_PLACE)
+
+    def report_missing(self):
+        """Visits that have ended (or are ending) with exact dates and still have no trip report."""
+        return self.filter(
+            status__in=[Visit.Status.IN_PROGRESS, Visit.Status.COMPLETED], ends_on__isnull=False, report__isnull=True
+        )
+
     def report_overdue(self, today=None):
-        """Visits that ended more than REPORT_DUE_DAYS ago and still have no report."""
-        due = (today or timezone.localdate()) - timezone.timedelta(days=Visit.REPORT_DUE_DAYS)
-        ended = Q(status__in=[Visit.Status.IN_PROGRESS, Visit.Status.COMPLETED], ends_on__lt=due)
-        return self.filter(ended, report__isnull=True)
+        """Visits whose report is overdue on `today`: the one definition of the admin filter, digest and reminder."""
+        return self.report_missing().filter(ends_on__lte=Visit.last_end_with_report_overdue(today))
 
     def with_published_article(self):
         return self.filter(article__in=NewsArticle.objects.published())
@@ -58,7 +77,9 @@ class VisitQuerySet(models.QuerySet):
 class Visit(models.Model):
     """An official visit or delegation, outgoing or incoming, from the first idea to the published report."""
 
+    # The report is due REPORT_DUE_DAYS after the last day of the visit, and overdue from the day after.
     REPORT_DUE_DAYS = 14
+    REPORT_OVERDUE_AFTER_DAYS = REPORT_DUE_DAYS + 1
 
     class Direction(models.TextChoices):
         OUTGOING = "outgoing", pgettext_lazy("visit direction", "Outgoing")
@@ -77,6 +98,9 @@ class Visit(models.Model):
         COMPLETED = "completed", pgettext_lazy("visit status", "Completed")
         REPORTED = "reported", _("Reported")
         CANCELLED = "cancelled", pgettext_lazy("visit status", "Cancelled")
+
+    # A visit that took place may have its news article published.
+    TOOK_PLACE = (Status.COMPLETED, Status.REPORTED)
 
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     title = models.CharField(_("title"), max_length=255)
@@ -108,6 +132,13 @@ class Visit(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default=default_time_zone,
+        help_text=_("Where the visit takes place: its programme is entered and shown in this local time."),
+    )
 
     objects = VisitQuerySet.as_manager()
 
@@ -132,6 +163,23 @@ class Visit(models.Model):
             raise ValidationError({"ends_on": _("Give the last day of the visit, or mark its dates as tentative.")})
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The visit cannot end before it starts.")})
+
+    @property
+    def took_place(self):
+        return self.status in self.TOOK_PLACE
+
+    @property
+    def report_due_on(self):
+        return self.ends_on + timedelta(days=self.REPORT_DUE_DAYS) if self.ends_on else None
+
+    @staticmethod
+    def last_end_with_report_overdue(today: date | None = None) -> date:
+        """The latest last day of a visit whose report is overdue on `today`."""
+        return (today or timezone.localdate()) - timedelta(days=Visit.REPORT_OVERDUE_AFTER_DAYS)
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def is_tentative(self):
@@ -232,8 +280,40 @@ class Outcome(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
+    class Kind(models.TextChoices):
+        ACTION = "action", _("Action item")
+        INCOMING_VISIT = "incoming_visit", _("Promises a visit to us")
+        OUTGOING_VISIT = "outgoing_visit", _("Promises a visit by us")
+
+    # Which way the promised visit goes, per kind that promises one.
+    VISIT_DIRECTIONS = {
+        Kind.INCOMING_VISIT: Visit.Direction.INCOMING,
+        Kind.OUTGOING_VISIT: Visit.Direction.OUTGOING,
+    }
+
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("visit"))
     description = models.TextField(_("what was agreed"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.ACTION,
+        help_text=_("Only an outcome that promises a visit is planned as a follow-up visit."),
+    )
+    visit_year = models.PositiveSmallIntegerField(
+        _("year of the visit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("The year the promised visit is to take place."),
+    )
+    visit_month = models.PositiveSmallIntegerField(
+        _("month of the visit"),
+        null=True,
+        blank=True,
+        choices=list(MONTHS.items()),
+        help_text=_("Only if the outcome names the month."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -292,9 +372,42 @@ class Outcome(models.Model):
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="action") | Q(visit_year__isnull=False), name="outcome_promised_visit_has_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_month__isnull=True)
+                | (Q(visit_month__gte=1, visit_month__lte=12) & ~Q(kind="action")),
+                name="outcome_visit_month_only_for_a_promised_visit",
+            ),
+        ]
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        if self.promises_visit and not self.visit_year:
+            raise ValidationError({"visit_year": _("Give the year in which the promised visit is to take place.")})
+        if not self.promises_visit and self.visit_month:
+            raise ValidationError({"visit_month": _("A month is given only for an outcome that promises a visit.")})
+
+    @property
+    def promises_visit(self):
+        return self.kind in self.VISIT_DIRECTIONS
+
+    @property
+    def visit_direction(self):
+        return self.VISIT_DIRECTIONS.get(self.kind)
+
+    @property
+    def visit_period(self):
+        """The promised visit's precision and first day as far as the outcome states it: a year or a month."""
+        if not self.promises_visit or not self.visit_year:
+            return None
+        if self.visit_month:
+            return Visit.Precision.MONTH, date(self.visit_year, self.visit_month, 1)
+        return Visit.Precision.YEAR, date(self.visit_year, 1, 1)
 
 
 class Report(models.Model):
@@ -365,8 +478,16 @@ class Photo(models.Model):
         return self.caption or self.alt_text
 
 
+# Why an article about a visit that has not taken place (or was cancelled) cannot be published.
+NOT_TAKEN_PLACE = _("An article is published only about a visit that took place (completed or reported).")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
+        """Ticked "published" and its publish date has come: an embargoed article stays hidden until then.
+
+        The one definition of what the public sees, on the news list, partner pages, calendar and API.
+        """
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
 
@@ -400,6 +521,10 @@ class NewsArticle(models.Model):
 
     def get_absolute_url(self):
         return reverse("visits:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.is_published and self.visit_id and not self.visit.took_place:
+            raise ValidationError({"is_published": NOT_TAKEN_PLACE})
 
     def languages_available(self):
         """The languages in which both the title and the text are written."""

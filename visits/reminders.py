@@ -92,12 +92,6 @@ def _report_writers(visits, key, office=()):
             yield Candidate(Visit, visit, stage, recipient)
 
 
-def _unreported(visits):
-    return visits.filter(
-        status__in=[Visit.Status.IN_PROGRESS, Visit.Status.COMPLETED], ends_on__isnull=False, report__isnull=True
-    )
-
-
 @register
 class VisitReportDue(VisitRule):
     key = "visit_report_due"
@@ -108,14 +102,13 @@ class VisitReportDue(VisitRule):
     def candidates(self, *, today, offsets, office):
         """The head of delegation (or the members) when the visit ends without a report yet."""
         window = stage_after("ends_on", today=today, offsets=offsets)
-        visits = _unreported(Visit.objects.filter(window.filter)).annotate(stage=window.stage)
+        visits = Visit.objects.report_missing().filter(window.filter).annotate(stage=window.stage)
         return _report_writers(visits, self.key)
 
     def message(self, visit, notification):
-        due = visit.ends_on + timedelta(days=Visit.REPORT_DUE_DAYS)
         return gettext("Please write the report on the visit «%(visit)s» by %(date)s.") % {
             "visit": visit.title,
-            "date": date_format(due),
+            "date": date_format(visit.report_due_on),
         }
 
 
@@ -129,15 +122,15 @@ class VisitReportOverdue(VisitRule):
 
     def candidates(self, *, today, offsets, office):
         """The head of delegation (or the members) and the office, once the report is overdue."""
-        window = stage_after("ends_on", today=today, offsets=offsets, shift=Visit.REPORT_DUE_DAYS + 1)
-        visits = _unreported(Visit.objects.filter(window.filter)).annotate(stage=window.stage)
+        # The stages count from the first overdue day; report_overdue is the one definition of that day.
+        window = stage_after("ends_on", today=today, offsets=offsets, shift=Visit.REPORT_OVERDUE_AFTER_DAYS)
+        visits = Visit.objects.report_overdue(today).filter(window.filter).annotate(stage=window.stage)
         return _report_writers(visits, self.key, office)
 
     def message(self, visit, notification):
-        due = visit.ends_on + timedelta(days=Visit.REPORT_DUE_DAYS)
         return gettext("The report on the visit «%(visit)s» was due on %(date)s and is still missing.") % {
             "visit": visit.title,
-            "date": date_format(due),
+            "date": date_format(visit.report_due_on),
         }
 
 
@@ -271,14 +264,16 @@ class OfficeDigest(Rule):
                 % {"date": date_format(agreement.valid_until), "name": agreement.title}
             )
         for visit in items["starting"]:
-            lines.append(
-                pgettext("digest", "Starts on %(date)s: %(name)s")
-                % {"date": date_format(visit.starts_on), "name": visit.title}
-            )
+            if visit.is_tentative:  # known only by its month or year: never a made-up first day
+                line = pgettext("digest", "Tentatively %(period)s: %(name)s")
+                lines.append(line % {"period": visit.period, "name": visit.title})
+            else:
+                line = pgettext("digest", "Starts on %(date)s: %(name)s")
+                lines.append(line % {"date": date_format(visit.starts_on), "name": visit.title})
         for visit in items["reports"]:
             lines.append(
-                pgettext("digest", "Report overdue since %(date)s: %(name)s")
-                % {"date": date_format(visit.ends_on + timedelta(days=Visit.REPORT_DUE_DAYS)), "name": visit.title}
+                pgettext("digest", "Report was due on %(date)s and is still missing: %(name)s")
+                % {"date": date_format(visit.report_due_on), "name": visit.title}
             )
         for outcome in items["items"]:
             lines.append(

@@ -1,11 +1,10 @@
 """Business actions of the visits app: the visit lifecycle and turning outcomes into planned visits."""
 
-from datetime import date
 from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,17 @@ from config.models import HomeInstitution, check_transition
 from notifications.services import notify
 
 from . import tasks
-from .models import CalendarFeed, Outcome, TypoReport, Visit, VisitTransition, new_feed_token
+from .models import (
+    NOT_TAKEN_PLACE,
+    CalendarFeed,
+    NewsArticle,
+    Outcome,
+    TypoReport,
+    Visit,
+    VisitTransition,
+    default_time_zone,
+    new_feed_token,
+)
 
 VISIT_TRANSITIONS = {
     Visit.Status.PROPOSED: {Visit.Status.APPROVED, Visit.Status.CANCELLED},
@@ -51,10 +60,58 @@ def change_visit_status(visit: Visit, *, to: str, by: User, comment: str = "") -
     return visit
 
 
+def _follow_up_place(outcome: Outcome) -> tuple[str, dict[str, str], str]:
+    """Where the promised visit goes: the country, the city in every language and the local time zone."""
+    source, direction = outcome.visit, outcome.visit_direction
+    home = HomeInstitution.objects.current()
+    partner = source.partners.first()
+
+    def cities(where):
+        return {field: getattr(where, field) for field in localized_fields("city")}
+
+    if direction == Visit.Direction.INCOMING and home is not None:  # they come to us
+        return home.country, cities(home), default_time_zone()
+    if direction == Visit.Direction.OUTGOING and source.direction == Visit.Direction.INCOMING and partner:
+        # We go to them after they came to us: in the time zone of our last visit there, if there was one.
+        earlier = partner.visits.filter(direction=Visit.Direction.OUTGOING).order_by("-starts_on").first()
+        return partner.country, cities(partner), earlier.time_zone if earlier else default_time_zone()
+    return source.country, cities(source), source.time_zone
+
+
+def follow_up_visit_of(outcome: Outcome) -> Visit:
+    """The tentative visit an outcome promises, unsaved: what planning it would create (shown first as a preview).
+
+    Its direction and period are the ones staff gave the outcome; the city is written in every language.
+    """
+    if not outcome.promises_visit or outcome.visit_period is None:
+        raise ValidationError(_("This outcome does not promise a visit."), code="no_visit_promised")
+    source = outcome.visit
+    precision, starts_on = outcome.visit_period
+    country, cities, zone = _follow_up_place(outcome)
+    titles = {}
+    for code, field in zip(language_codes(), localized_fields("title"), strict=True):
+        with translation.override(code):
+            source_title = Truncator(getattr(source, field) or source.title).chars(200)
+            titles[field] = _("Follow-up of «%(visit)s»") % {"visit": source_title}
+    columns = zip(localized_fields("purpose"), localized_fields("description"), strict=True)
+    purposes = {purpose: getattr(outcome, description) for purpose, description in columns}
+    return Visit(
+        direction=outcome.visit_direction,
+        **titles,
+        **purposes,
+        country=country,
+        **cities,
+        precision=precision,
+        starts_on=starts_on,
+        time_zone=zone,
+    )
+
+
 @transaction.atomic
-def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: User) -> Visit:
+def plan_follow_up_visit(outcome: Outcome, *, by: User) -> Visit:
     """Create the tentative visit an outcome promises ("the Chinese side will visit in 2026") and link it.
 
+    Only for an outcome that staff marked as promising a visit, in the year or month it states.
     Idempotent: an outcome that already has its follow-up visit returns that visit.
     """
     outcome = (
@@ -63,28 +120,7 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     if outcome.follow_up_visit:
         return outcome.follow_up_visit
     source = outcome.visit
-    home = HomeInstitution.objects.current()
-    partner = source.partners.first()
-    if direction == Visit.Direction.INCOMING and home is not None:
-        country, city = home.country, home.city  # they come to us
-    elif direction == Visit.Direction.OUTGOING and source.direction == Visit.Direction.INCOMING and partner:
-        country, city = partner.country, partner.city  # we go to them after they came to us
-    else:
-        country, city = source.country, source.city
-    titles = {}
-    for code, field in zip(language_codes(), localized_fields("title"), strict=True):
-        with translation.override(code):
-            source_title = Truncator(getattr(source, field) or source.title).chars(200)
-            titles[field] = _("Follow-up of «%(visit)s»") % {"visit": source_title}
-    visit = Visit(
-        direction=direction,
-        **titles,
-        country=country,
-        city=city,
-        precision=Visit.Precision.YEAR,
-        starts_on=f"{year}-01-01",
-        purpose=outcome.description,
-    )
+    visit = follow_up_visit_of(outcome)
     visit.full_clean()
     visit.save()
     visit.partners.set(source.partners.all())
@@ -97,25 +133,33 @@ def plan_follow_up_visit(outcome: Outcome, *, direction: str, year: int, by: Use
     return visit
 
 
-def follow_up_direction(visit: Visit) -> str:
-    """The other side travels next: an outgoing visit is followed by an incoming one, and the other way round."""
-    return Visit.Direction.INCOMING if visit.direction == Visit.Direction.OUTGOING else Visit.Direction.OUTGOING
-
-
-def plan_follow_up_visits(visits, *, by: User, today: date | None = None) -> int:
-    """Plan the follow-up visit of every open outcome of these visits that has none yet; returns how many.
-
-    Each goes the other way (follow_up_direction), in the year the outcome is due, or this year without a date.
-    """
-    year_now = (today or timezone.localdate()).year
-    planned = 0
-    for outcome in Outcome.objects.filter(visit__in=visits, follow_up_visit__isnull=True, status=Outcome.Status.OPEN):
-        plan_follow_up_visit(
-            outcome,
-            direction=follow_up_direction(outcome.visit),
-            year=outcome.due_on.year if outcome.due_on else year_now,
-            by=by,
+def outcomes_to_plan(visits):
+    """The open outcomes of these visits that promise a visit and have none planned yet."""
+    return (
+        Outcome.objects.filter(
+            visit__in=visits,
+            kind__in=list(Outcome.VISIT_DIRECTIONS),
+            follow_up_visit__isnull=True,
+            status__in=[Outcome.Status.OPEN, Outcome.Status.IN_PROGRESS],
         )
+        .select_related("visit")
+        .order_by("visit", "pk")
+    )
+
+
+def preview_follow_up_visits(visits) -> list[tuple[Outcome, Visit]]:
+    """What plan_follow_up_visits would create for these visits, unsaved: each outcome with its visit."""
+    return [(outcome, follow_up_visit_of(outcome)) for outcome in outcomes_to_plan(visits)]
+
+
+def plan_follow_up_visits(visits, *, by: User) -> int:
+    """Plan the follow-up visit of every open outcome of these visits that promises one; returns how many.
+
+    Outcomes that are only action items ("launch student mobility") are left alone.
+    """
+    planned = 0
+    for outcome in outcomes_to_plan(visits):
+        plan_follow_up_visit(outcome, by=by)
         planned += 1
     return planned
 
@@ -132,9 +176,26 @@ def _save_each(objects, **values) -> int:
 
 
 @transaction.atomic
+def publish_article(article: NewsArticle) -> NewsArticle:
+    """Publish a news article (shown from its publish date on), only about a visit that took place.
+
+    The change is kept in the article's history.
+    """
+    article = NewsArticle.objects.select_related("visit").get(pk=article.pk)
+    if not article.visit.took_place:
+        raise ValidationError(NOT_TAKEN_PLACE, code="visit_not_taken_place")
+    _save_each([article], is_published=True)
+    return article
+
+
+@transaction.atomic
 def publish_articles(articles) -> int:
-    """Publish these news articles (from their publish date); each change is kept in the article's history."""
-    return _save_each(articles, is_published=True)
+    """Publish these news articles, all or none: refused if one of them is about a visit that did not take place."""
+    count = 0
+    for article in articles:
+        publish_article(article)
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -172,11 +172,14 @@ def private_calendar(request, token):
             event = Event()
             event.add("uid", f"agenda-{item.pk}@{request.get_host()}")
             event.add("summary", item.title)
-            event.add("dtstart", item.starts_at)
-            event.add("dtend", item.ends_at or item.starts_at + timezone.timedelta(hours=1))
+            # In the local time of the place, so the calendar shows the zone the programme was agreed in.
+            starts_at = item.starts_at.astimezone(visit.zone)
+            event.add("dtstart", starts_at)
+            event.add("dtend", (item.ends_at or item.starts_at + timezone.timedelta(hours=1)).astimezone(visit.zone))
             event.add("location", item.place)
             event.add("dtstamp", timezone.now())
             calendar.add_component(event)
+    calendar.add_missing_timezones()
     return _ics(calendar)
 
 

@@ -214,6 +214,18 @@ def test_news_respects_publication_and_its_date(client):
     assert get(client, "/api/v1/news/tomorrow/").status_code == 404
 
 
+def test_an_embargoed_article_is_in_no_visit_list_of_the_api_until_its_date(client):
+    xju = PartnerFactory(slug="xju")
+    ArticleFactory(
+        slug="embargoed",
+        visit=VisitFactory(partners=[xju], title_en="Embargoed visit"),
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+    assert get(client, "/api/v1/visits/").json()["results"] == []
+    assert get(client, "/api/v1/partners/xju/").json()["visits"] == []
+
+
 def test_news_filters_as_the_news_page(client):
     incoming = ArticleFactory(slug="incoming", visit__direction="incoming", visit__country="KZ")
     ArticleFactory(

@@ -324,3 +324,40 @@ def test_a_failing_rule_is_logged_and_the_others_still_remind(sweep, office, coo
 
     assert notices("agreement_expiry") == {("30", coordinator.email), ("30", office.email)}
     assert "visit_preparation failed" in caplog.text
+
+
+@pytest.mark.parametrize(("ended", "overdue"), [(-14, False), (-15, True)])
+def test_report_overdue_means_the_same_day_in_the_admin_the_digest_and_the_reminder(
+    sweep, office, client, settings, time_machine, ended, overdue
+):
+    settings.STAFF_MFA_REQUIRED = False
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=datetime.UTC))
+    ActiveAgreementFactory(valid_until=days(20))  # so that the digest goes out either way
+    visit = visit_with(
+        [(UserFactory(), "head")],
+        status="completed",
+        title_en="Late report",
+        title="Late report",
+        starts_on=days(ended - 3),
+        ends_on=days(ended),
+    )
+
+    sweep()
+    client.force_login(office)
+
+    in_admin = visit in client.get("/en/admin/visits/visit/?timing=overdue").context["cl"].result_list
+    digest = render_email(Notification.objects.get(rule="office_digest", recipient=office))
+    in_digest = "Late report" in digest.body
+    reminded = bool(notices("visit_report_overdue"))
+    assert (in_admin, in_digest, reminded) == (overdue, overdue, overdue)
+
+
+def test_the_digest_names_a_tentative_visit_by_its_month_never_a_made_up_first_day(sweep, office):
+    ReminderRule.objects.filter(key="office_digest").update(offsets="40")
+    VisitFactory(title_en="Summer school", precision="month", starts_on=datetime.date(2026, 4, 1), ends_on=None)
+
+    sweep()
+
+    body = render_email(Notification.objects.get(rule="office_digest", recipient=office)).body
+    assert "апрель 2026" in body.lower() or "апреля 2026" in body.lower()
+    assert "1 апреля" not in body

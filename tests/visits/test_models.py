@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from tests.factories import ArticleFactory, VisitFactory
-from visits.models import AgendaItem, DelegationMember, Report, Visit, sanitise_html
+from visits.models import AgendaItem, DelegationMember, Outcome, Report, Visit, sanitise_html
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,10 @@ def test_exact_dates_need_an_end_and_must_be_in_order():
         ("year", "en", "2026"),
         ("month", "en", "October 2026"),
         ("month", "zh-hans", "2026年10月"),
+        ("month", "ru", "Октябрь 2026 г."),
+        ("month", "kk", "2026 ж. Қазан"),
+        ("year", "kk", "2026"),
+        ("year", "zh-hans", "2026"),
         ("day", "ru", "1–3 октября 2026 г."),
     ],
 )
@@ -84,3 +88,36 @@ def test_saving_in_one_language_never_copies_fallback_text_into_it():
     article.refresh_from_db()
     assert not article.body_kk
     assert article.languages_available() == ["ru", "en"]
+
+
+def test_an_outcome_that_promises_a_visit_states_its_year_and_only_such_an_outcome_a_month():
+    visit = VisitFactory()
+    without_year = Outcome(visit=visit, description="They will come", kind=Outcome.Kind.INCOMING_VISIT)
+    month_of_an_action = Outcome(visit=visit, description="Sign the MoU", visit_year=2027, visit_month=3)
+
+    with pytest.raises(ValidationError, match="year"):
+        without_year.full_clean()
+    with pytest.raises(ValidationError, match="month"):
+        month_of_an_action.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        without_year.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        month_of_an_action.save()
+
+
+@pytest.mark.parametrize("status", ["proposed", "confirmed", "in_progress", "cancelled"])
+def test_an_article_about_a_visit_that_did_not_take_place_cannot_be_ticked_published(status):
+    article = ArticleFactory.build(visit=VisitFactory(status=status), is_published=True)
+
+    with pytest.raises(ValidationError, match="took place"):
+        article.full_clean()
+    article.is_published = False
+    article.full_clean()
+
+
+def test_a_visit_takes_place_in_the_portals_time_zone_unless_told_otherwise(settings):
+    settings.TIME_ZONE = "Asia/Urumqi"
+
+    assert Visit(title="Visit").time_zone == "Asia/Urumqi"
+    with pytest.raises(ValidationError, match="time_zone"):
+        VisitFactory.build(time_zone="Mars/Olympus").full_clean(exclude=["partners"])

@@ -10,13 +10,6 @@ from visits.services import renew_calendar_feed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def office(client, settings):
-    settings.STAFF_MFA_REQUIRED = False
-    client.force_login(StaffFactory())
-    return client
-
-
 def test_a_visits_status_changes_only_through_its_recorded_lifecycle(office):
     visit = VisitFactory()
 
@@ -55,10 +48,12 @@ def test_odd_filter_values_never_break_the_news_or_calls(client, query):
 
 def test_planning_a_follow_up_of_a_long_titled_visit_still_works(office):
     visit = VisitFactory(title_en="V" * 250, title="V" * 250)
-    Outcome.objects.create(visit=visit, description="Return visit")
+    Outcome.objects.create(visit=visit, description="Return visit", kind="incoming_visit", visit_year=2027)
 
     response = office.post(
-        "/en/admin/visits/visit/", {"action": "plan_follow_up", "_selected_action": [visit.pk]}, follow=True
+        "/en/admin/visits/visit/",
+        {"action": "plan_follow_up", "_selected_action": [visit.pk], "apply": "1"},
+        follow=True,
     )
 
     assert response.status_code == 200

@@ -50,11 +50,13 @@ def test_a_tentative_visit_cannot_be_confirmed_until_its_dates_are_known():
 def test_an_outcome_becomes_the_planned_incoming_visit_in_one_step():
     HomeInstitutionFactory(city_en="Shymkent", city="Shymkent")
     source = VisitFactory(title_en="Official visit to Xinjiang University", city="Urumqi")
-    outcome = Outcome.objects.create(visit=source, description="The Chinese side will visit Shymkent in 2026")
+    outcome = Outcome.objects.create(
+        visit=source, description="The Chinese side will visit Shymkent in 2026", kind="incoming_visit", visit_year=2026
+    )
     staff = StaffFactory()
 
-    planned = services.plan_follow_up_visit(outcome, direction="incoming", year=2026, by=staff)
-    again = services.plan_follow_up_visit(outcome, direction="incoming", year=2026, by=staff)
+    planned = services.plan_follow_up_visit(outcome, by=staff)
+    again = services.plan_follow_up_visit(outcome, by=staff)
 
     assert again == planned
     assert (planned.direction, planned.precision, planned.starts_on, str(planned.country)) == (
@@ -72,9 +74,11 @@ def test_an_outcome_becomes_the_planned_incoming_visit_in_one_step():
 
 def test_the_planned_visit_is_titled_in_every_language():
     source = VisitFactory(title_en="Official visit to XJU", title_ru="Визит в СУ", title_zh_hans="访问新疆大学")
-    outcome = Outcome.objects.create(visit=source, description="Return visit in 2026")
+    outcome = Outcome.objects.create(
+        visit=source, description="Return visit in 2026", kind="incoming_visit", visit_year=2026
+    )
 
-    planned = services.plan_follow_up_visit(outcome, direction="incoming", year=2026, by=StaffFactory())
+    planned = services.plan_follow_up_visit(outcome, by=StaffFactory())
 
     assert "Official visit to XJU" in planned.title_en
     assert "Визит в СУ" in planned.title_ru
@@ -86,31 +90,108 @@ def test_a_return_visit_after_an_incoming_delegation_goes_to_the_partner():
     HomeInstitutionFactory()
     xju = PartnerFactory(country="CN", city_en="Urumqi", city="Urumqi")
     incoming = VisitFactory(direction="incoming", country="KZ", city="Shymkent", partners=[xju])
-    outcome = Outcome.objects.create(visit=incoming, description="We will come to Urumqi next year")
+    outcome = Outcome.objects.create(
+        visit=incoming, description="We will come to Urumqi next year", kind="outgoing_visit", visit_year=2027
+    )
 
-    planned = services.plan_follow_up_visit(outcome, direction="outgoing", year=2027, by=StaffFactory())
+    planned = services.plan_follow_up_visit(outcome, by=StaffFactory())
 
     assert (str(planned.country), planned.city_en) == ("CN", "Urumqi")
 
 
-def test_follow_ups_go_the_other_way_in_the_year_the_outcome_is_due_or_this_year():
+def test_only_outcomes_that_promise_a_visit_are_planned_the_way_and_in_the_period_they_state():
     staff = StaffFactory()
     outgoing = VisitFactory(direction=Visit.Direction.OUTGOING)
     incoming = VisitFactory(direction=Visit.Direction.INCOMING)
-    dated = Outcome.objects.create(visit=outgoing, description="They visit us", due_on=datetime.date(2027, 5, 1))
-    undated = Outcome.objects.create(visit=incoming, description="We visit them")
-    Outcome.objects.create(visit=incoming, description="Dropped idea", status=Outcome.Status.DROPPED)
-
-    planned = services.plan_follow_up_visits(
-        Visit.objects.filter(pk__in=[outgoing.pk, incoming.pk]), by=staff, today=datetime.date(2026, 3, 2)
+    in_a_month = Outcome.objects.create(
+        visit=outgoing, description="They visit us", kind="incoming_visit", visit_year=2027, visit_month=3
+    )
+    in_a_year = Outcome.objects.create(
+        visit=incoming, description="We visit them", kind="outgoing_visit", visit_year=2028
+    )
+    mobility = Outcome.objects.create(visit=outgoing, description="Launch student mobility", due_on="2026-09-01")
+    Outcome.objects.create(
+        visit=incoming, description="Dropped idea", kind="outgoing_visit", visit_year=2027, status="dropped"
     )
 
+    planned = services.plan_follow_up_visits(Visit.objects.filter(pk__in=[outgoing.pk, incoming.pk]), by=staff)
+
     assert planned == 2
-    dated.refresh_from_db()
-    undated.refresh_from_db()
-    assert (dated.follow_up_visit.direction, dated.follow_up_visit.starts_on.year) == ("incoming", 2027)
-    assert (undated.follow_up_visit.direction, undated.follow_up_visit.starts_on.year) == ("outgoing", 2026)
+    in_a_month.refresh_from_db()
+    in_a_year.refresh_from_db()
+    mobility.refresh_from_db()
+    month, year = in_a_month.follow_up_visit, in_a_year.follow_up_visit
+    assert (month.direction, month.precision, month.starts_on) == ("incoming", "month", datetime.date(2027, 3, 1))
+    assert (year.direction, year.precision, year.starts_on) == ("outgoing", "year", datetime.date(2028, 1, 1))
+    assert (month.period, year.period) == ("March 2027", "2028")
+    assert mobility.follow_up_visit is None  # an action item is not a visit
+    assert Visit.objects.count() == 4
     assert services.plan_follow_up_visits(Visit.objects.filter(pk=outgoing.pk), by=staff) == 0
+
+
+def test_an_action_item_cannot_be_planned_as_a_visit():
+    outcome = Outcome.objects.create(visit=VisitFactory(), description="Launch student mobility")
+
+    with pytest.raises(ValidationError, match="does not promise a visit"):
+        services.plan_follow_up_visit(outcome, by=StaffFactory())
+    assert Visit.objects.count() == 1
+
+
+def test_the_planned_visit_has_its_city_in_every_language():
+    HomeInstitutionFactory(city_en="Shymkent", city_ru="Шымкент", city_kk="Шымкент", city_zh_hans="奇姆肯特")
+    xju = PartnerFactory(country="CN", city_en="Urumqi", city_ru="Урумчи", city_kk="Үрімші", city_zh_hans="乌鲁木齐")
+    outgoing = VisitFactory(direction="outgoing", partners=[xju], city_en="Urumqi", city_zh_hans="乌鲁木齐")
+    incoming = VisitFactory(direction="incoming", partners=[xju], country="KZ")
+    to_us = Outcome.objects.create(visit=outgoing, description="They come", kind="incoming_visit", visit_year=2027)
+    to_them = Outcome.objects.create(visit=incoming, description="We go", kind="outgoing_visit", visit_year=2027)
+
+    home = services.plan_follow_up_visit(to_us, by=StaffFactory())
+    away = services.plan_follow_up_visit(to_them, by=StaffFactory())
+
+    assert (home.city_en, home.city_ru, home.city_kk, home.city_zh_hans) == (
+        "Shymkent",
+        "Шымкент",
+        "Шымкент",
+        "奇姆肯特",
+    )
+    assert (away.city_en, away.city_ru, away.city_kk, away.city_zh_hans) == ("Urumqi", "Урумчи", "Үрімші", "乌鲁木齐")
+
+
+def test_the_preview_lists_what_planning_would_create_and_creates_nothing():
+    visit = VisitFactory(title_en="Official visit to XJU", title="Official visit to XJU")
+    promise = Outcome.objects.create(visit=visit, description="Return visit", kind="incoming_visit", visit_year=2027)
+    Outcome.objects.create(visit=visit, description="Launch student mobility")
+
+    plan = services.preview_follow_up_visits(Visit.objects.filter(pk=visit.pk))
+
+    assert [(outcome, planned.period, planned.direction) for outcome, planned in plan] == [
+        (promise, "2027", "incoming")
+    ]
+    assert plan[0][1].pk is None
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["proposed", "approved", "confirmed", "in_progress", "cancelled"])
+def test_an_article_is_published_only_about_a_visit_that_took_place(status):
+    article = ArticleFactory(is_published=False, visit__status=status)
+
+    with pytest.raises(ValidationError, match="took place"):
+        services.publish_article(article)
+    with pytest.raises(ValidationError, match="took place"):
+        services.publish_articles(NewsArticle.objects.filter(pk=article.pk))
+
+    article.refresh_from_db()
+    assert not article.is_published
+
+
+@pytest.mark.parametrize("status", ["completed", "reported"])
+def test_an_article_about_a_visit_that_took_place_is_published(status):
+    article = ArticleFactory(is_published=False, visit__status=status)
+
+    services.publish_article(article)
+
+    article.refresh_from_db()
+    assert article.is_published
 
 
 def test_publishing_withdrawing_and_closing_keep_each_change_in_the_history():

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from icalendar import Calendar
 
 from tests.factories import (
@@ -13,7 +14,7 @@ from tests.factories import (
     VisitFactory,
 )
 from tests.partnerships.test_models import pdf_bytes
-from visits.models import AgendaItem, CalendarFeed, DelegationMember, Visit, VisitDocument
+from visits.models import AgendaItem, CalendarFeed, DelegationMember, NewsArticle, Visit, VisitDocument
 from visits.services import renew_calendar_feed
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,50 @@ def test_the_public_calendar_costs_the_same_queries_for_few_or_many_visits(clien
 
     with django_assert_num_queries(1):
         assert client.get("/en/visits/calendar.ics").status_code == 200
+
+
+def test_a_private_calendar_gives_programme_times_in_the_time_zone_of_the_place(client):
+    staff = StaffFactory()
+    visit = VisitFactory(time_zone="Asia/Urumqi")
+    DelegationMember.objects.create(visit=visit, user=staff)
+    AgendaItem.objects.create(
+        visit=visit, title="Seminar", starts_at=datetime.datetime(2025, 10, 31, 4, tzinfo=datetime.UTC)
+    )
+
+    ics = client.get(f"/en/visits/calendar/{renew_calendar_feed(staff).token}.ics").content.decode()
+
+    assert "DTSTART;TZID=Asia/Urumqi:20251031T100000" in ics
+    assert "BEGIN:VTIMEZONE" in ics
+
+
+EMBARGOED = datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC)
+
+
+def test_an_embargoed_article_stays_off_every_public_page_until_its_date(client):
+    xju = PartnerFactory(slug="xju")
+    ArticleFactory(
+        slug="embargoed",
+        title_en="Embargoed news",
+        title="Embargoed news",
+        visit=VisitFactory(partners=[xju], title_en="Embargoed visit", title="Embargoed visit", status="reported"),
+        published_at=EMBARGOED,
+    )
+
+    pages = [client.get(path) for path in ("/en/", "/en/visits/", "/en/partners/xju/", "/en/visits/calendar.ics")]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert "Embargoed" not in page.content.decode()
+    assert client.get("/en/visits/embargoed/").status_code == 404
+
+
+def test_an_embargoed_article_appears_once_its_date_has_come(client):
+    xju = PartnerFactory(slug="xju")
+    article = ArticleFactory(
+        slug="embargoed", visit=VisitFactory(partners=[xju], title_en="Embargoed visit"), published_at=EMBARGOED
+    )
+    NewsArticle.objects.filter(pk=article.pk).update(published_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    assert client.get("/en/visits/embargoed/").status_code == 200
+    assert 'href="/en/visits/embargoed/"' in client.get("/en/visits/").content.decode()
+    assert 'href="/en/visits/embargoed/"' in client.get("/en/partners/xju/").content.decode()
