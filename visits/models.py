@@ -186,6 +186,15 @@ class Visit(models.Model):
         return self.precision != self.Precision.DAY
 
     @property
+    def period_iso(self):
+        """The dates as far as they are known, for a <time datetime>: "2026", "2026-10" or the first day."""
+        if self.precision == self.Precision.YEAR:
+            return f"{self.starts_on:%Y}"
+        if self.precision == self.Precision.MONTH:
+            return f"{self.starts_on:%Y-%m}"
+        return f"{self.starts_on:%Y-%m-%d}"
+
+    @property
     def period(self):
         """The dates as far as they are known, in the page's language: "2026", "October 2025" or a range."""
         if self.precision == self.Precision.YEAR:

@@ -213,3 +213,15 @@ def test_an_embargoed_article_appears_once_its_date_has_come(client):
     assert client.get("/en/visits/embargoed/").status_code == 200
     assert 'href="/en/visits/embargoed/"' in client.get("/en/visits/").content.decode()
     assert 'href="/en/visits/embargoed/"' in client.get("/en/partners/xju/").content.decode()
+
+
+def test_a_visit_known_by_its_month_is_dated_by_its_month_on_the_news_pages(client):
+    ArticleFactory(
+        slug="spring",
+        visit=VisitFactory(precision="month", starts_on=datetime.date(2024, 5, 1), ends_on=None, status="completed"),
+    )
+
+    for path in ("/en/visits/", "/en/visits/spring/"):
+        html = client.get(path).content.decode()
+        assert '<time datetime="2024-05">May 2024</time>' in html
+        assert "2024-05-01" not in html and "May 1, 2024" not in html
