@@ -353,7 +353,7 @@ def test_report_overdue_means_the_same_day_in_the_admin_the_digest_and_the_remin
 
 
 def test_the_digest_names_a_tentative_visit_by_its_month_never_a_made_up_first_day(sweep, office):
-    ReminderRule.objects.filter(key="office_digest").update(offsets="40")
+    ReminderRule.objects.update_or_create(key="office_digest", defaults={"offsets": "40"})
     VisitFactory(title_en="Summer school", precision="month", starts_on=datetime.date(2026, 4, 1), ends_on=None)
 
     sweep()
