@@ -53,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal details"), {"fields": ("full_name", "language")}),
+        (_("Personal details"), {"fields": ("full_name", "latin_name", "language")}),
         (_("Role and access"), {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -47,6 +47,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("As written in your own script, e.g. «Иманғалиев Ерлан» or «金刚»."),
     )
+    latin_name = models.CharField(
+        _("name in Latin letters"),
+        max_length=200,
+        blank=True,
+        help_text=_("As in your passport, e.g. «Imangaliyev Yerlan»: partner universities abroad use this spelling."),
+    )
     language = models.CharField(
         _("preferred language"),
         max_length=10,

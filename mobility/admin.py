@@ -222,10 +222,20 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
     list_select_related = ("applicant", "call", "faculty", "host")
     search_fields = ("applicant__full_name", "applicant__email", *localized_fields("call__title"))
     autocomplete_fields = ("faculty",)
-    readonly_fields = ("call", "applicant", "status", "host", "waitlist_position", "submitted_at", "created_at")
+    readonly_fields = (
+        "call",
+        "applicant",
+        "status",
+        "host",
+        "waitlist_position",
+        "selection_rank",
+        "submitted_at",
+        "created_at",
+    )
     fields = (
         ("call", "applicant"),
-        ("status", "host", "waitlist_position"),
+        "latin_name",
+        ("status", "host", "waitlist_position", "selection_rank"),
         ("level", "faculty"),
         ("gpa", "credits", "year_of_study"),
         ("language_level", "has_academic_debts", "priority_category"),

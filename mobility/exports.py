@@ -14,14 +14,26 @@ CJK = re.compile(r"([\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)")
 
 
 def nominee_list(call, partner, nominees, *, fmt: str) -> tuple[bytes, str, str]:
-    """The file's bytes, content type and extension; texts are in the partner's language (English if unset)."""
+    """The file's bytes, content type and extension; texts are in the partner's language (English if unset).
+
+    Nominees come in the order given (the ranking's); each with the passport spelling of the name next to the own.
+    """
     with translation.override(partner.language or "en"):
         title = _("Nominees of «%(call)s» to %(host)s") % {"call": call.title, "host": partner.name}
-        header = [_("No."), _("Full name"), pgettext("column", "Email"), _("Level"), _("Faculty"), _("Mobility period")]
+        header = [
+            _("No."),
+            _("Name in Latin letters"),
+            _("Full name"),
+            pgettext("column", "Email"),
+            _("Level"),
+            _("Faculty"),
+            _("Mobility period"),
+        ]
         period = f"{formats.date_format(call.mobility_starts_on)} – {formats.date_format(call.mobility_ends_on)}"
         rows = [
             [
                 number,
+                nominee.name_in_latin,
                 nominee.applicant.full_name or nominee.applicant.email,
                 nominee.applicant.email,
                 nominee.get_level_display(),
@@ -52,7 +64,7 @@ def _xlsx(title, header, rows) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
-    for column, width in zip("ABCDEF", (6, 32, 32, 20, 36, 26), strict=True):
+    for column, width in zip("ABCDEFG", (6, 32, 32, 32, 20, 36, 26), strict=True):
         sheet.column_dimensions[column].width = width
     output = io.BytesIO()
     workbook.save(output)
@@ -96,7 +108,7 @@ def _pdf(title, header, rows) -> bytes:
     table = Table(
         [[Paragraph(_markup(cell), bold) for cell in header]]
         + [[Paragraph(_markup(cell), body) for cell in row] for row in rows],
-        colWidths=[12 * mm, 55 * mm, 60 * mm, 35 * mm, 60 * mm, 45 * mm],
+        colWidths=[10 * mm, 42 * mm, 42 * mm, 50 * mm, 30 * mm, 50 * mm, 43 * mm],
         repeatRows=1,
     )
     table.setStyle(

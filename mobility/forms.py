@@ -31,6 +31,7 @@ class AboutForm(forms.ModelForm):
         model = Application
         field_classes = {"faculty": FacultyChoiceField}
         fields = [
+            "latin_name",
             "level",
             "faculty",
             "gpa",
@@ -64,6 +65,8 @@ class AboutForm(forms.ModelForm):
                 del self.fields[name]
         if not call.min_language_level:
             del self.fields["language_level"]
+        if not self.instance.latin_name and self.instance.applicant_id:
+            self.initial["latin_name"] = self.instance.applicant.latin_name  # the account's spelling, to confirm
         if self.instance.has_academic_debts is not None:
             self.initial["has_academic_debts"] = "true" if self.instance.has_academic_debts else "false"
 

@@ -138,6 +138,16 @@ class ExchangeCall(models.Model):
     second_stage = models.TextField(_("about the second stage"), blank=True, help_text=_("e.g. an interview."))
     is_published = models.BooleanField(pgettext_lazy("exchange call", "published"), default=False)
     selection_confirmed_at = models.DateTimeField(_("selection confirmed"), null=True, blank=True, editable=False)
+    closed_early_at = models.DateTimeField(_("closed early"), null=True, blank=True, editable=False)
+    closed_early_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("closed early by"),
+    )
 
     objects = ExchangeCallQuerySet.as_manager()
 
@@ -183,6 +193,10 @@ class ExchangeCall(models.Model):
     def is_open(self, now=None):
         now = now or timezone.now()
         return self.is_published and self.opens_at <= now < self.closes_at
+
+    def has_closed(self, now=None):
+        """Applications are no longer accepted: the deadline has passed or office staff closed the call early."""
+        return self.closes_at <= (now or timezone.now())
 
     def document_labels(self):
         return [ApplicationDocument.Kind(kind).label for kind in self.document_kinds if kind in DOCUMENT_RULES]
@@ -260,6 +274,14 @@ class ApplicationQuerySet(models.QuerySet):
         """Applications nominated to a host: nominated, accepted by the host, or completed."""
         return self.filter(status__in=Application.NOMINATION_STATUSES)
 
+    def nominees_to(self, partner):
+        """The nominees to one host (nominated or accepted by it) in the order of the ranking, with their names."""
+        return (
+            self.filter(host=partner, status__in=[Application.Status.NOMINATED, Application.Status.ACCEPTED])
+            .select_related("applicant", "faculty")
+            .order_by(models.F("selection_rank").asc(nulls_last=True), "submitted_at", "pk")
+        )
+
     def counts_by_call_and_status(self):
         """{call id: {status: number of applications}}, in one query."""
         counts = {}
@@ -333,6 +355,12 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("priority category"),
     )
+    latin_name = models.CharField(
+        _("name in Latin letters"),
+        max_length=200,
+        blank=True,
+        help_text=_("As in your passport: the host university writes your name this way."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     motivation = models.TextField(_("why this exchange"), blank=True)
     host = models.ForeignKey(
@@ -347,6 +375,7 @@ class Application(models.Model):
     waitlist_position = models.PositiveSmallIntegerField(
         _("place on the waiting list"), null=True, blank=True, editable=False
     )
+    selection_rank = models.PositiveSmallIntegerField(_("rank in the selection"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
@@ -373,6 +402,11 @@ class Application(models.Model):
 
     def get_absolute_url(self):
         return reverse("mobility:application_detail", kwargs={"pk": self.pk})
+
+    @property
+    def name_in_latin(self):
+        """The passport spelling of the applicant's name: given in the application, else the account's."""
+        return self.latin_name or self.applicant.latin_name
 
     @property
     def is_editable(self):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/applications/<int:pk>/", views.review_application, name="review_application"),
     path("review/<slug:slug>/", views.review_call, name="review_call"),
     path("review/<slug:slug>/confirm/", views.confirm_selection, name="confirm_selection"),
+    path("review/<slug:slug>/close/", views.close_call_early, name="close_call_early"),
     path(
         "review/<slug:slug>/nominees-<int:host>.<str:fmt>",
         views.nominees_export,

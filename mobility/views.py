@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import may_apply, may_confirm_selection, may_decide, may_review
@@ -283,6 +283,7 @@ def review_call(request, slug):
             "hosts": hosts,
             "may_decide": may_decide(request.user),
             "may_confirm": may_confirm_selection(request.user, call),
+            "has_closed": call.has_closed(),
         },
     )
 
@@ -328,12 +329,34 @@ def confirm_selection(request, slug):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        nominated = sum(1 for entry in ranking.entries if entry.host)
+        nominated = ngettext(
+            "%(count)d applicant is nominated.", "%(count)d applicants are nominated.", ranking.nominated
+        ) % {"count": ranking.nominated}
+        waiting = ngettext(
+            "%(count)d applicant is on the waiting list.",
+            "%(count)d applicants are on the waiting list.",
+            ranking.waiting,
+        ) % {"count": ranking.waiting}
         messages.success(
             request,
-            _("The selection is confirmed: %(nominated)d nominated, %(waiting)d on the waiting list.")
-            % {"nominated": nominated, "waiting": len(ranking.entries) - nominated},
+            _("The selection is confirmed. %(nominated)s %(waiting)s") % {"nominated": nominated, "waiting": waiting},
         )
+    return redirect("mobility:review_call", slug=slug)
+
+
+@require_POST
+@login_required
+def close_call_early(request, slug):
+    """Office staff close a call's applications before its deadline, so its selection can be confirmed."""
+    call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
+    if not may_decide(request.user):
+        raise Http404
+    try:
+        services.close_call_early(call, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Applications to this call are closed: the selection can now be confirmed."))
     return redirect("mobility:review_call", slug=slug)
 
 
@@ -344,11 +367,7 @@ def nominees_export(request, slug, host, fmt):
     if not may_decide(request.user) or fmt not in {"xlsx", "pdf"}:
         raise Http404
     partner = get_object_or_404(call.partners.all(), pk=host)
-    nominees = list(
-        call.applications.filter(host=partner, status__in=[Application.Status.NOMINATED, Application.Status.ACCEPTED])
-        .select_related("applicant", "faculty")
-        .order_by("applicant__full_name")
-    )
+    nominees = list(call.applications.nominees_to(partner))
     content, content_type, extension = exports.nominee_list(call, partner, nominees, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="nominees-{call.slug}-{partner.slug}.{extension}"'

@@ -6,12 +6,22 @@ One module per part; everything is called as `services.submit_application(...)` 
 from ..models import APPLICANT_WITHDRAWABLE
 from .applying import choose_hosts, ensure_editable, save_draft, start_application, submit_application, upload_document
 from .lifecycle import change_application_status
-from .mobilities import approve_learning_agreement, create_mobility, withdraw_learning_agreement_approval
+from .mobilities import (
+    approve_learning_agreement,
+    cancel_mobility,
+    create_mobility,
+    withdraw_learning_agreement_approval,
+)
 from .selection import (
+    AWAITING_SECOND_STAGE,
+    NOT_SHORTLISTED,
     TAKEN,
+    Places,
     RankedApplication,
     Ranking,
+    close_call_early,
     confirm_selection,
+    nominate,
     promote_from_waitlist,
     rank_applications,
     renumber_waitlist,
@@ -23,16 +33,22 @@ __all__ = [
     "APPLICANT_MOVES",
     "APPLICANT_WITHDRAWABLE",
     "APPLICATION_TRANSITIONS",
+    "AWAITING_SECOND_STAGE",
+    "NOT_SHORTLISTED",
     "TAKEN",
+    "Places",
     "RankedApplication",
     "Ranking",
     "approve_learning_agreement",
+    "cancel_mobility",
     "change_application_status",
     "choose_hosts",
+    "close_call_early",
     "confirm_selection",
     "create_mobility",
     "ensure_editable",
     "lock_call",
+    "nominate",
     "promote_from_waitlist",
     "rank_applications",
     "renumber_waitlist",

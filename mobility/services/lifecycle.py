@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import may_decide
+from config.models import check_transition
 
 from ..models import APPLICANT_WITHDRAWABLE, Application
 from .applying import submit_application
-from .selection import promote_from_waitlist, renumber_waitlist
-from .transitions import APPLICANT_MOVES, lock_call, move_application
+from .mobilities import cancel_planned_mobility
+from .selection import nominate, promote_from_waitlist, renumber_waitlist
+from .transitions import APPLICANT_MOVES, APPLICATION_TRANSITIONS, lock_call, move_application
 
 Status = Application.Status
 
@@ -20,7 +22,9 @@ def change_application_status(application: Application, *, to: str, by: User, co
     """Move an application along its lifecycle, record who did it and why, and tell the applicant.
 
     The applicant may submit and withdraw (before a final decision); office staff make every other move.
-    Withdrawing a nomination lets the next person on the waiting list move up.
+    Nobody is nominated beyond the places (see selection.Places). When a nominee withdraws, is rejected or put back
+    on the waiting list, the first person waiting with a free host moves up and is told; withdrawing also
+    cancels the realised mobility while it is still planned.
     """
     lock_call(application.call)
     application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
@@ -36,14 +40,20 @@ def change_application_status(application: Application, *, to: str, by: User, co
         raise PermissionDenied
     if is_applicant and application.status not in APPLICANT_WITHDRAWABLE:
         raise ValidationError(_("After a final decision, ask the international office."), code="too_late")
-    if target in {Status.NOMINATED, Status.ACCEPTED} and application.host_id is None:
-        first = application.choices.select_related("partner").first()
-        if first is None:
-            raise ValidationError(_("The application chose no host institution."), code="no_host")
-        application.host = first.partner
     was_nominated = application.status in {Status.NOMINATED, Status.ACCEPTED}
     was_waiting = application.status == Status.WAITLISTED
-    move_application(application, to=target, by=by, comment=comment)
+    if target == Status.NOMINATED:
+        check_transition(
+            APPLICATION_TRANSITIONS,
+            Status(application.status),
+            target,
+            message=_("An application that is «%(current)s» cannot become «%(target)s»."),
+        )
+        nominate(application, by=by, comment=comment)  # never beyond the call's or the host's places
+    else:
+        move_application(application, to=target, by=by, comment=comment)
+    if target == Status.WITHDRAWN:
+        cancel_planned_mobility(application, by=by)
     if was_nominated and target in {Status.WITHDRAWN, Status.REJECTED, Status.WAITLISTED}:
         promote_from_waitlist(application.call, by=by, leaving=application)
     elif was_waiting:

@@ -45,6 +45,31 @@ def create_mobility(application: Application, *, by: User) -> Mobility:
 
 
 @transaction.atomic
+def cancel_mobility(mobility: Mobility, *, by: User, reason: str = "") -> Mobility:
+    """Cancel a planned mobility; who cancelled it and why is kept in its history. Cancelling twice changes nothing."""
+    if not may_decide(by) and by.pk != mobility.participant_id:
+        raise PermissionDenied
+    mobility = Mobility.objects.select_for_update().get(pk=mobility.pk)
+    if mobility.status == Mobility.Status.CANCELLED:
+        return mobility
+    if mobility.status != Mobility.Status.PLANNED:
+        raise ValidationError(_("Only a planned mobility can be cancelled."), code="not_planned")
+    mobility.status = Mobility.Status.CANCELLED
+    mobility._history_user = by
+    mobility._change_reason = reason
+    mobility.save(update_fields=["status"])
+    return mobility
+
+
+def cancel_planned_mobility(application: Application, *, by: User) -> Mobility | None:
+    """When an application is withdrawn, its realised mobility is cancelled while it is still planned."""
+    mobility = Mobility.objects.filter(application=application, status=Mobility.Status.PLANNED).first()
+    if mobility is None:
+        return None
+    return cancel_mobility(mobility, by=by, reason="application withdrawn")
+
+
+@transaction.atomic
 def approve_learning_agreement(mobility: Mobility, *, by: User) -> Mobility:
     """A coordinator approves the courses of a learning agreement; it needs at least one course."""
     if not may_approve_learning_agreements(by):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -18,6 +18,7 @@ from ..models import Application, CallHost, ExchangeCall, HostChoice, Review, Sc
 from .transitions import lock_call, move_application
 
 Status = Application.Status
+TAKEN = (Status.NOMINATED, Status.ACCEPTED, Status.COMPLETED)  # the statuses that hold a place
 
 
 @transaction.atomic
@@ -58,6 +59,12 @@ class RankedApplication:
     has_priority: bool = False
     tie_broken_by: str = ""
     reviews: int = 0
+    stage: str = ""
+
+
+# Where an applicant of a call with a second stage who takes no part in the decision stands.
+AWAITING_SECOND_STAGE = "awaiting_second_stage"
+NOT_SHORTLISTED = "not_shortlisted"
 
 
 @dataclass
@@ -65,6 +72,16 @@ class Ranking:
     call: ExchangeCall
     entries: list[RankedApplication]
     unscored: list[RankedApplication] = field(default_factory=list)
+
+    @property
+    def nominated(self) -> int:
+        """How many the ranking gives a place."""
+        return sum(1 for entry in self.entries if entry.host)
+
+    @property
+    def waiting(self) -> int:
+        """How many it puts on the waiting list (those awaiting a second stage are neither)."""
+        return sum(1 for entry in self.entries if entry.waitlist_position)
 
 
 def rank_applications(call: ExchangeCall) -> Ranking:
@@ -136,21 +153,46 @@ def _tie_reason(first: RankedApplication, second: RankedApplication) -> str:
     return _("time of submission")
 
 
-def _capacities(call: ExchangeCall) -> dict[int, int | None]:
-    return dict(CallHost.objects.filter(call=call).values_list("partner_id", "places"))
+class Places:
+    """The one rule of who may hold a place: never more than the call's places, nor more than a host's own.
+
+    Built from the applications that hold a place now; the ranking, a promotion from the waiting list and a
+    nomination by office staff all ask it for a free host and take the place they get.
+    """
+
+    def __init__(self, call: ExchangeCall, *, held: list[int | None]):
+        self.total = call.places
+        self.capacity = dict(CallHost.objects.filter(call=call).values_list("partner_id", "places"))
+        self.used = Counter(held)
+        self.filled = len(held)
+
+    @classmethod
+    def of(cls, call: ExchangeCall, *, statuses=None, leaving: Application | None = None) -> "Places":
+        """The places as the applications in these statuses (by default every nominee) hold them."""
+        holders = Application.objects.filter(call=call, status__in=statuses or TAKEN)
+        if leaving is not None:
+            holders = holders.exclude(pk=leaving.pk)
+        return cls(call, held=list(holders.values_list("host_id", flat=True)))
+
+    def free_host(self, choices: list[int]) -> int | None:
+        """The first of these hosts (in the applicant's order) that still has a place, or None."""
+        if self.filled >= self.total:
+            return None
+        for partner_id in choices:
+            limit = self.capacity.get(partner_id, 0)
+            if partner_id in self.capacity and (limit is None or self.used[partner_id] < limit):
+                return partner_id
+        return None
+
+    def take(self, partner_id: int) -> None:
+        self.used[partner_id] += 1
+        self.filled += 1
 
 
 def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dict[int, Partner]) -> None:
     """Give each applicant, best first, their highest choice that still has a place; the rest wait in order."""
-    capacity = _capacities(call)
     # Places already held by people outside the ranking (accepted by the host, completed) stay theirs.
-    held = list(
-        Application.objects.filter(call=call, status__in=[Status.ACCEPTED, Status.COMPLETED]).values_list(
-            "host_id", flat=True
-        )
-    )
-    used = Counter(held)
-    filled = len(held)
+    places = Places.of(call, statuses=[Status.ACCEPTED, Status.COMPLETED])
     waiting = 0
     # With a second stage (an interview), only those shortlisted after it take part in the decision.
     deciding = {Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED} if call.has_second_stage else None
@@ -158,35 +200,70 @@ def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dic
         entry.position = position
         if deciding and entry.application.status not in deciding:
             entry.first_stage_only = True
+            # Before the selection is confirmed they still wait for the second stage; after it, they were not
+            # shortlisted.
+            entry.stage = NOT_SHORTLISTED if call.selection_confirmed_at else AWAITING_SECOND_STAGE
             continue
-        if filled < call.places:
-            for partner_id in entry.choices:
-                limit = capacity.get(partner_id)
-                if partner_id in capacity and (limit is None or used[partner_id] < limit):
-                    entry.host = hosts[partner_id]
-                    used[partner_id] += 1
-                    filled += 1
-                    break
+        partner_id = places.free_host(entry.choices)
+        if partner_id is not None:
+            entry.host = hosts[partner_id]
+            places.take(partner_id)
         if entry.host is None:
             waiting += 1
             entry.waitlist_position = waiting
 
 
 @transaction.atomic
-def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
+def close_call_early(call: ExchangeCall, *, by: User, now=None) -> ExchangeCall:
+    """Close an open call's applications now, so its selection can be confirmed before the deadline.
+
+    Only office staff who take no part in the call; who closed it and when is kept on the call and in its history.
+    """
+    if not may_confirm_selection(by, call):
+        raise PermissionDenied
+    call = lock_call(call)
+    now = now or timezone.now()
+    if call.has_closed(now):
+        raise ValidationError(_("Applications to this call are already closed."), code="already_closed")
+    if now <= call.opens_at:
+        raise ValidationError(_("This call has not opened yet: it cannot be closed early."), code="not_open")
+    call.closes_at = now
+    call.closed_early_at = now
+    call.closed_early_by = by
+    call._history_user = by
+    call._change_reason = "closed early"
+    call.full_clean()
+    call.save(update_fields=["closes_at", "closed_early_at", "closed_early_by"])
+    return call
+
+
+@transaction.atomic
+def confirm_selection(call: ExchangeCall, *, by: User, now=None) -> Ranking:
     """Turn the ranking into decisions: nominees with their host, the others on the waiting list in order.
 
-    Only office staff confirm; every applicant is told of their new status after commit.
+    Only office staff confirm, and only once the call is closed (at its deadline or early, see close_call_early);
+    every applicant is told of their new status after commit.
     """
     if not may_confirm_selection(by, call):
         raise PermissionDenied  # nobody confirms a selection they take part in
     call = lock_call(call)
+    if not call.has_closed(now):
+        raise ValidationError(
+            _(
+                "Applications are accepted until %(deadline)s: the selection can be confirmed once the call is "
+                "closed. Close it early first if every applicant has been heard."
+            ),
+            params={"deadline": formats.date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")},
+            code="call_still_open",
+        )
     ranking = rank_applications(call)
     decided = [entry for entry in ranking.entries if entry.host or entry.waitlist_position]
     if not decided:
         raise ValidationError(_("No application has been scored yet."), code="nothing_to_confirm")
     for entry in decided:
         application = entry.application
+        application.selection_rank = entry.position
+        application.save(update_fields=["selection_rank"])
         if entry.host:
             application.host = entry.host
             if application.status != Status.NOMINATED:
@@ -203,9 +280,6 @@ def confirm_selection(call: ExchangeCall, *, by: User) -> Ranking:
     return ranking
 
 
-TAKEN = (Status.NOMINATED, Status.ACCEPTED, Status.COMPLETED)
-
-
 def promote_from_waitlist(call: ExchangeCall, *, by: User, leaving: Application | None = None) -> Application | None:
     """After a nominee drops out, nominate the first person waiting who chose a host with a free place.
 
@@ -213,11 +287,7 @@ def promote_from_waitlist(call: ExchangeCall, *, by: User, leaving: Application 
     """
     if call.selection_confirmed_at is None:
         return None
-    taken = Application.objects.filter(call=call, status__in=TAKEN)
-    if taken.count() >= call.places:
-        return None
-    capacity = _capacities(call)
-    used = Counter(taken.values_list("host_id", flat=True))
+    places = Places.of(call, leaving=leaving)
     waiting = (
         Application.objects.filter(call=call, status=Status.WAITLISTED)
         .exclude(pk=leaving.pk if leaving else None)
@@ -226,17 +296,35 @@ def promote_from_waitlist(call: ExchangeCall, *, by: User, leaving: Application 
     )
     promoted = None
     for application in waiting:
-        for choice in application.choices.all():
-            limit = capacity.get(choice.partner_id)
-            if choice.partner_id in capacity and (limit is None or used[choice.partner_id] < limit):
-                promoted = application
-                application.host_id = choice.partner_id
-                move_application(application, to=Status.NOMINATED, by=by, comment="")
-                break
-        if promoted:
+        partner_id = places.free_host([choice.partner_id for choice in application.choices.all()])
+        if partner_id is not None:
+            promoted = application
+            application.host_id = partner_id
+            move_application(application, to=Status.NOMINATED, by=by, comment="")
             break
     renumber_waitlist(call)
     return promoted
+
+
+def nominate(application: Application, *, by: User, comment: str = "") -> Application:
+    """Nominate one application by hand (office staff): to its first chosen host with a free place, never beyond
+    the call's or the host's places. Runs under the call's lock (see change_application_status)."""
+    places = Places.of(application.call, leaving=application)
+    choices = (
+        [application.host_id]
+        if application.host_id
+        else list(application.choices.order_by("rank").values_list("partner_id", flat=True))
+    )
+    if not choices:
+        raise ValidationError(_("The application chose no host institution."), code="no_host")
+    partner_id = places.free_host(choices)
+    if partner_id is None:
+        raise ValidationError(
+            _("No place is left at the host institutions this applicant chose: every place is taken."),
+            code="no_place",
+        )
+    application.host_id = partner_id
+    return move_application(application, to=Status.NOMINATED, by=by, comment=comment)
 
 
 def renumber_waitlist(call: ExchangeCall) -> None:

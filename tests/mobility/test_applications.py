@@ -11,7 +11,14 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from mobility import services
-from mobility.models import Application, ApplicationDocument, ApplicationTransition, CallHost, PriorityCategory
+from mobility.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationTransition,
+    CallHost,
+    Mobility,
+    PriorityCategory,
+)
 from tests.factories import ApplicationFactory, CallFactory, PartnerFactory, StaffFactory, UnitFactory, UserFactory
 
 from .conftest import pdf_bytes, png_bytes
@@ -24,6 +31,11 @@ def upload(application, kind="transcript", content=None, name="transcript.pdf"):
     return services.upload_document(
         application, kind=kind, file=SimpleUploadedFile(name, content if content is not None else pdf_bytes())
     )
+
+
+def after_deadline(call):
+    """A moment after the call closes: its selection may be confirmed then."""
+    return call.closes_at + datetime.timedelta(minutes=1)
 
 
 def submitted(**kwargs):
@@ -429,7 +441,7 @@ def test_confirming_nominates_and_waitlists_and_a_withdrawal_moves_the_waiting_l
     runner_up = scored(call, (80, 80))
     third = scored(call, (70, 70))
 
-    services.confirm_selection(call, by=office)
+    services.confirm_selection(call, by=office, now=after_deadline(call))
     winner.refresh_from_db()
     runner_up.refresh_from_db()
     assert (winner.status, winner.host) == (Status.NOMINATED, call.partners.get())
@@ -518,7 +530,7 @@ def test_nobody_scores_or_decides_on_their_own_application():
     with pytest.raises(PermissionDenied):
         services.change_application_status(application, to=Status.SHORTLISTED, by=office)
     with pytest.raises(PermissionDenied):
-        services.confirm_selection(call, by=office)
+        services.confirm_selection(call, by=office, now=after_deadline(call))
 
 
 def test_staff_cannot_apply_at_a_student_level():
@@ -531,11 +543,11 @@ def test_a_second_confirmation_never_gives_more_places_than_the_call_has():
     call = CallFactory(places=1)
     office = StaffFactory()
     first = scored(call, (90, 90))
-    services.confirm_selection(call, by=office)
+    services.confirm_selection(call, by=office, now=after_deadline(call))
     services.change_application_status(first, to=Status.ACCEPTED, by=office)
     late = scored(call, (95, 95))
 
-    services.confirm_selection(call, by=office)
+    services.confirm_selection(call, by=office, now=after_deadline(call))
 
     late.refresh_from_db()
     assert late.status == Status.WAITLISTED
@@ -548,7 +560,7 @@ def test_when_someone_on_the_waiting_list_withdraws_the_others_move_up_a_place()
     scored(call, (90, 90))
     second = scored(call, (80, 80))
     third = scored(call, (70, 70))
-    services.confirm_selection(call, by=office)
+    services.confirm_selection(call, by=office, now=after_deadline(call))
 
     services.change_application_status(second, to=Status.WITHDRAWN, by=second.applicant)
 
@@ -563,7 +575,7 @@ def test_with_a_second_stage_only_the_shortlisted_are_nominated_or_wait():
     services.change_application_status(interviewed, to=Status.SHORTLISTED, by=office)
     not_interviewed = scored(call, (95, 95))
 
-    services.confirm_selection(call, by=office)
+    services.confirm_selection(call, by=office, now=after_deadline(call))
 
     interviewed.refresh_from_db()
     not_interviewed.refresh_from_db()
@@ -590,3 +602,212 @@ def test_a_pdf_without_a_page_tree_is_refused():
 
     with pytest.raises(ValidationError):
         upload(application, content=hollow)
+
+
+# ---------------------------------------------------------------- confirming: only once the call is closed
+
+
+def test_a_selection_is_not_confirmed_while_the_call_still_accepts_applications():
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    application = scored(call, (90, 90))
+
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_selection(call, by=office)
+
+    assert refused.value.code == "call_still_open"
+    assert "the selection can be confirmed once the call is closed" in refused.value.messages[0]
+    application.refresh_from_db()
+    call.refresh_from_db()
+    assert (application.status, call.selection_confirmed_at) == (Status.UNDER_REVIEW, None)
+
+
+def test_office_staff_close_a_call_early_and_it_is_recorded_then_the_selection_is_confirmed():
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    application = scored(call, (90, 90))
+    moment = timezone.now()
+
+    services.close_call_early(call, by=office, now=moment)
+    latest = call.history.first()
+    services.confirm_selection(call, by=office)
+
+    call.refresh_from_db()
+    application.refresh_from_db()
+    assert (call.closes_at, call.closed_early_at, call.closed_early_by) == (moment, moment, office)
+    assert not call.is_open()
+    assert (latest.history_user, latest.history_change_reason, latest.closes_at) == (office, "closed early", moment)
+    assert application.status == Status.NOMINATED
+
+
+def test_only_office_staff_who_take_no_part_close_a_call_early_and_only_while_it_is_open():
+    call = CallFactory()
+    reviewer = UserFactory(role=User.Role.FACULTY)
+    call.reviewers.add(reviewer)
+    applicant = StaffFactory()
+    ApplicationFactory(call=call, applicant=applicant)
+    office = StaffFactory()
+
+    for outsider in (reviewer, applicant, UserFactory()):
+        with pytest.raises(PermissionDenied):
+            services.close_call_early(call, by=outsider)
+    services.close_call_early(call, by=office)
+    with pytest.raises(ValidationError) as again:
+        services.close_call_early(call, by=office)
+    future = CallFactory(opens_at=timezone.now() + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as early:
+        services.close_call_early(future, by=office)
+
+    assert again.value.code == "already_closed"
+    assert early.value.code == "not_open"
+
+
+# ---------------------------------------------------------------- places: one rule for everyone
+
+
+def test_office_staff_cannot_nominate_beyond_the_calls_places():
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    first = scored(call, (90, 90))
+    second = scored(call, (80, 80))
+    services.change_application_status(first, to=Status.NOMINATED, by=office)
+
+    with pytest.raises(ValidationError) as refused:
+        services.change_application_status(second, to=Status.NOMINATED, by=office)
+
+    assert refused.value.code == "no_place"
+    second.refresh_from_db()
+    assert (second.status, second.host) == (Status.UNDER_REVIEW, None)
+
+
+def test_a_nomination_by_hand_goes_to_the_first_chosen_host_with_a_free_place():
+    urumqi, almaty = PartnerFactory(), PartnerFactory()
+    call = CallFactory(partners=[urumqi, almaty], places=3)
+    CallHost.objects.filter(call=call, partner=urumqi).update(places=1)
+    office = StaffFactory()
+    first = scored(call, (90, 90), choices=[urumqi])
+    second = scored(call, (80, 80), choices=[urumqi, almaty])
+    only_urumqi = scored(call, (70, 70), choices=[urumqi])
+
+    services.change_application_status(first, to=Status.NOMINATED, by=office)
+    services.change_application_status(second, to=Status.NOMINATED, by=office)
+    with pytest.raises(ValidationError):
+        services.change_application_status(only_urumqi, to=Status.NOMINATED, by=office)
+
+    second.refresh_from_db()
+    assert second.host == almaty
+    assert Application.objects.filter(host=urumqi, status=Status.NOMINATED).count() == 1
+
+
+def test_a_promotion_from_the_waiting_list_never_exceeds_the_places():
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    winner = scored(call, (90, 90))
+    waiting = scored(call, (80, 80))
+    services.confirm_selection(call, by=office, now=after_deadline(call))
+    winner.refresh_from_db()
+    services.change_application_status(winner, to=Status.ACCEPTED, by=office)
+
+    assert services.promote_from_waitlist(call, by=office) is None
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.waitlist_position) == (Status.WAITLISTED, 1)
+
+
+def test_when_a_nominee_is_rejected_the_first_person_waiting_moves_up_and_is_told(
+    django_capture_on_commit_callbacks,
+):
+    from notifications.models import Notification
+
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    nominee = scored(call, (90, 90))
+    runner_up = scored(call, (80, 80))
+    third = scored(call, (70, 70))
+    services.confirm_selection(call, by=office, now=after_deadline(call))
+    nominee.refresh_from_db()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_application_status(nominee, to=Status.REJECTED, by=office, comment="Documents not valid")
+
+    runner_up.refresh_from_db()
+    third.refresh_from_db()
+    assert (runner_up.status, runner_up.host) == (Status.NOMINATED, call.partners.get())
+    assert (third.status, third.waitlist_position) == (Status.WAITLISTED, 1)
+    promotion = runner_up.transitions.last()
+    assert (promotion.from_status, promotion.to_status) == (Status.WAITLISTED, Status.NOMINATED)
+    notice = Notification.objects.get(recipient=runner_up.applicant, object_id=promotion.pk)
+    assert notice.rule == "application_status"
+    told = [message for message in mail.outbox if message.to == [runner_up.applicant.email]]
+    assert "You have moved up from the waiting list." in told[-1].body
+
+
+# ---------------------------------------------------------------- withdrawing after acceptance
+
+
+def test_withdrawing_an_accepted_applicant_cancels_the_planned_mobility_in_its_history():
+    call = CallFactory(places=1)
+    office = StaffFactory()
+    application = scored(call, (90, 90))
+    services.confirm_selection(call, by=office, now=after_deadline(call))
+    application.refresh_from_db()
+    services.change_application_status(application, to=Status.ACCEPTED, by=office)
+    application.refresh_from_db()
+    mobility = services.create_mobility(application, by=office)
+
+    services.change_application_status(application, to=Status.WITHDRAWN, by=office, comment="Declined the place")
+
+    mobility.refresh_from_db()
+    assert mobility.status == Mobility.Status.CANCELLED
+    latest = mobility.history.first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        Mobility.Status.CANCELLED,
+        office,
+        "application withdrawn",
+    )
+
+
+def test_a_mobility_that_has_begun_is_not_cancelled_by_the_service():
+    application = ApplicationFactory(status=Status.ACCEPTED, submitted_at=timezone.now())
+    application.host = application.call.partners.get()
+    application.save()
+    office = StaffFactory()
+    mobility = services.create_mobility(application, by=office)
+    Mobility.objects.filter(pk=mobility.pk).update(status=Mobility.Status.ONGOING)
+
+    with pytest.raises(ValidationError):
+        services.cancel_mobility(mobility, by=office)
+    with pytest.raises(PermissionDenied):
+        services.cancel_mobility(mobility, by=UserFactory())
+
+
+# ---------------------------------------------------------------- stages of a call with a second stage
+
+
+def test_with_a_second_stage_those_not_yet_interviewed_wait_for_it_until_the_selection_is_confirmed():
+    call = CallFactory(places=2, has_second_stage=True)
+    office = StaffFactory()
+    interviewed = scored(call, (70, 70))
+    services.change_application_status(interviewed, to=Status.SHORTLISTED, by=office)
+    scored(call, (95, 95))
+
+    before = {e.application.status: e for e in services.rank_applications(call).entries}
+    services.confirm_selection(call, by=office, now=after_deadline(call))
+    call.refresh_from_db()
+    after = {e.application.status: e for e in services.rank_applications(call).entries}
+
+    assert before[Status.UNDER_REVIEW].stage == services.AWAITING_SECOND_STAGE
+    assert after[Status.UNDER_REVIEW].stage == services.NOT_SHORTLISTED
+    assert before[Status.SHORTLISTED].stage == "" and before[Status.SHORTLISTED].host is not None
+
+
+def test_confirming_counts_the_nominated_and_the_waiting_apart_from_those_awaiting_a_second_stage():
+    call = CallFactory(places=1, has_second_stage=True)
+    office = StaffFactory()
+    for points in ((90, 90), (80, 80)):
+        services.change_application_status(scored(call, points), to=Status.SHORTLISTED, by=office)
+    scored(call, (95, 95))
+
+    ranking = services.confirm_selection(call, by=office, now=after_deadline(call))
+
+    assert (ranking.nominated, ranking.waiting, len(ranking.entries)) == (1, 1, 3)

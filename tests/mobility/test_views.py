@@ -229,6 +229,7 @@ def test_office_confirms_the_selection_and_exports_the_nominees_in_the_hosts_lan
     gpa, motivation = call.criteria.order_by("-weight")
     services.save_review(application, reviewer=office, points={gpa.pk: 90, motivation.pk: 90})
 
+    client.post(f"/en/mobility/review/{call.slug}/close/")
     client.post(f"/en/mobility/review/{call.slug}/confirm/")
     xlsx = client.get(f"/en/mobility/review/{call.slug}/nominees-{host.pk}.xlsx")
     pdf = client.get(f"/en/mobility/review/{call.slug}/nominees-{host.pk}.pdf")
@@ -236,7 +237,7 @@ def test_office_confirms_the_selection_and_exports_the_nominees_in_the_hosts_lan
     assert Application.objects.get().status == Status.NOMINATED
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert "新疆大学" in sheet["A1"].value
-    assert [cell.value for cell in sheet[4]][1] == "Аружан Қасымова"
+    assert [cell.value for cell in sheet[4]][2] == "Аружан Қасымова"
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Аружан Қасымова" in text
     assert pdf["Content-Type"] == "application/pdf"
@@ -408,3 +409,138 @@ def test_office_records_mobilities_and_approves_learning_agreements_from_the_adm
     assert refused.status_code == 302
     mobility.refresh_from_db()
     assert mobility.learning_agreement_approved_by == office
+
+
+def scored(call, points, office, **kwargs):
+    application = submitted(call=call, **kwargs)
+    gpa, motivation = call.criteria.order_by("-weight")
+    services.save_review(application, reviewer=office, points={gpa.pk: points, motivation.pk: points})
+    return application
+
+
+def test_the_ranking_tells_who_waits_for_the_second_stage_and_who_was_not_shortlisted(client, office):
+    call = CallFactory(places=2, has_second_stage=True)
+    interviewed = scored(call, 70, office)
+    services.change_application_status(interviewed, to=Status.SHORTLISTED, by=office)
+    scored(call, 95, office)
+    page = f"/en/mobility/review/{call.slug}/"
+
+    before = client.get(page).content.decode()
+    client.post(f"/en/mobility/review/{call.slug}/close/")
+    client.post(f"/en/mobility/review/{call.slug}/confirm/")
+    after = client.get(page).content.decode()
+
+    assert "waiting for the second stage" in before
+    assert "not shortlisted after the second stage" not in before
+    assert "not shortlisted after the second stage" in after
+
+
+def test_confirming_says_how_many_are_nominated_and_waiting_in_the_readers_plural(client, office):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    call = CallFactory(places=1, has_second_stage=True)
+    for points in (90, 80):
+        services.change_application_status(scored(call, points, office), to=Status.SHORTLISTED, by=office)
+    scored(call, 95, office)  # still waits for the interview: neither nominated nor on the waiting list
+    client.post(f"/en/mobility/review/{call.slug}/close/")
+
+    answer = client.post(f"/en/mobility/review/{call.slug}/confirm/", follow=True).content.decode()
+
+    assert "The selection is confirmed. 1 applicant is nominated. 1 applicant is on the waiting list." in answer
+    waiting = ("%(count)d applicant is on the waiting list.", "%(count)d applicants are on the waiting list.")
+    for language in ("kk", "ru", "zh-hans"):
+        with translation.override(language):
+            assert ngettext(*waiting, 1) != waiting[0]
+    with translation.override("ru"):
+        assert len({ngettext(*waiting, count) for count in (1, 2, 5)}) == 3
+
+
+def test_office_confirms_only_after_closing_the_call_early_from_the_ranking_page(client, office):
+    call = CallFactory(places=1)
+    application = scored(call, 90, office)
+    page = f"/en/mobility/review/{call.slug}/"
+
+    shown = client.get(page).content.decode()
+    refused = client.post(f"/en/mobility/review/{call.slug}/confirm/", follow=True).content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.UNDER_REVIEW
+    closed = client.post(f"/en/mobility/review/{call.slug}/close/", follow=True).content.decode()
+    client.post(f"/en/mobility/review/{call.slug}/confirm/")
+
+    assert f'action="/en/mobility/review/{call.slug}/close/"' in shown
+    assert "the selection can be confirmed once the call is closed" in refused
+    assert "Applications to this call are closed: the selection can now be confirmed." in closed
+    assert "Applications were closed early on" in closed
+    assert f'action="/en/mobility/review/{call.slug}/close/"' not in closed
+    application.refresh_from_db()
+    assert application.status == Status.NOMINATED
+
+
+def test_a_faculty_reviewer_cannot_close_a_call_early(client):
+    call = CallFactory()
+    reviewer = UserFactory(role=User.Role.FACULTY)
+    call.reviewers.add(reviewer)
+    client.force_login(reviewer)
+
+    assert client.post(f"/en/mobility/review/{call.slug}/close/").status_code == 404
+    call.refresh_from_db()
+    assert call.closed_early_at is None and call.is_open()
+
+
+def test_nominee_lists_give_the_passport_spelling_and_follow_the_ranking(client, office):
+    import openpyxl
+    from pypdf import PdfReader
+
+    host = PartnerFactory(name_en="Xinjiang University", name_zh_hans="新疆大学", language="zh-hans")
+    call = CallFactory(partners=[host], places=2)
+    first = UserFactory(full_name="Бекзат Ахметов", latin_name="Akhmetov Bekzat")
+    second = UserFactory(full_name="Аружан Қасымова", latin_name="Kasymova Aruzhan")
+    scored(call, 90, office, applicant=first)
+    scored(call, 80, office, applicant=second, latin_name="Kassymova Aruzhan")  # the application's spelling wins
+    client.post(f"/en/mobility/review/{call.slug}/close/")
+    client.post(f"/en/mobility/review/{call.slug}/confirm/")
+
+    page = client.get(f"/en/mobility/review/{call.slug}/").content.decode()
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/en/mobility/review/{call.slug}/nominees-{host.pk}.xlsx").content)
+    ).active
+    pdf = client.get(f"/en/mobility/review/{call.slug}/nominees-{host.pk}.pdf")
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+    assert "Akhmetov Bekzat" in page and "Kassymova Aruzhan" in page
+    rows = [[cell.value for cell in row][:3] for row in sheet.iter_rows(min_row=4)]
+    assert rows == [[1, "Akhmetov Bekzat", "Бекзат Ахметов"], [2, "Kassymova Aruzhan", "Аружан Қасымова"]]
+    assert "Akhmetov Bekzat" in text and text.index("Akhmetov Bekzat") < text.index("Kassymova Aruzhan")
+
+
+def test_the_application_form_asks_the_passport_spelling_prefilled_from_the_account(client):
+    student = UserFactory(latin_name="Akhmetov Bekzat")
+    application = ApplicationFactory(applicant=student, latin_name="")
+    client.force_login(student)
+
+    shown = client.get(f"/en/mobility/applications/{application.pk}/about/").content.decode()
+    client.post(
+        f"/en/mobility/applications/{application.pk}/about/",
+        {"latin_name": "Akhmetov Bekzat Serikuly", "level": application.level, "stay": "1"},
+    )
+
+    assert 'value="Akhmetov Bekzat"' in shown
+    application.refresh_from_db()
+    assert application.latin_name == "Akhmetov Bekzat Serikuly"
+
+
+def test_the_admin_bulk_nomination_stops_at_the_calls_places(client, office):
+    call = CallFactory(places=1)
+    first, second = (scored(call, points, office) for points in (90, 80))
+    for application in (first, second):
+        services.change_application_status(application, to=Status.SHORTLISTED, by=office)
+
+    answer = client.post(
+        "/en/admin/mobility/application/",
+        {"action": "change_status", "_selected_action": [first.pk, second.pk], "apply": "1", "to": "nominated"},
+        follow=True,
+    )
+
+    assert Application.objects.filter(status=Status.NOMINATED).count() == 1
+    assert "No place is left at the host institutions this applicant chose" in answer.content.decode()

@@ -56,6 +56,7 @@ RULES = [
     ("mobility:review_call", expect(302, 404, 404, 200, 200)),
     ("mobility:review_application", expect(302, 404, 404, 200, 200)),
     ("mobility:confirm_selection", expect(405, 405, 405, 405, 405)),
+    ("mobility:close_call_early", expect(405, 405, 405, 405, 405)),
     ("mobility:nominees_export", expect(302, 404, 404, 200, 200)),
     ("partnerships:partner_detail", OPEN),
     ("partnerships:program_detail", OPEN),
@@ -290,7 +291,8 @@ def test_only_office_staff_who_take_no_part_get_the_controls_that_decide(client,
 
     for path, response in seen_by(client, role, world).items():
         for view, kwargs in controls(response):
-            if view == "mobility:confirm_selection" and (role != "staff:applicant" or kwargs["slug"] in applied):
+            deciding = view in {"mobility:confirm_selection", "mobility:close_call_early"}
+            if deciding and (role != "staff:applicant" or kwargs["slug"] in applied):
                 wrong.append((path, view, kwargs))
             if view == "mobility:withdraw" and kwargs["pk"] not in own:
                 wrong.append((path, view, kwargs))
