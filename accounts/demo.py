@@ -10,6 +10,7 @@ DEMO_USERS = [
     {
         "email": "office@kopir.example",
         "full_name": "Әйгерім Сейітова",
+        "latin_name": "Seiitova Aigerim",
         "role": User.Role.STAFF,
         "language": "kk",
         "is_superuser": True,
@@ -17,6 +18,7 @@ DEMO_USERS = [
     {
         "email": "teacher@kopir.example",
         "full_name": "Гүлнар Жақсылықова",
+        "latin_name": "Zhaksylykova Gulnar",
         "role": User.Role.FACULTY,
         "language": "kk",
         "is_superuser": False,
@@ -24,6 +26,7 @@ DEMO_USERS = [
     {
         "email": "student@kopir.example",
         "full_name": "Дәурен Оспанов",
+        "latin_name": "Ospanov Dauren",
         "role": User.Role.STUDENT,
         "language": "ru",
         "is_superuser": False,

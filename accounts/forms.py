@@ -63,3 +63,15 @@ class SignupForm(AllauthSignupForm):
                     % {"domains": join_list(f"@{d}" for d in domains) or "—"},
                 )
         return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    """How a person is named and which language the portal writes to them in."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "latin_name", "language"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "latin_name": forms.TextInput(attrs={"autocomplete": "off"}),
+        }

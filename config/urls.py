@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     # Staff sign in through allauth, which asks for the second factor; the admin's own form would not.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True), name="admin_sign_in"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.account.urls")),
     path("accounts/2fa/", include("allauth.mfa.urls")),
     path("accounts/3rdparty/", include("allauth.socialaccount.urls")),

@@ -247,20 +247,20 @@ def _doctoral_call(xju):
 
 
 APPLICANTS = [
-    # email, name, language, role
-    ("aruzhan@kopir.example", "Аружан Қасымова", "kk", User.Role.STUDENT),
-    ("timur@kopir.example", "Тимур Абдуллаев", "ru", User.Role.STUDENT),
-    ("madina@kopir.example", "Мадина Серікбаева", "kk", User.Role.STUDENT),
-    ("yerlan@kopir.example", "Ерлан Тоқтаров", "ru", User.Role.STUDENT),
-    ("saule@kopir.example", "Сәуле Бекова", "en", User.Role.STUDENT),
-    ("nurlan@kopir.example", "Нұрлан Әлиев", "kk", User.Role.FACULTY),
-    ("dana@kopir.example", "Дана Оразбаева", "ru", User.Role.STUDENT),
+    # email, name, name in Latin letters (passport), language, role
+    ("aruzhan@kopir.example", "Аружан Қасымова", "Kassymova Aruzhan", "kk", User.Role.STUDENT),
+    ("timur@kopir.example", "Тимур Абдуллаев", "Abdullayev Timur", "ru", User.Role.STUDENT),
+    ("madina@kopir.example", "Мадина Серікбаева", "Serikbayeva Madina", "kk", User.Role.STUDENT),
+    ("yerlan@kopir.example", "Ерлан Тоқтаров", "Toktarov Yerlan", "ru", User.Role.STUDENT),
+    ("saule@kopir.example", "Сәуле Бекова", "Bekova Saule", "en", User.Role.STUDENT),
+    ("nurlan@kopir.example", "Нұрлан Әлиев", "Aliyev Nurlan", "kk", User.Role.FACULTY),
+    ("dana@kopir.example", "Дана Оразбаева", "Orazbayeva Dana", "ru", User.Role.STUDENT),
 ]
 
 
-def _person(email, name, language, role):
+def _person(email, name, latin_name, language, role):
     user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": name, "language": language, "role": role}
+        email=email, defaults={"full_name": name, "latin_name": latin_name, "language": language, "role": role}
     )
     if created:
         user.set_unusable_password()

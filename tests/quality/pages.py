@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
 # Pages of the student journey behind sign-in.
 STUDENT_PAGES = [
     "accounts/email/",
+    "accounts/profile/",
     "accounts/password/change/",
     "accounts/2fa/",
     "accounts/3rdparty/",

@@ -114,6 +114,7 @@ RULES = [
     ("account_request_reauthentication_code", SIGNED_IN),
     ("account_confirm_reauthentication_code", SIGNED_IN_REAUTH),
     ("account_email", SIGNED_IN),
+    ("profile", SIGNED_IN),
     ("account_change_password", SIGNED_IN),
     ("account_set_password", SIGNED_IN_REAUTH),  # everyone has a password: sent to "change"
     ("mfa_index", SIGNED_IN),
