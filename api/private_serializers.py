@@ -135,6 +135,12 @@ class NominationSerializer(serializers.Serializer):
     call = CallRefSerializer()
     host = HostRefSerializer()
     full_name = serializers.SerializerMethodField(help_text="As the nominee wrote it, in their own script.")
+    latin_name = serializers.CharField(
+        source="name_in_latin", help_text="The name in Latin letters, as in the nominee's passport (may be empty)."
+    )
+    rank = serializers.IntegerField(
+        source="selection_rank", allow_null=True, help_text="The nominee's place in the call's confirmed ranking."
+    )
     email = serializers.EmailField(source="applicant.email")
     level = serializers.CharField()
     level_label = label("level")

@@ -4,7 +4,7 @@ integrations. Every answer is in the requested language, with ETag and Last-Modi
 import functools
 import hashlib
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -427,8 +427,8 @@ class SelectionList(ListView, PrivateView):
 
 @docs.private_list(
     "Nominations",
-    "The nominees of each call to each host, as on the nominee lists sent to hosts: name, email, level, faculty "
-    "and status. Filter by call and host.",
+    "The nominees of each call to each host, as on the nominee lists sent to hosts, in the ranking's order: name "
+    "(also in Latin letters), rank, email, level, faculty and status. Filter by call and host.",
     private.NominationSerializer,
     queries.NominationQuery,
     scope="nominations",
@@ -444,7 +444,8 @@ class NominationList(ListView, PrivateView):
         for name, lookup in (("call", "call__slug"), ("host", "host__slug"), ("status", "status")):
             if self.query.get(name):
                 nominations = nominations.filter(**{lookup: self.query[name]})
-        return nominations.order_by("-call__closes_at", "call", "host", "applicant__full_name", "pk")
+        rank = F("selection_rank").asc(nulls_last=True)  # as on the nominee lists: in the ranking's order
+        return nominations.order_by("-call__closes_at", "call", "host", rank, "applicant__full_name", "pk")
 
 
 @docs.private_list(

@@ -93,13 +93,22 @@ class ExchangeCallAdmin(PortalAdmin):
     filter_horizontal = ("conditions", "priority_categories")
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "closes_at"
+    readonly_fields = ("closed_early_at", "closed_early_by")  # set by "Close applications now" on the ranking page
     inlines = [CallHostInline, CriterionInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "mobility_type", "is_published")}),
         (_("Who and where"), {"fields": ("levels", "faculties", "agreements", "conditions")}),
         (
             _("Places and dates"),
-            {"fields": ("funding", "places", ("opens_at", "closes_at"), ("mobility_starts_on", "mobility_ends_on"))},
+            {
+                "fields": (
+                    "funding",
+                    "places",
+                    ("opens_at", "closes_at"),
+                    ("closed_early_at", "closed_early_by"),
+                    ("mobility_starts_on", "mobility_ends_on"),
+                )
+            },
         ),
         (
             _("Eligibility"),

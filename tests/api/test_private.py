@@ -210,3 +210,23 @@ def test_mobilities_list_realised_mobilities_with_their_learning_agreement(clien
     ]
     assert "erlan@" not in str(rows) and "Private thoughts" not in str(rows)
     assert [row["participant_name"] for row in outgoing.json()["results"]] == ["Ерлан Тоқтаров"]
+
+
+def test_nominations_give_the_passport_spelling_and_come_in_the_rankings_order(client, issue, bearer):
+    host = PartnerFactory(slug="xju")
+    call = CallFactory(slug="semester", partners=[host])
+    second = ApplicationFactory(call=call, applicant__full_name="Аружан Қасымова", latin_name="Kassymova Aruzhan")
+    first = ApplicationFactory(
+        call=call, applicant__full_name="Бекзат Ахметов", applicant__latin_name="Akhmetov Bekzat"
+    )
+    for application, rank in ((first, 1), (second, 2)):
+        nominate(application, host)
+        Application.objects.filter(pk=application.pk).update(selection_rank=rank)
+    _token, secret = issue(scopes=["nominations"])
+
+    rows = client.get("/api/v1/nominations/?call=semester&host=xju", **bearer(secret)).json()["results"]
+
+    assert [(row["rank"], row["latin_name"], row["full_name"]) for row in rows] == [
+        (1, "Akhmetov Bekzat", "Бекзат Ахметов"),
+        (2, "Kassymova Aruzhan", "Аружан Қасымова"),
+    ]
