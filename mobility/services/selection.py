@@ -55,7 +55,6 @@ class RankedApplication:
     host: Partner | None = None
     waitlist_position: int | None = None
     choices: list[int] = field(default_factory=list)
-    first_stage_only: bool = False
     has_priority: bool = False
     tie_broken_by: str = ""
     reviews: int = 0
@@ -199,7 +198,6 @@ def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dic
     for position, entry in enumerate(ranked, 1):
         entry.position = position
         if deciding and entry.application.status not in deciding:
-            entry.first_stage_only = True
             # Before the selection is confirmed they still wait for the second stage; after it, they were not
             # shortlisted.
             entry.stage = NOT_SHORTLISTED if call.selection_confirmed_at else AWAITING_SECOND_STAGE
