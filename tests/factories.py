@@ -172,7 +172,9 @@ class CallFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def partners(call, create, extracted, **kwargs):
         if create:
-            call.partners.set(extracted if extracted is not None else [PartnerFactory()])
+            # One by one: set() adds in the order of a Python set, and hosts are listed in the order added.
+            for partner in extracted if extracted is not None else [PartnerFactory()]:
+                call.partners.add(partner)
 
     @factory.post_generation
     def criteria(call, create, extracted, **kwargs):
