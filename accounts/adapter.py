@@ -1,22 +1,19 @@
-from functools import partial
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.text import join_list
 
-from . import sso, tasks
+from . import sso
 from .sites import portal_site
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Emails go out through Celery after commit, in the recipient's preferred language."""
+    """Emails go through the outbox (sent by Celery after commit), in the recipient's preferred language."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -43,17 +40,8 @@ class AccountAdapter(DefaultAccountAdapter):
             # The portal is named by the home university in the recipient's language, not by the request's host.
             context = {"request": request, "email": email, **context, "current_site": portal_site()}
             message = self.render_mail(template_prefix, email, context)
-        html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-        transaction.on_commit(
-            partial(
-                tasks.send_email.delay,
-                subject=message.subject,
-                body=message.body,
-                html=html,
-                to=list(message.to),
-                from_email=message.from_email,
-            )
-        )
+        # The email backend stores it in the outbox; a task sends it after commit (a refused publish waits there).
+        message.send()
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
     max_retries=5,
 )
 def send_email(*, subject: str, body: str, to: list[str], from_email: str | None = None, html: str = "") -> None:
-    """Send one rendered email; mail-server errors are retried with backoff, five times at most."""
+    """Send one rendered email (emails now go through the outbox; this drains tasks queued before it)."""
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
     if html:
         message.attach_alternative(html, "text/html")

@@ -6,6 +6,8 @@ import time
 
 from django.core.cache import cache
 
+from config.cache import is_degraded
+
 logger = logging.getLogger(__name__)
 # How long the API remembers an answer's ETag and since when it is unchanged; a forgotten one starts again now.
 MEMORY_SECONDS = 30 * 24 * 60 * 60
@@ -24,6 +26,8 @@ def unchanged_since(key: str, etag: str, now=None) -> int | None:
         if remembered and remembered[0] == etag:
             return remembered[1]
         cache.set(cache_key, (etag, now), timeout=MEMORY_SECONDS)
+        if is_degraded():
+            return None  # one process's memory would tell each reader a different time
     except Exception:
         # A stopped Redis costs the Last-Modified header, never the answer.
         logger.warning("API Last-Modified skipped: the cache does not answer", exc_info=True)

@@ -135,9 +135,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Local memory stands in while Redis does not answer, so sign-in and its rate limits keep working.
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis that does not answer fails fast, so the API's rate limits can step aside instead of hanging.
+            # A Redis that does not answer fails fast, so a request does not hang on it.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
@@ -287,6 +288,9 @@ SSO_MFA_AMR_VALUES = env.list("SSO_MFA_AMR_VALUES", default=["mfa", "otp", "hwk"
 # ---------------------------------------------------------------- e-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every email is stored in the outbox first and sent by a task after commit through EMAIL_URL's backend.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "notifications.backends.OutboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köpir <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that does not answer fails the attempt (retried later) instead of holding a worker.
@@ -317,6 +321,8 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders are derived from the database on each run, so a run lost in an outage is caught up by the next.
     # A run still waiting when the next is due is dropped rather than piled up.
     "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 5 * 60, "options": {"expires": 5 * 60}},
+    # Emails the broker refused (or lost) wait in the outbox; each minute they are handed over again.
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60, "options": {"expires": 60}},
     # The log of API token uses keeps API_TOKEN_LOG_DAYS days; older rows go once a day.
     "purge-token-uses": {"task": "api.purge_token_uses", "schedule": 24 * 60 * 60},
 }

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from config.cache import is_degraded
+
 
 def whole_number(text, largest=2**63 - 1):
     """A query parameter as a positive whole number, or None for anything else (never a server error)."""
@@ -31,14 +33,23 @@ def _database_status():
 
 def _cache_status():
     cache.set("healthz", "ok", timeout=10)
+    if is_degraded():
+        return "error: Redis does not answer, local memory stands in"
     return "ok" if cache.get("healthz") == "ok" else "unreadable"
 
 
 def _broker_status():
+    """A real publish and its read-back: a broker that connects but refuses messages (full, read-only) fails."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "not configured"
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2, transport_options={"socket_timeout": 2}) as broker:
         broker.ensure_connection(max_retries=1, timeout=2)
+        queue = broker.SimpleQueue("kopir.healthz", no_ack=True, serializer="json")
+        try:
+            queue.put({"probe": "healthz"}, retry=False)
+            queue.get(block=True, timeout=2)
+        finally:
+            queue.close()
     return "ok"
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Notification, ReminderRule
+from .models import Email, Notification, ReminderRule
 from .registry import RULES, get_rule
 
 
@@ -65,6 +65,39 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected emails again"), permissions=["change"])
     def resend(self, request, queryset):
         count = services.resend_emails(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d email is being sent again.", "%(count)d emails are being sent again.", count)
+            % {"count": count},
+        )
+
+
+@admin.register(Email)
+class EmailAdmin(admin.ModelAdmin):
+    """The other emails' outbox: waiting, sent or failed (with the reason), and resend. Bodies stay hidden:
+    they hold sign-in and password-reset links meant for their recipient only."""
+
+    list_display = ("created_at", "subject", "recipients", "status", "queued_at", "attempts", "error")
+    list_filter = ("status", "created_at")
+    search_fields = ("subject", "error")
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    fields = ("subject", "recipients", "status", "created_at", "queued_at", "sent_at", "attempts", "error")
+    readonly_fields = fields
+
+    @admin.display(description=_("to"))
+    def recipients(self, email):
+        return ", ".join(email.to)
+
+    def has_add_permission(self, request):
+        return False  # emails come from the portal's actions only
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)  # the resend action, no editing
+
+    @admin.action(description=_("Send the selected emails again"), permissions=["change"])
+    def resend(self, request, queryset):
+        count = services.resend_outbox_emails(queryset)
         self.message_user(
             request,
             ngettext("%(count)d email is being sent again.", "%(count)d emails are being sent again.", count)

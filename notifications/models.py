@@ -145,3 +145,38 @@ class EmailOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.rule}"
+
+
+class Email(models.Model):
+    """One email in the outbox: stored with the change that wrote it, sent by a task after commit.
+
+    Every email the portal sends through Django's mail API lands here (sign-up, password reset, anything
+    else); a notice's email is recorded on the notice itself. A row whose task never reached the queue, or
+    was lost there, is handed over again by the outbox sweep.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", pgettext_lazy("email status", "Sent")
+        FAILED = "failed", pgettext_lazy("email status", "Failed")
+
+    subject = models.CharField(_("subject"), max_length=998)
+    to = models.JSONField(_("to"), default=list)
+    message = models.JSONField(_("message"), help_text=_("The email as the portal wrote it."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(
+        _("handed to the queue"), null=True, blank=True, help_text=_("Empty while the task queue could not take it.")
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("reason of failure"), blank=True)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("email outbox")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at"], condition=Q(status="pending"), name="email_pending")]
+
+    def __str__(self):
+        return self.subject

@@ -5,18 +5,20 @@ sent, so it is notified once; emails are sent by a task after the claim commits;
 its recipient's language.
 """
 
+import base64
 import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,7 +26,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 
 from . import tasks
-from .models import EmailOptOut, Notification, ReminderRule
+from .models import Email, EmailOptOut, Notification, ReminderRule
 from .registry import RULES, Candidate, get_rule
 
 logger = logging.getLogger(__name__)
@@ -210,7 +212,7 @@ def send_notification_email(*, notification_id: int, final_attempt: bool = True)
                 notification.email_status = Notification.EmailStatus.OFF
                 notification.email_error = "The object of this notice no longer exists."
             else:
-                email.send()
+                delivery_connection().send_messages([email])
                 notification.email_status = Notification.EmailStatus.SENT
                 notification.emailed_at = timezone.now()
                 notification.email_error = ""
@@ -256,3 +258,142 @@ def set_email_preferences(user: User, *, wanted: set[str]) -> None:
     unwanted = {rule.key for rule in rules_for(user) if not rule.required and rule.key not in wanted}
     EmailOptOut.objects.filter(user=user).exclude(rule__in=unwanted).delete()
     EmailOptOut.objects.bulk_create([EmailOptOut(user=user, rule=key) for key in unwanted], ignore_conflicts=True)
+
+
+# ---------------------------------------------------------------- the email outbox
+
+
+def delivery_connection():
+    """The connection to the mail server itself (EMAIL_URL), past the outbox."""
+    return get_connection(settings.EMAIL_DELIVERY_BACKEND)
+
+
+def _attachment(attachment) -> list:
+    if isinstance(attachment, tuple | list):
+        filename, content, mimetype = attachment
+    else:  # a MIME part built by hand
+        filename, content, mimetype = (
+            attachment.get_filename(),
+            attachment.get_payload(decode=True),
+            attachment.get_content_type(),
+        )
+    if isinstance(content, str):
+        content = content.encode()
+    return [filename, base64.b64encode(content).decode("ascii"), mimetype]
+
+
+def _stored(message) -> Email:
+    return Email(
+        subject=str(message.subject)[:998],
+        to=list(message.to),
+        message={
+            "body": str(message.body),
+            "from_email": message.from_email,
+            "cc": list(message.cc),
+            "bcc": list(message.bcc),
+            "reply_to": list(message.reply_to),
+            "headers": {key: str(value) for key, value in message.extra_headers.items()},
+            "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+            "attachments": [_attachment(attachment) for attachment in message.attachments],
+        },
+    )
+
+
+@transaction.atomic
+def store_emails(messages) -> list[int]:
+    """Put the messages in the outbox with the current transaction; each is sent by a task after commit.
+
+    A broker that refuses the task is logged and leaves the email waiting for the outbox sweep.
+    """
+    emails = Email.objects.bulk_create([_stored(message) for message in messages])
+    ids = [email.pk for email in emails]
+    transaction.on_commit(partial(_enqueue_emails, ids))
+    return ids
+
+
+def _enqueue_emails(ids: list[int]) -> None:
+    queued = []
+    for pk in ids:
+        try:
+            tasks.send_email.delay(pk)
+        except Exception:
+            logger.exception("Could not hand email %s to the queue; it waits in the outbox for the sweep", pk)
+        else:
+            queued.append(pk)
+    if queued:
+        Email.objects.filter(pk__in=queued, queued_at__isnull=True).update(queued_at=timezone.now())
+
+
+def _message(email: Email) -> EmailMultiAlternatives:
+    stored = email.message
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=stored["body"],
+        from_email=stored["from_email"],
+        to=email.to,
+        cc=stored["cc"],
+        bcc=stored["bcc"],
+        reply_to=stored["reply_to"],
+        headers=stored["headers"],
+        connection=delivery_connection(),
+    )
+    for content, mimetype in stored["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in stored["attachments"]:
+        message.attach(filename, base64.b64decode(content), mimetype)
+    return message
+
+
+def send_email(*, email_id: int, final_attempt: bool = True) -> None:
+    """Send one waiting email of the outbox through the mail server and record the outcome.
+
+    An email no longer waiting (sent by another copy of the task) is left alone, so nothing is sent twice.
+    A mail-server error is recorded and raised for the task to retry; the final attempt marks it failed.
+    """
+    error = None
+    with transaction.atomic():
+        email = Email.objects.select_for_update().filter(pk=email_id, status=Email.Status.PENDING).first()
+        if email is None:
+            return
+        email.attempts = F("attempts") + 1
+        try:
+            _message(email).send()
+        except RETRYABLE as exc:
+            error = exc
+            email.error = f"{type(exc).__name__}: {exc}"[:2000]
+            if final_attempt:
+                email.status = Email.Status.FAILED
+        except Exception as exc:  # a bug, not the mail server: retrying would not help
+            logger.exception("Email %s could not be sent", email_id)
+            email.error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.status = Email.Status.FAILED
+        else:
+            email.status = Email.Status.SENT
+            email.sent_at = timezone.now()
+            email.error = ""
+        email.save(update_fields=["attempts", "status", "error", "sent_at"])
+    if error is not None and not final_attempt:
+        raise error
+
+
+def sweep_outbox(*, limit: int = 1_000) -> int:
+    """Hand over again the waiting emails that never reached the queue, or were lost there long ago, and the
+    stale notices' emails; returns how many emails. A second copy of a task sends nothing (row lock, status)."""
+    waiting = list(
+        Email.objects.filter(status=Email.Status.PENDING)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=timezone.now() - STALE_AFTER))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    _enqueue_emails(waiting)
+    requeue_stale_emails(limit=limit)
+    return len(waiting)
+
+
+@transaction.atomic
+def resend_outbox_emails(emails) -> int:
+    """Put the chosen outbox emails back to waiting and send them again after commit; returns how many."""
+    ids = list(emails.values_list("pk", flat=True))
+    Email.objects.filter(pk__in=ids).update(status=Email.Status.PENDING, error="", queued_at=None)
+    transaction.on_commit(partial(_enqueue_emails, ids))
+    return len(ids)

@@ -26,3 +26,25 @@ def send_notification_email(self, notification_id: int) -> None:
     services.send_notification_email(
         notification_id=notification_id, final_attempt=self.request.retries >= self.max_retries
     )
+
+
+@shared_task(name="notifications.sweep_outbox")
+def sweep_outbox() -> int:
+    """Hand the outbox's waiting emails to the queue again (Celery beat, every minute); repeats send nothing twice."""
+    from . import services  # services imports this module to enqueue tasks
+
+    return services.sweep_outbox()
+
+
+@shared_task(
+    name="notifications.send_email",
+    bind=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_email(self, email_id: int) -> None:
+    """Send one email of the outbox; mail-server errors are retried with backoff, and the last failure is recorded."""
+    from . import services  # services imports this module to enqueue tasks
+
+    services.send_email(email_id=email_id, final_attempt=self.request.retries >= self.max_retries)

@@ -1,4 +1,8 @@
 import os
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 from django.core.cache import cache
@@ -37,6 +41,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Django's test set-up swaps the email backend for its memory outbox: put the portal's outbox back in front.
+    settings.EMAIL_BACKEND = "notifications.backends.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +156,74 @@ def oidc_provider(live_server, tmp_path_factory):
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of one test's own on a free port, which the test may stop, start again or fill up."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def command(self, *words):
+        import redis
+
+        with redis.Redis.from_url(self.url, socket_timeout=2) as client:
+            return client.execute_command(*words)
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis for an outage test (never the shared one): started, and stopped after the test."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        skip_or_fail("The outage test needs redis-server (apt-get install redis-server).")
+    server = RedisServer(binary).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def celery_broker():
+    """Point the Celery app's broker at another URL for one test (its connection pools are made again)."""
+    previous = celery_app.conf.broker_url
+
+    def point(url):
+        celery_app.conf.broker_url = url
+        _reset_pools()
+
+    def _reset_pools():
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+            celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    yield point
+    celery_app.conf.broker_url = previous
+    _reset_pools()

@@ -1,7 +1,5 @@
 """Business actions of the visits app: the visit lifecycle and turning outcomes into planned visits."""
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -13,7 +11,6 @@ from config.i18n import language_codes, localized_fields
 from config.models import HomeInstitution, check_transition
 from notifications.services import notify
 
-from . import tasks
 from .models import (
     NOT_TAKEN_PLACE,
     CalendarFeed,
@@ -220,12 +217,16 @@ TYPO_REPORTS_PER_HOUR = 20
 
 
 @transaction.atomic
+@transaction.atomic
 def report_typo(*, url: str, language: str, selection: str, context: str, comment: str) -> TypoReport:
-    """Store a reader's report of a mistake; the office is told after commit."""
+    """Store a reader's report of a mistake and the office's notices of it together; emails go after commit.
+
+    The notices are outbox rows of the same transaction, so a broker that refuses the emails loses nothing.
+    """
     report = TypoReport(url=url, language=language, selection=selection, context=context, comment=comment)
     report.full_clean()
     report.save()
-    transaction.on_commit(partial(tasks.notify_typo_report.delay, report.pk))
+    notify_typo_report(report.pk)
     return report
 
 

@@ -126,7 +126,7 @@ def test_a_mail_server_failure_is_recorded_then_resent_from_the_outbox(
 ):
     coordinator = UserFactory(role="faculty")
     ActiveAgreementFactory(valid_until=days(7), coordinator=coordinator)
-    settings.EMAIL_BACKEND = "tests.notifications.test_delivery.FailingBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "tests.notifications.test_delivery.FailingBackend"  # the mail server
 
     sweep()  # the first attempt fails and is left for a retry
 
@@ -141,7 +141,7 @@ def test_a_mail_server_failure_is_recorded_then_resent_from_the_outbox(
     assert failed.email_error == "SMTPServerDisconnected: Connection unexpectedly closed"
     assert mail.outbox == []
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STAFF_MFA_REQUIRED = False
     client.force_login(StaffFactory())
     outbox = client.get("/en/admin/notifications/notification/?email_status=failed").content.decode()
