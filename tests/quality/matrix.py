@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMessage
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from api.services import issue_token, record_token_use
 from mobility import demo as mobility_demo
 from mobility import services as mobility_services
 from mobility.models import Application, ApplicationDocument, ExchangeCall
-from notifications.services import notify, rule_settings
+from notifications.services import notify, rule_settings, store_emails
 from partnerships import demo as partnerships_demo
 from partnerships import services as partnership_services
 from partnerships.models import (
@@ -196,6 +197,7 @@ def populate_every_model(coordinator, reviewer=None):
     renew_calendar_feed(coordinator)
     notify(rule="visit_preparation", obj=visit, recipients=[coordinator], stage="14")
     rule_settings()
+    store_emails([EmailMessage("Köpir: welcome", "Welcome.", to=[coordinator.email])])  # one in the outbox
     TypoReport.objects.create(url="/en/", language="en", selection="Partnres")
     VisitDocument(visit=visit, kind="invitation").file.save("invitation.pdf", ContentFile(b"%PDF-1.4"), save=True)
     Group.objects.get_or_create(name="Editors")
