@@ -92,6 +92,9 @@ class EmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # emails come from the portal's actions only
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the outbox is the record of what was sent to whom
+
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)  # the resend action, no editing
 
