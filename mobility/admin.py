@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
 
@@ -20,6 +20,7 @@ from config.admin import (
     apply_to_each,
 )
 from config.i18n import localized_fields
+from config.spreadsheets import SafeResource
 from config.text import list_separator
 
 from . import services
@@ -191,7 +192,7 @@ class ReviewInline(admin.TabularInline):
         return False
 
 
-class ApplicationResource(resources.ModelResource):
+class ApplicationResource(SafeResource):
     call = fields.Field(attribute="call__title", column_name=_("exchange call"))
     applicant = fields.Field(attribute="applicant__full_name", column_name=_("applicant"))
     email = fields.Field(attribute="applicant__email", column_name=_("email"))
@@ -314,7 +315,7 @@ class CourseInline(admin.TabularInline):
     extra = 1
 
 
-class MobilityResource(resources.ModelResource):
+class MobilityResource(SafeResource):
     partner = fields.Field(attribute="partner__name", column_name=_("partner university"))
     direction = fields.Field(attribute="get_direction_display", column_name=_("direction"))
     status = fields.Field(attribute="get_status_display", column_name=_("status"))

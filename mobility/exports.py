@@ -9,6 +9,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from config.spreadsheets import spreadsheet_safe
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CJK = re.compile(r"([\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)")
 
@@ -56,14 +58,14 @@ def _xlsx(title, header, rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominees")[:31]
-    sheet.append([title])
+    sheet.append([spreadsheet_safe(title)])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     sheet.append(header)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_safe(cell) for cell in row])
     for column, width in zip("ABCDEFG", (6, 32, 32, 32, 20, 36, 26), strict=True):
         sheet.column_dimensions[column].width = width
     output = io.BytesIO()

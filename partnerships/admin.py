@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import resources
 from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
@@ -21,6 +20,7 @@ from config.admin import (
     TransitionInline,
 )
 from config.i18n import localized_fields
+from config.spreadsheets import SafeResource
 from config.text import join_list
 
 from . import services
@@ -43,7 +43,7 @@ from .models import (
 # ---------------------------------------------------------------- partners
 
 
-class PartnerResource(resources.ModelResource):
+class PartnerResource(SafeResource):
     class Meta:
         model = Partner
         fields = (
@@ -222,7 +222,7 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgreementResource(resources.ModelResource):
+class AgreementResource(SafeResource):
     class Meta:
         model = Agreement
         fields = (
