@@ -146,14 +146,18 @@ def _claim(keys: list[tuple]) -> tuple[int, int]:
 
 
 def _email_after_commit(ids: list[int]) -> None:
-    """Enqueue one email task per notice once the claims are committed; one failure does not stop the rest."""
+    """Enqueue one email task per notice once the claims are committed; at the first refusal the rest wait
+    for the sweep (a broker that refuses one task refuses the next, and each refusal costs the request time)."""
 
     def enqueue():
-        for pk in ids:
+        for index, pk in enumerate(ids):
             try:
                 tasks.send_notification_email.delay(pk)
-            except Exception:  # the notice stays pending in the outbox, where staff can resend it
-                logger.exception("Could not enqueue the email of notification %s", pk)
+            except Exception:  # the notices stay pending in the outbox, for the sweep (or staff) to send
+                logger.exception(
+                    "Could not enqueue the email of notification %s nor the %d after it", pk, len(ids) - index - 1
+                )
+                return  # a broker that refuses one refuses the next: no request waits on each of them
 
     if ids:
         transaction.on_commit(enqueue)
@@ -317,9 +321,9 @@ def _enqueue_emails(ids: list[int]) -> None:
         try:
             tasks.send_email.delay(pk)
         except Exception:
-            logger.exception("Could not hand email %s to the queue; it waits in the outbox for the sweep", pk)
-        else:
-            queued.append(pk)
+            logger.exception("Could not hand email %s (and those after it) to the queue; they wait for the sweep", pk)
+            break  # a broker that refuses one refuses the next: no request waits on each of them
+        queued.append(pk)
     if queued:
         Email.objects.filter(pk__in=queued, queued_at__isnull=True).update(queued_at=timezone.now())
 
