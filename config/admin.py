@@ -21,7 +21,11 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """The change history of a record; reverting to an earlier version needs the right to change the record."""
+    """The change history of a record; reverting to an earlier version needs the right to change the record.
+
+    A revert brings back what the form edits; the fields no form edits (a lifecycle's status, computed columns)
+    stay as they are now, so that an ended agreement or a withdrawn application cannot come back by a revert.
+    """
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted revert for anyone who may read the history: it only hides the button.
@@ -29,7 +33,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
+            request.reverting_history = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change and getattr(request, "reverting_history", False):
+            kept = [f.attname for f in obj._meta.concrete_fields if not f.editable and not f.primary_key]
+            current = type(obj)._default_manager.filter(pk=obj.pk).values(*kept).first()
+            for attname, value in (current or {}).items():
+                setattr(obj, attname, value)
+        super().save_model(request, obj, form, change)
 
 
 class PortalAdmin(HistoryAdmin, TabbedTranslationAdmin):

@@ -4,8 +4,16 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partnerships import services
 from partnerships.models import Agreement, Partner, PartnerDomain
-from tests.factories import AgreementFactory, JointProgramFactory, PartnerFactory, StaffFactory, UserFactory
+from tests.factories import (
+    ActiveAgreementFactory,
+    AgreementFactory,
+    JointProgramFactory,
+    PartnerFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +160,37 @@ def test_every_change_to_a_partner_is_kept_in_its_history(office):
 def test_faculty_cannot_import_partners_or_agreements(client, faculty):
     for model in ("partner", "agreement"):
         assert client.get(f"/en/admin/partnerships/{model}/import/").status_code == 403
+
+
+@pytest.mark.parametrize("ended", ["expired", "terminated"])
+def test_the_admin_cannot_make_an_ended_agreement_active_again(office, ended):
+    agreement = ActiveAgreementFactory()
+    services.change_agreement_status(agreement, to=ended, by=StaffFactory(), comment="Ended")
+    active_version = agreement.history.filter(status="active").latest("history_date")
+    url = "/en/admin/partnerships/agreement/"
+
+    refused = office.post(
+        url,
+        {"action": "change_status", "_selected_action": [agreement.pk], "apply": "1", "to": "active"},
+        follow=True,
+    )
+    # Reverting to a version from before the end restores what the form edits, never the status.
+    reverted = office.post(
+        f"{url}{agreement.pk}/history/{active_version.history_id}/",
+        {
+            "title_en": agreement.title_en,
+            "kind": agreement.kind,
+            "partners": [p.pk for p in agreement.partners.all()],
+            "signed_on": "2025-10-31",
+            "valid_from": "2025-10-31",
+            "valid_until": "2030-10-30",
+            "renewal_notice_days": "0",
+            **{f"{prefix}-TOTAL_FORMS": "0" for prefix in ("conditions", "documents", "transitions")},
+            **{f"{prefix}-INITIAL_FORMS": "0" for prefix in ("conditions", "documents", "transitions")},
+        },
+    )
+
+    assert "cannot become" in refused.content.decode()
+    assert reverted.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == ended

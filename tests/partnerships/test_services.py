@@ -182,3 +182,17 @@ def test_search_forgives_a_small_misspelling_on_postgresql(settings):
 
     assert list(Partner.objects.search("Xinjang")) == [partner]
     assert list(Partner.objects.search("Синцзянский")) == [partner]
+
+
+@pytest.mark.parametrize("ended", [Agreement.Status.EXPIRED, Agreement.Status.TERMINATED])
+@pytest.mark.parametrize("target", [status for status in Agreement.Status if status not in ("expired", "terminated")])
+def test_an_expired_or_terminated_agreement_never_comes_back(ended, target):
+    signed = datetime.date(2025, 1, 1)
+    agreement = AgreementFactory(status=ended, signed_on=signed, valid_from=signed)
+
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.change_agreement_status(agreement, to=target, by=StaffFactory(), comment="Again", signed_on=signed)
+
+    agreement.refresh_from_db()
+    assert agreement.status == ended
+    assert not agreement.transitions.exists()
