@@ -194,3 +194,34 @@ def test_the_admin_cannot_make_an_ended_agreement_active_again(office, ended):
     assert reverted.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == ended
+
+
+def test_office_staff_merge_duplicate_partners_after_choosing_the_one_to_keep(office):
+    kept = PartnerFactory(name_en="Xinjiang University", name="Xinjiang University")
+    duplicate = PartnerFactory(name_en="Xinjiang Univ.", name="Xinjiang Univ.")
+    agreement = AgreementFactory(partners=[duplicate])
+    url = "/en/admin/partnerships/partner/"
+    selected = {"action": "merge", "_selected_action": [kept.pk, duplicate.pk]}
+
+    confirmation = office.post(url, selected)
+    nothing_chosen = office.post(url, {**selected, "apply": "1"})
+    done = office.post(url, {**selected, "apply": "1", "kept": kept.pk}, follow=True)
+
+    assert confirmation.status_code == 200
+    assert "Partner to keep" in confirmation.content.decode()
+    assert f'value="{duplicate.pk}"' in confirmation.content.decode()
+    assert "This field is required." in nothing_chosen.content.decode()
+    assert "1 partner was merged into «Xinjiang University»." in done.content.decode()
+    assert list(Partner.objects.all()) == [kept]
+    assert list(agreement.partners.all()) == [kept]
+
+
+def test_merging_needs_two_partners_selected(office):
+    partner = PartnerFactory()
+
+    response = office.post(
+        "/en/admin/partnerships/partner/", {"action": "merge", "_selected_action": [partner.pk]}, follow=True
+    )
+
+    assert "Select at least two partners to merge." in response.content.decode()
+    assert Partner.objects.filter(pk=partner.pk).exists()
