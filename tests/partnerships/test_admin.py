@@ -225,3 +225,17 @@ def test_merging_needs_two_partners_selected(office):
 
     assert "Select at least two partners to merge." in response.content.decode()
     assert Partner.objects.filter(pk=partner.pk).exists()
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_the_merge_confirmation_reads_a_fixed_number_of_queries(office, count, django_assert_num_queries):
+    partners = PartnerFactory.create_batch(count)
+    for partner in partners:
+        partner.domains.create(domain=f"{partner.slug}.edu.cn")
+    selected = {"action": "merge", "_selected_action": [partner.pk for partner in partners]}
+    office.post("/en/admin/partnerships/partner/", selected)  # sessions and permissions are read once
+
+    with django_assert_num_queries(10):
+        response = office.post("/en/admin/partnerships/partner/", selected)
+
+    assert response.status_code == 200
