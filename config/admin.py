@@ -77,6 +77,8 @@ def admin_link(record: models.Model, request, site) -> str:
     """«record», linked to its admin page, or to the page of the record it belongs to (a partner's domain), when
     the reader may open it."""
     text = format_html("«{}»", record)
+    if request is None:
+        return text
     for target in [record, *(getattr(record, f.name) for f in record._meta.concrete_fields if f.many_to_one)]:
         model_admin = site._registry.get(type(target)) if target is not None else None
         if model_admin and model_admin.has_view_permission(request, target):
