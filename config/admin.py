@@ -140,6 +140,38 @@ class ClashLinksForm:
                     self._update_errors(ValidationError({NON_FIELD_ERRORS: error.error_list}))
 
 
+class ConditionalUniqueFormSet:
+    """Mixed into the admin's inline formsets: two rows of one submission that a conditional unique constraint
+    allows only once (two primary contacts) are refused, as Django checks only unconditional ones across rows."""
+
+    def clean(self):
+        super().clean()
+        model = self.model
+        constraints = [
+            c for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields and c.condition
+        ]
+        seen = set()
+        for form in self.forms:
+            if form.errors or not hasattr(form, "cleaned_data") or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if form.instance._state.adding and not form.has_changed():
+                continue
+            values = form.instance._get_field_expression_map(meta=model._meta)
+            for constraint in constraints:
+                try:
+                    if not Q(constraint.condition).check(values):
+                        continue
+                except FieldError:
+                    continue
+                key = (
+                    constraint.name,
+                    *(getattr(form.instance, model._meta.get_field(n).attname) for n in constraint.fields),
+                )
+                if key in seen:
+                    form.add_error(None, ValidationError(constraint.get_violation_error_message(), code="unique"))
+                seen.add(key)
+
+
 def with_clash_links(form_class, request, site):
     return type(form_class.__name__, (ClashLinksForm, form_class), {"clash_request": request, "clash_site": site})
 
@@ -153,8 +185,9 @@ class ClashLinksAdmin:
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            formset.form = with_clash_links(formset.form, request, self.admin_site)
-            yield formset, inline
+            checked = type(formset.__name__, (ConditionalUniqueFormSet, formset), {})
+            checked.form = with_clash_links(formset.form, request, self.admin_site)
+            yield checked, inline
 
 
 class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):

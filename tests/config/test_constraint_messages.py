@@ -169,3 +169,21 @@ def test_an_email_that_differs_only_in_capitals_names_the_account_that_has_it(of
 
     html = errors_of(response)
     assert f'/en/admin/accounts/user/{existing.pk}/change/">«{existing}»</a>' in html
+
+
+def test_two_primary_contacts_in_one_submission_are_refused(office):
+    partner = PartnerFactory()
+    data = partner_form(name_en=partner.name_en, slug=partner.slug, **{"contacts-TOTAL_FORMS": "2"})
+    for row, name in enumerate(("王芳", "Li Wei")):
+        data |= {
+            f"contacts-{row}-name": name,
+            f"contacts-{row}-is_primary": "on",
+            f"contacts-{row}-partner": partner.pk,
+        }
+
+    response = office.post(f"/en/admin/partnerships/partner/{partner.pk}/change/", data)
+
+    html = errors_of(response)
+    assert response.status_code == 200
+    assert "This partner already has a primary contact; untick it there first." in html
+    assert not partner.contacts.exists()
