@@ -12,6 +12,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin import ClashLinksAdmin
+
 from . import services
 from .models import User
 
@@ -41,7 +43,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ClashLinksAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     change_password_form = PasswordChangeForm

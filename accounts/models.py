@@ -84,14 +84,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message=_("An account with this email address already exists (capital letters aside)."),
+                violation_error_code="unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=["student", "faculty", "staff"]),
                 name="user_role_valid",
+                violation_error_message=_("Choose a role: student, faculty member or international office staff."),
             ),
             models.CheckConstraint(
                 condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
                 name="user_language_valid",
+                violation_error_message=_("Choose one of the portal's languages."),
             ),
         ]
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import ClashLinksAdmin
+
 from . import services
 from .models import ApiToken, ApiTokenUse
 
@@ -46,7 +48,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
     """Tokens for other systems: the secret is shown once on creation; revoking is an action, never a deletion."""
 
     form = ApiTokenForm
@@ -147,7 +149,7 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiTokenUse)
-class ApiTokenUseAdmin(admin.ModelAdmin):
+class ApiTokenUseAdmin(ClashLinksAdmin, admin.ModelAdmin):
     """The log of token uses, read only; it keeps API_TOKEN_LOG_DAYS days."""
 
     list_display = ("at", "token", "method", "path", "status", "client")

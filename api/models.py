@@ -81,11 +81,16 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="token_expires_later"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="token_expires_later",
+                violation_error_message=_("A token must expire after it is created."),
+            ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
                 | Q(revoked_at__isnull=False, revoked_by__isnull=False),
                 name="token_revoked_by_someone",
+                violation_error_message=_("A revoked token records when it was revoked and by whom."),
             ),
         ]
 

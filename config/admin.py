@@ -3,10 +3,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldError, PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import Exact
+from django.forms.models import InlineForeignKeyField
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,8 +26,176 @@ admin.site.index_title = _("International office")
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """The change history of a record; reverting to an earlier version needs the right to change the record."""
+# ---------------------------------------------------------------- unique clashes name the record
+
+
+def unique_rules(model: type[models.Model]):
+    """Each rule that makes a record unique, as (form error key, message the rule gives, fields, expressions,
+    condition): unique fields, unique_together and UniqueConstraints, with the messages Django shows for them."""
+    example = model()
+    for field in model._meta.concrete_fields:
+        if field.unique and not field.primary_key:
+            error = example.unique_error_message(model, (field.name,))
+            yield field.name, error.message % error.params, (field.name,), (), None
+    for together in model._meta.unique_together:
+        error = example.unique_error_message(model, tuple(together))
+        yield NON_FIELD_ERRORS, error.message % error.params, tuple(together), (), None
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            one_field = constraint.violation_error_code == "unique" and len(constraint.fields) == 1
+            key = constraint.fields[0] if one_field else NON_FIELD_ERRORS
+            message = str(constraint.get_violation_error_message())
+            yield key, message, tuple(constraint.fields), constraint.expressions, constraint.condition
+
+
+def clashing_record(instance: models.Model, fields, expressions, condition) -> models.Model | None:
+    """The other record that has what `instance` may have only once, as the unique rule sees it."""
+    model = type(instance)
+    records = model._default_manager.all()
+    values = instance._get_field_expression_map(meta=model._meta)
+    if fields:
+        attnames = [model._meta.get_field(name).attname for name in fields]
+        if any(getattr(instance, attname) is None for attname in attnames):
+            return None
+        records = records.filter(**{attname: getattr(instance, attname) for attname in attnames})
+    else:
+        replacements = {F(name): value for name, value in values.items()}
+        records = records.filter(*(Exact(e, e.replace_expressions(replacements)) for e in expressions))
+    if condition is not None:
+        try:
+            if not Q(condition).check(values):
+                return None
+        except FieldError:
+            return None
+        records = records.filter(condition)
+    if instance.pk is not None and not instance._state.adding:
+        records = records.exclude(pk=instance.pk)
+    return records.first()
+
+
+def admin_link(record: models.Model, request, site) -> str:
+    """«record», linked to its admin page, or to the page of the record it belongs to (a partner's domain), when
+    the reader may open it."""
+    text = format_html("«{}»", record)
+    if request is None:
+        return text
+    for target in [record, *(getattr(record, f.name) for f in record._meta.concrete_fields if f.many_to_one)]:
+        model_admin = site._registry.get(type(target)) if target is not None else None
+        if model_admin and model_admin.has_view_permission(request, target):
+            opts = target._meta
+            try:
+                url = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk], current_app=site.name
+                )
+            except NoReverseMatch:
+                continue
+            return format_html('<a href="{}">{}</a>', url, text)
+    return text
+
+
+class ClashLinksForm:
+    """Mixed into the admin's model forms: a unique rule's refusal says which record has it already, with a link."""
+
+    clash_request = None
+    clash_site = admin.site
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.validate_inline_constraints()
+        if not self._errors:
+            return
+        for key, message, fields, expressions, condition in unique_rules(type(self.instance)):
+            errors = next(
+                (self._errors[k] for k in (key, NON_FIELD_ERRORS) if k in self._errors and message in self._errors[k]),
+                None,
+            )
+            if errors is None:
+                continue
+            record = clashing_record(self.instance, fields, expressions, condition)
+            if record is None:
+                continue
+            see = mark_safe(  # noqa: S308 - the sentence is escaped, the link is built by format_html
+                conditional_escape(gettext("See %(record)s."))
+                % {"record": admin_link(record, self.clash_request, self.clash_site)}
+            )
+            errors.data = [
+                ValidationError(format_html("{} {}", message, see), code="unique") if str(text) == message else error
+                for error, text in zip(errors.as_data(), errors, strict=True)
+            ]
+
+    def validate_inline_constraints(self):
+        """The unique constraints on the key to the record an inline belongs to (one primary contact per partner):
+        Django leaves that key out of a model's constraint checks in an inline, and the database then refuses."""
+        keys = {name for name, field in self.fields.items() if isinstance(field, InlineForeignKeyField)}
+        if not keys:
+            return
+        exclude = self._get_validation_exclusions() - keys
+        model = type(self.instance)
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and keys & set(constraint.fields):
+                try:
+                    constraint.validate(model, self.instance, exclude=exclude)
+                except ValidationError as error:
+                    # At the top of the inline's row: its key is a hidden field.
+                    self._update_errors(ValidationError({NON_FIELD_ERRORS: error.error_list}))
+
+
+class ConditionalUniqueFormSet:
+    """Mixed into the admin's inline formsets: two rows of one submission that a conditional unique constraint
+    allows only once (two primary contacts) are refused, as Django checks only unconditional ones across rows."""
+
+    def clean(self):
+        super().clean()
+        model = self.model
+        constraints = [
+            c for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields and c.condition
+        ]
+        seen = set()
+        for form in self.forms:
+            if form.errors or not hasattr(form, "cleaned_data") or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if form.instance._state.adding and not form.has_changed():
+                continue
+            values = form.instance._get_field_expression_map(meta=model._meta)
+            for constraint in constraints:
+                try:
+                    if not Q(constraint.condition).check(values):
+                        continue
+                except FieldError:
+                    continue
+                key = (
+                    constraint.name,
+                    *(getattr(form.instance, model._meta.get_field(n).attname) for n in constraint.fields),
+                )
+                if key in seen:
+                    form.add_error(None, ValidationError(constraint.get_violation_error_message(), code="unique"))
+                seen.add(key)
+
+
+def with_clash_links(form_class, request, site):
+    return type(form_class.__name__, (ClashLinksForm, form_class), {"clash_request": request, "clash_site": site})
+
+
+class ClashLinksAdmin:
+    """For every ModelAdmin of the portal: its forms and its inlines' forms name the record a unique value clashes
+    with (another partner with this ROR ID, the partner's primary contact) and link to it."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_clash_links(super().get_form(request, obj, **kwargs), request, self.admin_site)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            checked = type(formset.__name__, (ConditionalUniqueFormSet, formset), {})
+            checked.form = with_clash_links(formset.form, request, self.admin_site)
+            yield checked, inline
+
+
+class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
+    """The change history of a record; reverting to an earlier version needs the right to change the record.
+
+    A revert brings back what the form edits; the fields no form edits (a lifecycle's status, computed columns)
+    stay as they are now, so that an ended agreement or a withdrawn application cannot come back by a revert.
+    """
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted revert for anyone who may read the history: it only hides the button.
@@ -29,7 +203,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
+            request.reverting_history = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change and getattr(request, "reverting_history", False):
+            kept = [f.attname for f in obj._meta.concrete_fields if not f.editable and not f.primary_key]
+            current = type(obj)._default_manager.filter(pk=obj.pk).values(*kept).first()
+            for attname, value in (current or {}).items():
+                setattr(obj, attname, value)
+        super().save_model(request, obj, form, change)
 
 
 class PortalAdmin(HistoryAdmin, TabbedTranslationAdmin):

@@ -75,8 +75,17 @@ class HomeInstitution(models.Model):
         verbose_name = _("home university")
         verbose_name_plural = _("home university")
         constraints = [
-            models.UniqueConstraint(fields=["singleton"], name="home_institution_single_row"),
-            models.CheckConstraint(condition=models.Q(singleton=True), name="home_institution_singleton_true"),
+            models.UniqueConstraint(
+                fields=["singleton"],
+                name="home_institution_single_row",
+                violation_error_message=_("The home university is already recorded; change that record instead."),
+                violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(singleton=True),
+                name="home_institution_singleton_true",
+                violation_error_message=_("The home university is already recorded; change that record instead."),
+            ),
         ]
 
     def __str__(self):

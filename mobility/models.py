@@ -156,13 +156,25 @@ class ExchangeCall(models.Model):
         verbose_name_plural = _("exchange calls")
         ordering = ["closes_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="call_window_in_order"),
             models.CheckConstraint(
-                condition=Q(mobility_ends_on__gte=models.F("mobility_starts_on")), name="call_mobility_in_order"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="call_window_in_order",
+                violation_error_message=_("Applications must close after they open."),
             ),
-            models.CheckConstraint(condition=Q(places__gte=1), name="call_places_positive"),
             models.CheckConstraint(
-                condition=Q(min_gpa__isnull=True) | Q(min_gpa__gte=0, min_gpa__lte=4), name="call_gpa_on_four_scale"
+                condition=Q(mobility_ends_on__gte=models.F("mobility_starts_on")),
+                name="call_mobility_in_order",
+                violation_error_message=_("The mobility cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="call_places_positive",
+                violation_error_message=_("A call offers at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_gpa__isnull=True) | Q(min_gpa__gte=0, min_gpa__lte=4),
+                name="call_gpa_on_four_scale",
+                violation_error_message=_("The GPA is on a scale from 0 to 4."),
             ),
         ]
 
@@ -217,7 +229,11 @@ class SelectionCriterion(models.Model):
         verbose_name_plural = _("selection criteria")
         ordering = ["-weight", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_percent"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100),
+                name="criterion_weight_percent",
+                violation_error_message=_("A criterion weighs from 1 to 100 percent."),
+            ),
         ]
 
     def __str__(self):
@@ -246,7 +262,14 @@ class CallHost(models.Model):
         verbose_name = _("host institution")
         verbose_name_plural = _("host institutions")
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["call", "partner"], name="call_host_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "partner"],
+                name="call_host_once",
+                violation_error_message=_("This call already offers this host."),
+                violation_error_code="unique",
+            )
+        ]
 
     def __str__(self):
         return str(self.partner)
@@ -387,12 +410,21 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "applicant"], name="one_application_per_call"),
-            models.CheckConstraint(
-                condition=Q(gpa__isnull=True) | Q(gpa__gte=0, gpa__lte=4), name="application_gpa_on_four_scale"
+            models.UniqueConstraint(
+                fields=["call", "applicant"],
+                name="one_application_per_call",
+                violation_error_message=_("This person has already applied to this call."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="submitted_application_has_date"
+                condition=Q(gpa__isnull=True) | Q(gpa__gte=0, gpa__lte=4),
+                name="application_gpa_on_four_scale",
+                violation_error_message=_("The GPA is on a scale from 0 to 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="submitted_application_has_date",
+                violation_error_message=_("A submitted application needs the date it was submitted."),
             ),
         ]
         indexes = [models.Index(fields=["call", "status"])]
@@ -520,8 +552,18 @@ class HostChoice(models.Model):
         verbose_name_plural = _("choices of host")
         ordering = ["rank"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "rank"], name="one_host_per_choice"),
-            models.UniqueConstraint(fields=["application", "partner"], name="host_chosen_once"),
+            models.UniqueConstraint(
+                fields=["application", "rank"],
+                name="one_host_per_choice",
+                violation_error_message=_("The application already has a host at this rank."),
+                violation_error_code="unique",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "partner"],
+                name="host_chosen_once",
+                violation_error_message=_("The application already chooses this host."),
+                violation_error_code="unique",
+            ),
         ]
 
     def __str__(self):
@@ -556,7 +598,14 @@ class ApplicationDocument(models.Model):
         verbose_name = _("application document")
         verbose_name_plural = _("application documents")
         ordering = ["kind"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                name="one_document_per_kind",
+                violation_error_message=_("The application already has a document of this kind."),
+                violation_error_code="unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.original_name}"
@@ -644,7 +693,14 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["application", "reviewer"]
-        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_reviewer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                name="one_review_per_reviewer",
+                violation_error_message=_("This reviewer has already reviewed the application."),
+                violation_error_code="unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.reviewer}: {self.application}"
@@ -664,8 +720,17 @@ class Score(models.Model):
         verbose_name_plural = _("scores")
         ordering = ["-criterion__weight", "criterion"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
-            models.CheckConstraint(condition=Q(points__lte=100), name="score_points_percent"),
+            models.UniqueConstraint(
+                fields=["review", "criterion"],
+                name="one_score_per_criterion",
+                violation_error_message=_("The review already scores this criterion."),
+                violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__lte=100),
+                name="score_points_percent",
+                violation_error_message=_("Points are at most 100."),
+            ),
         ]
 
     def __str__(self):
@@ -773,7 +838,11 @@ class Mobility(models.Model):
         verbose_name_plural = _("mobilities")
         ordering = ["-starts_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="mobility_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="mobility_dates_in_order",
+                violation_error_message=_("The mobility cannot end before it starts."),
+            ),
         ]
         indexes = [models.Index(fields=["partner", "starts_on"])]
 
@@ -800,7 +869,9 @@ class LearningAgreementCourse(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(host_credits__gte=0, home_credits__gte=0), name="course_credits_not_negative"
+                condition=Q(host_credits__gte=0, home_credits__gte=0),
+                name="course_credits_not_negative",
+                violation_error_message=_("Credits cannot be negative."),
             ),
         ]
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin import ClashLinksAdmin
+
 from . import services
 from .models import Email, Notification, ReminderRule
 from .registry import RULES, get_rule
@@ -19,7 +21,7 @@ class RuleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ClashLinksAdmin, admin.ModelAdmin):
     """The outbox: every notice, whether its email is waiting, sent or failed (with the reason), and resend."""
 
     list_display = (
@@ -109,7 +111,7 @@ class EmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(ClashLinksAdmin, admin.ModelAdmin):
     """The days of each reminder: staff change them here; the rules themselves live in the code."""
 
     list_display = ("__str__", "offsets", "is_active", "is_required")

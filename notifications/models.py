@@ -112,7 +112,10 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["rule", "content_type", "object_id", "stage", "recipient"], name="notification_once_per_key"
+                fields=["rule", "content_type", "object_id", "stage", "recipient"],
+                name="notification_once_per_key",
+                violation_error_message=_("This notice has already been recorded for this recipient."),
+                violation_error_code="unique",
             ),
         ]
         indexes = [
@@ -141,7 +144,14 @@ class EmailOptOut(models.Model):
     class Meta:
         verbose_name = _("email opt-out")
         verbose_name_plural = _("email opt-outs")
-        constraints = [models.UniqueConstraint(fields=["user", "rule"], name="email_opt_out_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "rule"],
+                name="email_opt_out_once",
+                violation_error_message=_("This person has already opted out of these emails."),
+                violation_error_code="unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user_id}: {self.rule}"

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -69,6 +71,30 @@ class PartnerResource(SafeResource):
         report_skipped = True
 
 
+class MergePartnersForm(forms.Form):
+    kept = forms.ModelChoiceField(
+        label=_("Partner to keep"),
+        queryset=Partner.objects.none(),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The others are merged into it: their agreements, units, contacts, visits, calls and mobilities move to "
+            "it, their names become its former names, and they are deleted."
+        ),
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept"].queryset = Partner.objects.filter(pk__in=[partner.pk for partner in partners])
+        self.fields["kept"].label_from_instance = lambda partner: (
+            _("%(name)s (%(country)s, %(city)s)")
+            % {
+                "name": partner.name,
+                "country": partner.country.name,
+                "city": partner.city or "—",
+            }
+        )
+
+
 class DomainInline(admin.TabularInline):
     model = PartnerDomain
     extra = 1
@@ -103,6 +129,7 @@ class PartnerAdmin(ImportExportMixin, PortalAdmin):
     autocomplete_fields = ("predecessors",)
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [DomainInline, CampusInline, UnitInline, ContactInline]
+    actions = ["merge"]
     fieldsets = (
         (None, {"fields": ("name", "short_name", "other_names", "kind", "status", "is_public", "slug")}),
         (_("Place"), {"fields": ("country", "region", "city")}),
@@ -120,6 +147,43 @@ class PartnerAdmin(ImportExportMixin, PortalAdmin):
     @admin.display(description=_("agreements"), ordering="agreements_total")
     def agreement_count(self, partner):
         return partner.agreements_total
+
+    @admin.action(description=_("Merge duplicates…"), permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        partners = list(queryset.order_by("pk").prefetch_related("domains"))
+        if len(partners) < 2:
+            self.message_user(request, _("Select at least two partners to merge."), messages.ERROR)
+            return None
+        form = MergePartnersForm(request.POST if "apply" in request.POST else None, partners=partners)
+        if form.is_valid():
+            kept = form.cleaned_data["kept"]
+            others = [partner for partner in partners if partner.pk != kept.pk]
+            try:
+                services.merge_partners(kept, others, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d partner was merged into «%(partner)s».",
+                    "%(count)d partners were merged into «%(partner)s».",
+                    len(others),
+                )
+                % {"count": len(others), "partner": kept.name},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/partnerships/partner/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "partners": partners,
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Merge duplicates…"),
+            },
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -4,17 +4,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
+from simple_history.models import HistoricalChanges
 
 from accounts.models import User
+from config.i18n import localized_fields
 from config.models import check_transition
+from config.text import join_list
 
-from .models import Agreement, AgreementTransition, Partner, PartnerDomain
+from .models import Agreement, AgreementTransition, Campus, Contact, Partner, PartnerDomain, Unit
 
 # Which status may follow which: the agreement lifecycle.
 AGREEMENT_TRANSITIONS = {
@@ -66,6 +73,154 @@ def refresh_search_text(partners: Iterable[Partner]) -> None:
     for partner in partners:
         partner.search_text = partner.build_search_text([d.domain for d in partner.domains.all()])
     Partner.objects.bulk_update(partners, ["search_text"], batch_size=1_000)
+
+
+# ---------------------------------------------------------------- merging duplicates
+
+# A partner's identifiers and website, taken from a merged partner when the kept one has none.
+MERGED_WHEN_EMPTY = ("ror_id", "erasmus_code", "hei_id", "website")
+
+
+def _pointers(model: type[models.Model]) -> list[tuple[type[models.Model], models.Field, Q]]:
+    """Every column that points to a row of `model`: foreign keys of any model (the tables behind many-to-many
+    fields included) and generic relations, as (model holding the column, column, rows concerned).
+
+    Found through the models' _meta, so a relation added later is merged too. History rows keep what was.
+    """
+    pointers = []
+    for relation in model._meta.get_fields(include_hidden=True):
+        reverse_key = relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+        if reverse_key and not issubclass(relation.related_model, HistoricalChanges):
+            pointers.append((relation.related_model, relation.field, Q()))
+    content_type = ContentType.objects.get_for_model(model)
+    for holder in apps.get_models():
+        for generic in holder._meta.private_fields:
+            if isinstance(generic, GenericForeignKey) and not issubclass(holder, HistoricalChanges):
+                column = holder._meta.get_field(generic.fk_field)
+                pointers.append((holder, column, Q(**{generic.ct_field: content_type})))
+    return pointers
+
+
+def _unique_checks(model: type[models.Model], column: models.Field) -> list[tuple[list[str], Q]]:
+    """The unique rules of `model` that involve `column`: (the other columns of the rule, the rule's condition)."""
+    checks = [([], Q())] if column.unique and not column.primary_key else []
+    for together in model._meta.unique_together:
+        if column.name in together:
+            checks.append(([model._meta.get_field(n).attname for n in together if n != column.name], Q()))
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and column.name in constraint.fields:
+            others = [model._meta.get_field(n).attname for n in constraint.fields if n != column.name]
+            checks.append((others, constraint.condition or Q()))
+    return checks
+
+
+def _repoint(model: type[models.Model], kept_pk: int, other_pks: list[int]) -> None:
+    """Point everything that refers to the rows `other_pks` of `model` to the row `kept_pk` instead, in bulk.
+
+    A row that would then repeat one the kept row already has (the same agreement twice, the same host in a
+    call) is a duplicate and is deleted, as is a link between two of the merged rows; a reference of the kept
+    row to one of the others (a unit's parent) is cleared.
+    """
+    for holder, column, concerned in _pointers(model):
+        convert = (lambda pk: pk) if column.is_relation else column.to_python
+        kept_value = convert(kept_pk)
+        moving = holder._default_manager.filter(
+            concerned, **{f"{column.attname}__in": [convert(pk) for pk in other_pks]}
+        )
+        if holder is model:
+            if column.null:
+                moving.filter(pk=kept_pk).update(**{column.attname: None})
+            moving = moving.exclude(pk=kept_pk)
+        if holder._meta.auto_created:
+            # The table of a many-to-many field between two rows of the model (a partner's predecessors).
+            for sibling in holder._meta.concrete_fields:
+                if sibling is not column and sibling.is_relation and sibling.related_model is model:
+                    moving.filter(**{f"{sibling.attname}__in": [kept_pk, *other_pks]}).delete()
+        for other_columns, condition in _unique_checks(holder, column):
+            rows = holder._default_manager.filter(concerned, condition)
+            taken = {
+                tuple(values[:-1])
+                for values in rows.filter(**{column.attname: kept_value}).values_list(*other_columns, "pk")
+            }
+            duplicates = []
+            for values in moving.filter(condition).order_by("pk").values_list(*other_columns, "pk"):
+                if tuple(values[:-1]) in taken:
+                    duplicates.append(values[-1])
+                else:
+                    taken.add(tuple(values[:-1]))
+            holder._default_manager.filter(pk__in=duplicates).delete()
+        moving.update(**{column.attname: kept_value})
+
+
+def _merge_same_names(model: type[models.Model], partner: Partner, *, first: set[int]) -> None:
+    """Units (or campuses) of one partner that share a name in a language become one: the partner's own
+    (`first`) or else the oldest is kept, and what pointed to the others points to it."""
+    columns = localized_fields("name")
+    rows = model._default_manager.filter(partner=partner).values_list("pk", *columns)
+    owner_of: dict[tuple[str, str], int] = {}
+    merged_into: dict[int, list[int]] = {}
+    for pk, *names in sorted(rows, key=lambda row: (row[0] not in first, row[0])):
+        keys = {(column, Partner.normalise(name)) for column, name in zip(columns, names, strict=True) if name}
+        owner = next((owner_of[key] for key in keys if key in owner_of), None)
+        if owner is None:
+            owner_of.update(dict.fromkeys(keys, pk))
+        else:
+            merged_into.setdefault(owner, []).append(pk)
+    for kept_pk, other_pks in merged_into.items():
+        _repoint(model, kept_pk, other_pks)
+        model._default_manager.filter(pk__in=other_pks).delete()
+
+
+@transaction.atomic
+def merge_partners(kept: Partner, others: Iterable[Partner], *, by: User) -> Partner:
+    """Merge duplicate partners into `kept` and delete them, in one transaction and in bulk.
+
+    Everything that points to them (agreements, units, campuses, contacts, domains, visits, calls, mobilities,
+    programs, projects, any later relation) moves to `kept`; units and campuses of the same name become one; their
+    names become former names of `kept`, which takes their identifiers where it has none. The history of `kept`
+    records the merge and who made it.
+    """
+    kept = Partner.objects.select_for_update().get(pk=kept.pk)
+    others = list(Partner.objects.select_for_update().filter(pk__in=[p.pk for p in others]).exclude(pk=kept.pk))
+    if not others:
+        raise ValidationError(_("Choose at least one other partner to merge into the kept one."), code="nothing")
+    other_pks = [other.pk for other in others]
+    own = {
+        model: set(model._default_manager.filter(partner=kept).values_list("pk", flat=True)) for model in (Unit, Campus)
+    }
+    # One primary contact: the kept partner's, or else the first of the others'.
+    primaries = Contact.objects.filter(partner__in=[kept.pk, *other_pks], is_primary=True)
+    primary = primaries.filter(partner=kept).first() or primaries.order_by("pk").first()
+    if primary:
+        primaries.exclude(pk=primary.pk).update(is_primary=False)
+
+    _repoint(Partner, kept.pk, other_pks)
+    for model in (Unit, Campus):
+        _merge_same_names(model, kept, first=own[model])
+
+    known = {Partner.normalise(name) for name in kept.all_names() if name}
+    former = []
+    for other in others:
+        for name in other.all_names():
+            if name and Partner.normalise(name) not in known:
+                known.add(Partner.normalise(name))
+                former.append(name)
+    taken = {
+        attribute: next((getattr(o, attribute) for o in others if getattr(o, attribute)), "")
+        for attribute in MERGED_WHEN_EMPTY
+        if not getattr(kept, attribute)
+    }
+    # Deleted before the kept partner takes their identifiers, which are unique.
+    Partner.objects.filter(pk__in=other_pks).delete()
+
+    kept.other_names = "\n".join(line for line in [*kept.other_names.splitlines(), *former] if line.strip())
+    for attribute, value in taken.items():
+        setattr(kept, attribute, value)
+    kept._history_user = by
+    kept._change_reason = _("Merged with %(partners)s") % {"partners": join_list(f"«{o.name}»" for o in others)}
+    kept.save()
+    refresh_search_text([kept])
+    return kept
 
 
 @dataclass

@@ -11,6 +11,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from config.admin import (
     HTTPS_URLS,
+    ClashLinksAdmin,
     DownloadLinkMixin,
     HistoryAdmin,
     PortalAdmin,
@@ -253,7 +254,7 @@ class OutcomeAdmin(PortalAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ClashLinksAdmin, admin.ModelAdmin):
     list_display = ("user", "created_at")
     search_fields = ("user__email",)
     readonly_fields = ("user", "created_at")

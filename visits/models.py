@@ -148,10 +148,14 @@ class Visit(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="visit_dates_in_order"
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="visit_dates_in_order",
+                violation_error_message=_("The visit cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=~Q(precision="day") | Q(ends_on__isnull=False), name="visit_exact_dates_have_an_end"
+                condition=~Q(precision="day") | Q(ends_on__isnull=False),
+                name="visit_exact_dates_have_an_end",
+                violation_error_message=_("A visit with exact dates needs its last day."),
             ),
         ]
 
@@ -239,7 +243,11 @@ class DelegationMember(models.Model):
         verbose_name_plural = _("delegation members")
         ordering = ["role", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="member_is_someone"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""),
+                name="member_is_someone",
+                violation_error_message=_("Choose a person or write the member's name."),
+            ),
         ]
 
     def __str__(self):
@@ -272,7 +280,9 @@ class AgendaItem(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")), name="agenda_times_in_order"
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="agenda_times_in_order",
+                violation_error_message=_("An agenda item cannot end before it starts."),
             ),
         ]
 
@@ -383,12 +393,17 @@ class Outcome(models.Model):
         ordering = ["due_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="action") | Q(visit_year__isnull=False), name="outcome_promised_visit_has_a_year"
+                condition=Q(kind="action") | Q(visit_year__isnull=False),
+                name="outcome_promised_visit_has_a_year",
+                violation_error_message=_("An outcome that promises a visit needs the year of that visit."),
             ),
             models.CheckConstraint(
                 condition=Q(visit_month__isnull=True)
                 | (Q(visit_month__gte=1, visit_month__lte=12) & ~Q(kind="action")),
                 name="outcome_visit_month_only_for_a_promised_visit",
+                violation_error_message=_(
+                    "The month of a promised visit is from 1 to 12, and only an outcome that promises a visit has one."
+                ),
             ),
         ]
 
@@ -583,7 +598,11 @@ class TypoReport(models.Model):
         verbose_name_plural = _("typo reports")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(selection=""), name="typo_report_has_a_selection"),
+            models.CheckConstraint(
+                condition=~Q(selection=""),
+                name="typo_report_has_a_selection",
+                violation_error_message=_("Select the text that contains the mistake."),
+            ),
         ]
 
     def __str__(self):

@@ -98,20 +98,30 @@ class Agreement(models.Model):
         ordering = ["-valid_from", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["reference_number"], condition=~Q(reference_number=""), name="agreement_reference_unique"
+                fields=["reference_number"],
+                condition=~Q(reference_number=""),
+                name="agreement_reference_unique",
+                violation_error_message=_("Another agreement already has this reference number."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="agreement_dates_in_order",
+                violation_error_message=_("The agreement cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["active", "expired"]) | Q(signed_on__isnull=False, valid_from__isnull=False),
                 name="agreement_in_force_is_signed",
+                violation_error_message=_(
+                    "An active or expired agreement needs the date it was signed and the date it starts."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(auto_renewal=True) | Q(renewal_notice_days=0), name="agreement_notice_only_with_renewal"
+                condition=Q(auto_renewal=True) | Q(renewal_notice_days=0),
+                name="agreement_notice_only_with_renewal",
+                violation_error_message=_("A notice period applies only to automatic renewal."),
             ),
         ]
 
@@ -236,17 +246,25 @@ class CooperationCondition(models.Model):
         verbose_name_plural = _("cooperation conditions")
         ordering = ["mobility_type", "academic_year_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(places_per_year__gte=1), name="condition_places_positive"),
             models.CheckConstraint(
-                condition=Q(academic_year_to__gte=models.F("academic_year_from")), name="condition_years_in_order"
+                condition=Q(places_per_year__gte=1),
+                name="condition_places_positive",
+                violation_error_message=_("A condition offers at least one place per year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(academic_year_to__gte=models.F("academic_year_from")),
+                name="condition_years_in_order",
+                violation_error_message=_("The last academic year comes before the first."),
             ),
             models.CheckConstraint(
                 condition=Q(sending_partner__isnull=False) | Q(receiving_partner__isnull=False),
                 name="condition_involves_a_partner",
+                violation_error_message=_("One side of a condition must be a partner institution."),
             ),
             models.CheckConstraint(
                 condition=Q(total_months_per_year__isnull=True) | Q(total_months_per_year__gt=0),
                 name="condition_months_positive",
+                violation_error_message=_("The total months per year must be more than zero."),
             ),
         ]
 
@@ -256,8 +274,7 @@ class CooperationCondition(models.Model):
     def clean(self):
         if self.academic_year_from and self.academic_year_to and self.academic_year_to < self.academic_year_from:
             raise ValidationError({"academic_year_to": _("The last academic year comes before the first.")})
-        if self.sending_partner_id is None and self.receiving_partner_id is None:
-            raise ValidationError(_("One side of a condition must be a partner institution."))
+        # That one side is a partner is the condition_involves_a_partner constraint's, with the same message.
         if self.sending_partner_id and self.sending_partner_id == self.receiving_partner_id:
             raise ValidationError(_("The sending and receiving institutions must differ."))
         levels = self.eqf_levels or []

@@ -250,11 +250,27 @@ class Partner(models.Model):
         verbose_name_plural = _("partner institutions")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["ror_id"], condition=~Q(ror_id=""), name="partner_ror_id_unique"),
             models.UniqueConstraint(
-                fields=["erasmus_code"], condition=~Q(erasmus_code=""), name="partner_erasmus_code_unique"
+                fields=["ror_id"],
+                condition=~Q(ror_id=""),
+                name="partner_ror_id_unique",
+                violation_error_message=_("Another partner institution already has this ROR ID."),
+                violation_error_code="unique",
             ),
-            models.UniqueConstraint(fields=["hei_id"], condition=~Q(hei_id=""), name="partner_hei_id_unique"),
+            models.UniqueConstraint(
+                fields=["erasmus_code"],
+                condition=~Q(erasmus_code=""),
+                name="partner_erasmus_code_unique",
+                violation_error_message=_("Another partner institution already has this Erasmus code."),
+                violation_error_code="unique",
+            ),
+            models.UniqueConstraint(
+                fields=["hei_id"],
+                condition=~Q(hei_id=""),
+                name="partner_hei_id_unique",
+                violation_error_message=_("Another partner institution already has this EWP HEI ID."),
+                violation_error_code="unique",
+            ),
         ]
 
     def __str__(self):
@@ -359,7 +375,11 @@ class Unit(models.Model):
         verbose_name_plural = _("organisational units")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="unit_not_its_own_parent",
+                violation_error_message=_("A unit cannot be part of itself."),
+            ),
         ]
 
     def __str__(self):
@@ -401,7 +421,11 @@ class Contact(models.Model):
         ordering = ["-is_primary", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partner"], condition=Q(is_primary=True), name="contact_one_primary_per_partner"
+                fields=["partner"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_partner",
+                violation_error_message=_("This partner already has a primary contact; untick it there first."),
+                violation_error_code="unique",
             ),
         ]
 

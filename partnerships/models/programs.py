@@ -80,7 +80,9 @@ class JointProgram(models.Model):
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_months__isnull=True) | Q(duration_months__gt=0), name="program_duration_positive"
+                condition=Q(duration_months__isnull=True) | Q(duration_months__gt=0),
+                name="program_duration_positive",
+                violation_error_message=_("A program lasts at least one month."),
             ),
         ]
 
@@ -134,9 +136,12 @@ class ResearchProject(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="project_dates_in_order",
+                violation_error_message=_("The project cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(funding_amount__isnull=True) | Q(funding_amount__gte=0), name="project_funding_not_negative"
+                condition=Q(funding_amount__isnull=True) | Q(funding_amount__gte=0),
+                name="project_funding_not_negative",
+                violation_error_message=_("The funding amount cannot be negative."),
             ),
         ]
 

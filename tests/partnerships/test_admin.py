@@ -4,8 +4,16 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partnerships import services
 from partnerships.models import Agreement, Partner, PartnerDomain
-from tests.factories import AgreementFactory, JointProgramFactory, PartnerFactory, StaffFactory, UserFactory
+from tests.factories import (
+    ActiveAgreementFactory,
+    AgreementFactory,
+    JointProgramFactory,
+    PartnerFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +160,82 @@ def test_every_change_to_a_partner_is_kept_in_its_history(office):
 def test_faculty_cannot_import_partners_or_agreements(client, faculty):
     for model in ("partner", "agreement"):
         assert client.get(f"/en/admin/partnerships/{model}/import/").status_code == 403
+
+
+@pytest.mark.parametrize("ended", ["expired", "terminated"])
+def test_the_admin_cannot_make_an_ended_agreement_active_again(office, ended):
+    agreement = ActiveAgreementFactory()
+    services.change_agreement_status(agreement, to=ended, by=StaffFactory(), comment="Ended")
+    active_version = agreement.history.filter(status="active").latest("history_date")
+    url = "/en/admin/partnerships/agreement/"
+
+    refused = office.post(
+        url,
+        {"action": "change_status", "_selected_action": [agreement.pk], "apply": "1", "to": "active"},
+        follow=True,
+    )
+    # Reverting to a version from before the end restores what the form edits, never the status.
+    reverted = office.post(
+        f"{url}{agreement.pk}/history/{active_version.history_id}/",
+        {
+            "title_en": agreement.title_en,
+            "kind": agreement.kind,
+            "partners": [p.pk for p in agreement.partners.all()],
+            "signed_on": "2025-10-31",
+            "valid_from": "2025-10-31",
+            "valid_until": "2030-10-30",
+            "renewal_notice_days": "0",
+            **{f"{prefix}-TOTAL_FORMS": "0" for prefix in ("conditions", "documents", "transitions")},
+            **{f"{prefix}-INITIAL_FORMS": "0" for prefix in ("conditions", "documents", "transitions")},
+        },
+    )
+
+    assert "cannot become" in refused.content.decode()
+    assert reverted.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == ended
+
+
+def test_office_staff_merge_duplicate_partners_after_choosing_the_one_to_keep(office):
+    kept = PartnerFactory(name_en="Xinjiang University", name="Xinjiang University")
+    duplicate = PartnerFactory(name_en="Xinjiang Univ.", name="Xinjiang Univ.")
+    agreement = AgreementFactory(partners=[duplicate])
+    url = "/en/admin/partnerships/partner/"
+    selected = {"action": "merge", "_selected_action": [kept.pk, duplicate.pk]}
+
+    confirmation = office.post(url, selected)
+    nothing_chosen = office.post(url, {**selected, "apply": "1"})
+    done = office.post(url, {**selected, "apply": "1", "kept": kept.pk}, follow=True)
+
+    assert confirmation.status_code == 200
+    assert "Partner to keep" in confirmation.content.decode()
+    assert f'value="{duplicate.pk}"' in confirmation.content.decode()
+    assert "This field is required." in nothing_chosen.content.decode()
+    assert "1 partner was merged into «Xinjiang University»." in done.content.decode()
+    assert list(Partner.objects.all()) == [kept]
+    assert list(agreement.partners.all()) == [kept]
+
+
+def test_merging_needs_two_partners_selected(office):
+    partner = PartnerFactory()
+
+    response = office.post(
+        "/en/admin/partnerships/partner/", {"action": "merge", "_selected_action": [partner.pk]}, follow=True
+    )
+
+    assert "Select at least two partners to merge." in response.content.decode()
+    assert Partner.objects.filter(pk=partner.pk).exists()
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_the_merge_confirmation_reads_a_fixed_number_of_queries(office, count, django_assert_num_queries):
+    partners = PartnerFactory.create_batch(count)
+    for partner in partners:
+        partner.domains.create(domain=f"{partner.slug}.edu.cn")
+    selected = {"action": "merge", "_selected_action": [partner.pk for partner in partners]}
+    office.post("/en/admin/partnerships/partner/", selected)  # sessions and permissions are read once
+
+    with django_assert_num_queries(10):
+        response = office.post("/en/admin/partnerships/partner/", selected)
+
+    assert response.status_code == 200

@@ -3,9 +3,28 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from mobility.models import Mobility
 from partnerships import services
-from partnerships.models import Agreement, Partner, PartnerDomain
-from tests.factories import AgreementFactory, PartnerFactory, StaffFactory
+from partnerships.models import (
+    Agreement,
+    Campus,
+    Contact,
+    CooperationCondition,
+    Partner,
+    PartnerDomain,
+    ResearchProject,
+    Unit,
+)
+from tests.factories import (
+    AgreementFactory,
+    ApplicationFactory,
+    CallFactory,
+    JointProgramFactory,
+    PartnerFactory,
+    StaffFactory,
+    UnitFactory,
+    VisitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +201,155 @@ def test_search_forgives_a_small_misspelling_on_postgresql(settings):
 
     assert list(Partner.objects.search("Xinjang")) == [partner]
     assert list(Partner.objects.search("Синцзянский")) == [partner]
+
+
+@pytest.mark.parametrize("ended", [Agreement.Status.EXPIRED, Agreement.Status.TERMINATED])
+@pytest.mark.parametrize("target", [status for status in Agreement.Status if status not in ("expired", "terminated")])
+def test_an_expired_or_terminated_agreement_never_comes_back(ended, target):
+    signed = datetime.date(2025, 1, 1)
+    agreement = AgreementFactory(status=ended, signed_on=signed, valid_from=signed)
+
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.change_agreement_status(agreement, to=target, by=StaffFactory(), comment="Again", signed_on=signed)
+
+    agreement.refresh_from_db()
+    assert agreement.status == ended
+    assert not agreement.transitions.exists()
+
+
+def test_merging_partners_moves_everything_to_the_kept_one_and_records_it():
+    staff = StaffFactory()
+    kept = PartnerFactory(name_en="Xinjiang University", name="Xinjiang University", ror_id="")
+    kept.domains.create(domain="xju.edu.cn")
+    physics = UnitFactory(partner=kept, name_en="Faculty of Physics", name="Faculty of Physics")
+    kept_primary = Contact.objects.create(partner=kept, name="王芳", is_primary=True)
+    other = PartnerFactory(
+        name_en="Xinjiang Univ.",
+        name="Xinjiang Univ.",
+        name_zh_hans="新疆大学",
+        ror_id="059gw8r13",
+        hei_id="xju.edu.cn",
+    )
+    other.domains.create(domain="mail.xju.edu.cn")
+    twin = UnitFactory(partner=other, name_en="Faculty of physics", name="Faculty of physics")
+    chemistry = UnitFactory(partner=other, name_en="Faculty of Chemistry", name="Faculty of Chemistry")
+    lab = UnitFactory(partner=other, parent=twin, name_en="Laboratory of optics", name="Laboratory of optics")
+    Campus.objects.create(partner=other, name="Main campus")
+    other_primary = Contact.objects.create(partner=other, name="Li Wei", unit=twin, is_primary=True)
+    both = AgreementFactory(partners=[kept, other])
+    agreement = AgreementFactory(partners=[other])
+    agreement.partner_units.set([twin])
+    condition = CooperationCondition.objects.create(
+        agreement=agreement,
+        receiving_partner=other,
+        receiving_unit=twin,
+        mobility_type="student_studies",
+        academic_year_from="2025/2026",
+        academic_year_to="2026/2027",
+        places_per_year=2,
+    )
+    program = JointProgramFactory(partners=[other])
+    project = ResearchProject.objects.create(title="Optics")
+    project.partners.set([other])
+    visit = VisitFactory(partners=[other, kept])
+    call = CallFactory(partners=[kept, other])
+    application = ApplicationFactory(call=call, choices=[other, kept])
+    mobility = Mobility.objects.create(
+        participant_name="Aigerim", direction="outgoing", partner=other, mobility_type="semester",
+        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2027, 1, 31),
+    )  # fmt: skip
+    successor = PartnerFactory()
+    successor.predecessors.set([other])
+    kept.predecessors.set([other])
+
+    merged = services.merge_partners(kept, [other], by=staff)
+
+    assert not Partner.objects.filter(pk=other.pk).exists()
+    assert set(merged.domains.values_list("domain", flat=True)) == {"xju.edu.cn", "mail.xju.edu.cn"}
+    assert {"Xinjiang Univ.", "新疆大学"} <= set(merged.other_names.splitlines())
+    assert (merged.ror_id, merged.hei_id) == ("059gw8r13", "xju.edu.cn")
+    # Units of the same name became one; what pointed to the other points to the kept unit.
+    assert sorted(merged.units.values_list("name", flat=True)) == [
+        "Faculty of Chemistry",
+        "Faculty of Physics",
+        "Laboratory of optics",
+    ]
+    assert not Unit.objects.filter(pk=twin.pk).exists()
+    assert Unit.objects.get(pk=lab.pk).parent == physics
+    assert Unit.objects.get(pk=chemistry.pk).partner == merged
+    assert list(agreement.partner_units.all()) == [physics]
+    condition.refresh_from_db()
+    assert (condition.receiving_partner, condition.receiving_unit) == (merged, physics)
+    assert merged.campuses.get().name == "Main campus"
+    # One primary contact: the kept partner's.
+    other_primary.refresh_from_db()
+    assert (other_primary.partner, other_primary.unit, other_primary.is_primary) == (merged, physics, False)
+    assert Contact.objects.get(pk=kept_primary.pk).is_primary
+    assert list(both.partners.all()) == [merged]
+    assert list(agreement.partners.all()) == [merged]
+    assert list(program.partners.all()) == [merged]
+    assert list(project.partners.all()) == [merged]
+    assert list(visit.partners.all()) == [merged]
+    assert list(call.partners.all()) == [merged]
+    assert list(application.choices.values_list("partner", flat=True)) == [merged.pk]
+    assert Mobility.objects.get(pk=mobility.pk).partner == merged
+    assert list(successor.predecessors.all()) == [merged]
+    assert not merged.predecessors.exists()
+    assert merged.search_text.count("新疆大学") == 1
+    record = merged.history.first()
+    assert (record.history_user, record.history_change_reason) == (staff, "Merged with «Xinjiang Univ.»")
+
+
+def test_merging_partners_moves_every_relation_the_models_have():
+    """Every relation to a partner, read from the models themselves, has a row here and is moved by the merge:
+    a new relation without a row here fails, and one the merge forgot (or deleted by cascade) fails too."""
+    kept, other = PartnerFactory(), PartnerFactory()
+    other.domains.create(domain="other.edu.cn")
+    unit = UnitFactory(partner=other)
+    Campus.objects.create(partner=other, name="North campus")
+    Contact.objects.create(partner=other, name="Li Wei")
+    agreement = AgreementFactory(partners=[other])
+    for side in ("sending_partner", "receiving_partner"):
+        CooperationCondition.objects.create(
+            agreement=agreement, mobility_type="staff_teaching", academic_year_from="2025/2026",
+            academic_year_to="2025/2026", places_per_year=1, **{side: other},
+        )  # fmt: skip
+    JointProgramFactory(partners=[other])
+    ResearchProject.objects.create(title="Optics").partners.set([other])
+    VisitFactory(partners=[other])
+    application = ApplicationFactory(call=CallFactory(partners=[other]), faculty=UnitFactory(partner=None))
+    application.host = other
+    application.save()
+    Mobility.objects.create(
+        participant_name="Aigerim", direction="outgoing", partner=other, mobility_type="semester",
+        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2027, 1, 31),
+    )  # fmt: skip
+    PartnerFactory().predecessors.set([other])
+    other.predecessors.set([PartnerFactory()])
+    relations = [
+        (relation.related_model, relation.field.attname)
+        for relation in Partner._meta.get_fields(include_hidden=True)
+        if relation.auto_created
+        and not relation.concrete
+        and not relation.related_model.__name__.startswith("Historical")
+    ]
+
+    def count(partner):
+        return {
+            f"{model._meta.label}.{column}": model._default_manager.filter(**{column: partner.pk}).count()
+            for model, column in relations
+        }
+
+    before = count(other)
+    services.merge_partners(kept, [other], by=StaffFactory())
+
+    assert [relation for relation, rows in before.items() if not rows] == []
+    assert count(kept) == before
+    assert unit.pk in kept.units.values_list("pk", flat=True)
+
+
+def test_merging_needs_another_partner():
+    partner = PartnerFactory()
+
+    with pytest.raises(ValidationError, match="at least one other"):
+        services.merge_partners(partner, [partner], by=StaffFactory())
