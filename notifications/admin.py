@@ -75,7 +75,7 @@ class NotificationAdmin(ClashLinksAdmin, admin.ModelAdmin):
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(ClashLinksAdmin, admin.ModelAdmin):
     """The other emails' outbox: waiting, sent or failed (with the reason), and resend. Bodies stay hidden:
     they hold sign-in and password-reset links meant for their recipient only."""
 

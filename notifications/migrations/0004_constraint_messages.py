@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('notifications', '0002_seed_reminder_rules'),
+        ('notifications', '0003_email_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
