@@ -5,16 +5,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from config.celery import app as celery_app
-
-# CI sets CI=true: there a missing browser, gettext or Redis is a failure, not a skip.
-STRICT = bool(os.environ.get("CI"))
-
-
-def skip_or_fail(reason: str):
-    """Skip a test whose real component is missing here; fail instead on CI."""
-    if STRICT:
-        pytest.fail(reason)
-    pytest.skip(reason)
+from tests.helpers import OIDC_PASSWORD, worker_redis_url
 
 
 def pytest_configure(config):
@@ -30,6 +21,25 @@ def pytest_configure(config):
     settings.WHITENOISE_AUTOREFRESH = True
     # Tests speak plain HTTP; production keeps the redirect to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
+    # In parallel (pytest-xdist) each worker has its own test database (pytest-django names it after the worker)
+    # and its own Redis database, since a test clears the cache and a real Celery worker reads the broker's queue.
+    redis_url = worker_redis_url(settings.REDIS_URL, os.environ.get("PYTEST_XDIST_WORKER"))
+    if redis_url != settings.REDIS_URL:
+        settings.REDIS_URL = settings.CELERY_BROKER_URL = celery_app.conf.broker_url = redis_url
+        settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": redis_url}}
+        os.environ["REDIS_URL"] = redis_url
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers that follow from the fixtures a test uses, so that a new test is marked without a line."""
+    for item in items:
+        # The slow gates in a real browser: `-m "not browser"` leaves them out of the inner loop.
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        # The tests of a module that share its world (tests/quality/conftest.py) stay in one worker, which builds
+        # it once (`--dist loadgroup`).
+        if "_module_world" in item.fixturenames and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +89,6 @@ OIDC_PEOPLE = {
     "visitor": {"email": "visitor@mail.example", "name": "A Visitor", "roles": ["Student"]},
     "nurlan": {"email": "nurlan@auezov.example", "name": "Нұрлан Әбенов", "email_verified": False},
 }
-OIDC_PASSWORD = "provider-password"
 
 
 @pytest.fixture(scope="session")

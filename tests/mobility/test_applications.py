@@ -20,8 +20,7 @@ from mobility.models import (
     PriorityCategory,
 )
 from tests.factories import ApplicationFactory, CallFactory, PartnerFactory, StaffFactory, UnitFactory, UserFactory
-
-from .conftest import pdf_bytes, png_bytes
+from tests.helpers import pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
