@@ -6,6 +6,7 @@ from django.utils import translation
 
 from config.celery import app as celery_app
 from tests.helpers import OIDC_PASSWORD, worker_redis_url
+from tests.reminders import TODAY
 
 
 def pytest_configure(config):
@@ -73,6 +74,35 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# The reminder tests of every app (tests/reminders.py has their day and how they read the notices).
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """Run one sweep on a given day and send its emails as if its transaction had committed."""
+    from notifications.services import sweep_reminders
+
+    def run(today=TODAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            return sweep_reminders(today=today)
+
+    return run
+
+
+@pytest.fixture
+def office():
+    """Office staff who read Russian (a module that needs another office member defines its own `office`)."""
+    from tests.factories import StaffFactory
+
+    return StaffFactory(email="office@kopir.example", language="ru")
+
+
+@pytest.fixture
+def coordinator():
+    """A faculty member who coordinates agreements and reads Kazakh."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="coordinator@kopir.example", role="faculty", language="kk")
 
 
 # The people of the test identity provider: a university directory with one person for each case.

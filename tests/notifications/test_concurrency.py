@@ -10,7 +10,7 @@ from notifications import services
 from notifications.models import Notification
 from tests.factories import ActiveAgreementFactory, StaffFactory, UserFactory
 from tests.helpers import skip_or_fail
-from tests.notifications.helpers import TODAY, days
+from tests.reminders import TODAY, days
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

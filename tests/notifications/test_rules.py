@@ -7,7 +7,7 @@ from notifications.models import Notification, ReminderRule
 from notifications.services import render_email
 from partnerships.models import JointProgram, ResearchProject
 from tests.factories import ActiveAgreementFactory, PartnerFactory, StaffFactory, UserFactory, VisitFactory
-from tests.notifications.helpers import TODAY, days, notices, sent, unused_agreement
+from tests.reminders import TODAY, days, notices, sent, unused_agreement
 from visits.models import DelegationMember, Outcome, Report, Visit
 
 pytestmark = pytest.mark.django_db

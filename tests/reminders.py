@@ -1,4 +1,5 @@
-"""What the reminder tests of every app share: the day they run on and how they read the notices."""
+"""What the reminder tests of every app share: the day they run on and how they read the notices (their fixtures
+`sweep`, `office` and `coordinator` are in tests/conftest.py)."""
 
 import datetime
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from mobility.models import Application, Mobility
 from notifications.models import EmailOptOut, Notification
 from tests.factories import ApplicationFactory, CallFactory, StaffFactory, UserFactory
-from tests.notifications.helpers import TODAY, days, notices, sent, unused_agreement
+from tests.reminders import TODAY, days, notices, sent, unused_agreement
 
 pytestmark = pytest.mark.django_db
 ZONE = timezone.get_default_timezone()
