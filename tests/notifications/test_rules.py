@@ -1,5 +1,7 @@
 """Every rule at every offset, on the right day and never twice; a late sweep sends the latest stage only."""
 
+import datetime
+
 import pytest
 from django.core import mail
 
