@@ -4,23 +4,34 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-INSTALLED := $(VENV)/.installed
+# `make run` needs the runtime dependencies only; `make test` adds the test tools on top (two stamps).
+RUN_DEPS := $(VENV)/.installed-run
+TEST_DEPS := $(VENV)/.installed-test
 PO := $(wildcard locale/*/LC_MESSAGES/*.po vendor_locale/*/LC_MESSAGES/*.po)
 MO := $(PO:.po=.mo)
+# The suite runs in parallel, each worker with its own test database and Redis database; PYTEST_WORKERS=0 for one process.
+PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test bench worker fmt messages clean
+.PHONY: setup setup-test run test bench worker fmt messages clean
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_DEPS): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(TEST_DEPS): requirements-dev.txt $(RUN_DEPS)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Translations compile in pure Python, so no system gettext is needed.
-%.mo: %.po $(INSTALLED)
+%.mo: %.po $(RUN_DEPS)
 	$(PY) -c 'import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $< $@
 
-setup: $(INSTALLED) $(MO)
+setup: $(RUN_DEPS) $(MO)
+setup-test: setup $(TEST_DEPS)
 
 # The zero-setup demo: DEBUG on, SQLite under var/ unless DATABASE_URL is set, eager tasks unless REDIS_URL is.
 run: export DJANGO_DEBUG ?= 1
@@ -42,11 +53,11 @@ node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; fi
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
-test: setup node_modules/.package-lock.json
+test: setup-test node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses $(PYTEST_WORKERS)
 
 # Speed and memory against their goals on PostgreSQL (a throwaway database); BENCH_SCALE=small for a quick run.
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kopir
@@ -58,7 +69,7 @@ bench: setup
 worker: setup
 	$(VENV)/bin/celery -A config worker --beat --loglevel INFO
 
-fmt: setup
+fmt: setup-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

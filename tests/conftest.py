@@ -9,16 +9,8 @@ from django.core.cache import cache
 from django.utils import translation
 
 from config.celery import app as celery_app
-
-# CI sets CI=true: there a missing browser, gettext or Redis is a failure, not a skip.
-STRICT = bool(os.environ.get("CI"))
-
-
-def skip_or_fail(reason: str):
-    """Skip a test whose real component is missing here; fail instead on CI."""
-    if STRICT:
-        pytest.fail(reason)
-    pytest.skip(reason)
+from tests.helpers import OIDC_PASSWORD, worker_redis_url
+from tests.reminders import TODAY
 
 
 def pytest_configure(config):
@@ -34,6 +26,25 @@ def pytest_configure(config):
     settings.WHITENOISE_AUTOREFRESH = True
     # Tests speak plain HTTP; production keeps the redirect to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
+    # In parallel (pytest-xdist) each worker has its own test database (pytest-django names it after the worker)
+    # and its own Redis database, since a test clears the cache and a real Celery worker reads the broker's queue.
+    redis_url = worker_redis_url(settings.REDIS_URL, os.environ.get("PYTEST_XDIST_WORKER"))
+    if redis_url != settings.REDIS_URL:
+        settings.REDIS_URL = settings.CELERY_BROKER_URL = celery_app.conf.broker_url = redis_url
+        settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": redis_url}}
+        os.environ["REDIS_URL"] = redis_url
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers that follow from the fixtures a test uses, so that a new test is marked without a line."""
+    for item in items:
+        # The slow gates in a real browser: `-m "not browser"` leaves them out of the inner loop.
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        # The tests of a module that share its world (tests/quality/conftest.py) stay in one worker, which builds
+        # it once (`--dist loadgroup`).
+        if "_module_world" in item.fixturenames and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +83,35 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = previous
 
 
+# The reminder tests of every app (tests/reminders.py has their day and how they read the notices).
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """Run one sweep on a given day and send its emails as if its transaction had committed."""
+    from notifications.services import sweep_reminders
+
+    def run(today=TODAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            return sweep_reminders(today=today)
+
+    return run
+
+
+@pytest.fixture
+def office():
+    """Office staff who read Russian (a module that needs another office member defines its own `office`)."""
+    from tests.factories import StaffFactory
+
+    return StaffFactory(email="office@kopir.example", language="ru")
+
+
+@pytest.fixture
+def coordinator():
+    """A faculty member who coordinates agreements and reads Kazakh."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="coordinator@kopir.example", role="faculty", language="kk")
+
+
 # The people of the test identity provider: a university directory with one person for each case.
 OIDC_PEOPLE = {
     "dauren": {"email": "dauren@stud.auezov.example", "name": "Дәурен Оспанов", "roles": ["Student"]},
@@ -86,7 +126,6 @@ OIDC_PEOPLE = {
     "visitor": {"email": "visitor@mail.example", "name": "A Visitor", "roles": ["Student"]},
     "nurlan": {"email": "nurlan@auezov.example", "name": "Нұрлан Әбенов", "email_verified": False},
 }
-OIDC_PASSWORD = "provider-password"
 
 
 @pytest.fixture(scope="session")

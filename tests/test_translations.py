@@ -18,7 +18,7 @@ import simple_history
 from django.utils.translation import to_language
 from django.utils.translation.trans_real import DjangoTranslation
 
-from tests.conftest import skip_or_fail
+from tests.helpers import skip_or_fail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGES = ["kk", "ru", "zh_Hans"]

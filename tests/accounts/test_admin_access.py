@@ -1,13 +1,10 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tests.factories import StaffFactory, UserFactory
+from tests.helpers import current_code
 
 pytestmark = pytest.mark.django_db
-
-
-def current_code(secret):
-    return f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
 
 
 def test_staff_without_two_factor_cannot_reach_the_admin(client):

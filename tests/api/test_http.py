@@ -9,8 +9,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from tests.conftest import skip_or_fail
 from tests.factories import PartnerFactory
+from tests.helpers import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://www.example.edu.kz"

@@ -1,21 +1,12 @@
 import re
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core import mail
 
 from config.celery import app as celery_app
-from tests.conftest import skip_or_fail
+from tests.helpers import skip_or_fail, wait_for_mail
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
-
-
-def wait_for_mail(count, seconds=20):
-    deadline = time.monotonic() + seconds
-    while len(mail.outbox) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return mail.outbox
 
 
 def test_sign_up_email_is_sent_by_a_real_worker_through_redis(client, settings):

@@ -1,21 +1,7 @@
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-
-def pdf_bytes() -> bytes:
-    from mobility.demo import blank_pdf
-
-    return blank_pdf()
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    output = io.BytesIO()
-    Image.new("RGB", (8, 8), "white").save(output, format="PNG")
-    return output.getvalue()
+from tests.helpers import pdf_bytes
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-
-from .conftest import pdf_bytes
+from tests.helpers import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from notifications.models import Notification
-from tests.config.test_celery_worker import wait_for_mail
-from tests.conftest import skip_or_fail
 from tests.factories import ActiveAgreementFactory, UserFactory
+from tests.helpers import skip_or_fail, wait_for_mail
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 

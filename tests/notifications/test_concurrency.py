@@ -8,10 +8,9 @@ from django.db import connection
 
 from notifications import services
 from notifications.models import Notification
-from tests.conftest import skip_or_fail
 from tests.factories import ActiveAgreementFactory, StaffFactory, UserFactory
-
-from .conftest import TODAY, days
+from tests.helpers import skip_or_fail
+from tests.reminders import TODAY, days
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,8 +20,7 @@ from notifications.models import EmailOptOut, Notification, parse_offsets
 from notifications.services import resend_emails, set_email_preferences
 from notifications.tasks import send_notification_email
 from tests.factories import ActiveAgreementFactory, StaffFactory, UserFactory
-
-from .conftest import days, notices
+from tests.reminders import days, notices
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from notifications.models import Notification, ReminderRule
 from notifications.services import render_email
 from partnerships.models import JointProgram, ResearchProject
 from tests.factories import ActiveAgreementFactory, PartnerFactory, StaffFactory, UserFactory, VisitFactory
+from tests.reminders import TODAY, days, notices, sent, unused_agreement
 from visits.models import DelegationMember, Outcome, Report, Visit
-
-from .conftest import TODAY, days, notices, sent
 
 pytestmark = pytest.mark.django_db
 
@@ -106,15 +105,6 @@ def test_renewal_notice_deadline_reminds_before_the_last_day_to_give_notice(
 
     assert notices("agreement_renewal_notice") == (
         {(stage, coordinator.email), (stage, office.email)} if stage else set()
-    )
-
-
-def unused_agreement(**kwargs):
-    return ActiveAgreementFactory(
-        valid_from=TODAY - datetime.timedelta(days=1100),
-        signed_on=TODAY - datetime.timedelta(days=1100),
-        valid_until=days(180),
-        **kwargs,
     )
 
 

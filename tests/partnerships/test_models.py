@@ -1,5 +1,4 @@
 import datetime
-import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,19 +17,9 @@ from partnerships.models import (
     validate_pdf,
 )
 from tests.factories import AgreementFactory, PartnerFactory, UnitFactory
+from tests.helpers import pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_bytes():
-    """A small real PDF document with one page."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def violates_database(create):

@@ -12,7 +12,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from tests.partnerships.test_models import pdf_bytes
+from tests.helpers import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

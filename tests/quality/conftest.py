@@ -9,7 +9,7 @@ import time_machine
 from django.db import transaction
 from django.test import override_settings
 
-from tests.conftest import skip_or_fail
+from tests.helpers import skip_or_fail
 
 from .matrix import NOW, build_world
 
@@ -59,14 +59,6 @@ def page(browser, live_server, request):
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
         tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
-
-
-def sign_in_as(page, client, user, live_server):
-    """Give the browser tab the session of a signed-in user, as if they had just signed in."""
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.quality.conftest import sign_in_as
+from tests.helpers import sign_in_as
 from tests.quality.pages import PUBLIC_PAGES, localised, populate, signed_in_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.accounts.test_admin_access import current_code
 from tests.factories import HomeInstitutionFactory, StaffFactory
+from tests.helpers import current_code, pdf_bytes, sign_in_as
 from tests.quality.pages import populate
 from visits.models import TypoReport
 
@@ -145,8 +145,6 @@ def test_reader_reports_a_typo_with_ctrl_enter(page):
 def test_student_applies_to_an_exchange_step_by_step_and_withdraws(page, client, live_server, tmp_path):
     from mobility.models import Application
     from tests.factories import CallFactory, UnitFactory, UserFactory
-    from tests.mobility.conftest import pdf_bytes
-    from tests.quality.conftest import sign_in_as
 
     HomeInstitutionFactory()
     UnitFactory(partner=None, name_en="Faculty of Information Technology")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.test_deploy import PRODUCTION, manage
+from tests.helpers import PRODUCTION, manage
 from tests.quality.pages import PUBLIC_PAGES, localised, populate, signed_in_pages
 
 BASE_DIR = Path(__file__).resolve().parents[2]

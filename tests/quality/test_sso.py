@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from config.settings import oidc_app
-from tests.conftest import OIDC_PASSWORD
 from tests.factories import HomeInstitutionFactory, StaffFactory, UserFactory
+from tests.helpers import OIDC_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
-from tests.partnerships.test_models import pdf_bytes
+from tests.helpers import pdf_bytes
 from visits.models import AgendaItem, CalendarFeed, DelegationMember, NewsArticle, Visit, VisitDocument
 from visits.services import renew_calendar_feed
 

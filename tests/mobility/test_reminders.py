@@ -10,9 +10,7 @@ from django.utils import timezone
 from mobility.models import Application, Mobility
 from notifications.models import EmailOptOut, Notification
 from tests.factories import ApplicationFactory, CallFactory, StaffFactory, UserFactory
-
-from .conftest import TODAY, days, notices, sent
-from .test_rules import unused_agreement
+from tests.reminders import TODAY, days, notices, sent, unused_agreement
 
 pytestmark = pytest.mark.django_db
 ZONE = timezone.get_default_timezone()
