@@ -14,8 +14,8 @@ from accounts.models import User
 from config.celery import app as celery_app
 from notifications import services
 from notifications.models import Email, Notification
-from tests.config.test_celery_worker import wait_for_mail
 from tests.factories import StaffFactory, UserFactory
+from tests.helpers import wait_for_mail
 from visits.models import TypoReport
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
