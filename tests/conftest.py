@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from config.celery import app as celery_app
-from tests.helpers import OIDC_PASSWORD, worker_redis_url
+from tests.helpers import OIDC_PASSWORD, skip_or_fail, worker_redis_url
 from tests.reminders import TODAY
 
 
