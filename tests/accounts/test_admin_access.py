@@ -7,6 +7,14 @@ from tests.helpers import current_code
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def office(client, settings):
+    """A client signed in as office staff (without the two-factor step, which has its own tests)."""
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    return client
+
+
 def test_staff_without_two_factor_cannot_reach_the_admin(client):
     client.force_login(StaffFactory())
 
@@ -96,3 +104,15 @@ def test_office_staff_cannot_take_over_a_superuser(client, settings):
 
     assert password_page.status_code == 403
     assert superuser.authenticator_set.exists()
+
+
+def test_office_staff_cannot_delete_a_superuser(office):
+    superuser = StaffFactory(is_superuser=True)
+
+    office.post(f"/en/admin/accounts/user/{superuser.pk}/delete/", {"post": "yes"})
+    office.post(
+        "/en/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [superuser.pk], "post": "yes"}
+    )
+
+    superuser.refresh_from_db()
+    assert superuser.is_active

@@ -4,10 +4,18 @@ import datetime
 
 import pytest
 
-from tests.factories import ArticleFactory, HomeInstitutionFactory, VisitFactory
+from tests.factories import ArticleFactory, HomeInstitutionFactory, StaffFactory, VisitFactory
 from visits.models import AgendaItem, NewsArticle, Outcome, Visit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, settings):
+    """A client signed in as office staff (without the two-factor step, which has its own tests)."""
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    return client
 
 
 def plan(office, visit, **extra):
@@ -108,3 +116,29 @@ def test_programme_times_are_shown_and_entered_in_the_local_time_of_the_visit(of
     assert "Oct. 31, 2025, 10 a.m." in programme  # 04:00 UTC is 10:00 in Urumqi (and 09:00 in Almaty)
     assert "Asia/Urumqi" in programme
     assert 'value="10:00:00"' in change
+
+
+def test_a_visits_status_changes_only_through_its_recorded_lifecycle(office):
+    visit = VisitFactory()
+
+    page = office.get(f"/en/admin/visits/visit/{visit.pk}/change/").content.decode()
+
+    assert 'name="status"' not in page
+
+
+def test_planning_a_follow_up_of_a_long_titled_visit_still_works(office):
+    visit = VisitFactory(title_en="V" * 250, title="V" * 250)
+    Outcome.objects.create(visit=visit, description="Return visit", kind="incoming_visit", visit_year=2027)
+
+    response = office.post(
+        "/en/admin/visits/visit/",
+        {"action": "plan_follow_up", "_selected_action": [visit.pk], "apply": "1"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert Visit.objects.count() == 2
+
+
+def test_the_calendar_feed_admin_offers_no_add_form(office):
+    assert office.get("/en/admin/visits/calendarfeed/add/").status_code == 403

@@ -121,3 +121,13 @@ def test_a_visit_takes_place_in_the_portals_time_zone_unless_told_otherwise(sett
     assert Visit(title="Visit").time_zone == "Asia/Urumqi"
     with pytest.raises(ValidationError, match="time_zone"):
         VisitFactory.build(time_zone="Mars/Olympus").full_clean(exclude=["partners"])
+
+
+def test_a_report_is_overdue_only_while_it_is_missing():
+    today = datetime.date(2025, 12, 31)
+    late = VisitFactory(status=Visit.Status.COMPLETED)
+    stuck = VisitFactory(status=Visit.Status.IN_PROGRESS)
+    reported = VisitFactory(status=Visit.Status.COMPLETED)
+    Report.objects.create(visit=reported, body="<p>Done</p>")
+
+    assert set(Visit.objects.report_overdue(today)) == {late, stuck}

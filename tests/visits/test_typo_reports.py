@@ -90,3 +90,9 @@ def test_the_office_email_shows_the_text_as_written(client, django_capture_on_co
         client.post("/en/visits/typo/", {**REPORT, "selection": "Tom's & Jerry"})
 
     assert "Tom's & Jerry" in mail.outbox[0].body
+
+
+def test_a_typo_report_cannot_smuggle_a_line_break_into_the_email(client):
+    report = {"url": "/en/\r\nBcc: someone@example.org", "selection": "typo", "context": "", "comment": ""}
+
+    assert client.post("/en/visits/typo/", report).status_code == 400

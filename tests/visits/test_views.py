@@ -14,7 +14,7 @@ from tests.factories import (
     VisitFactory,
 )
 from tests.helpers import pdf_bytes
-from visits.models import AgendaItem, CalendarFeed, DelegationMember, NewsArticle, Visit, VisitDocument
+from visits.models import AgendaItem, CalendarFeed, DelegationMember, NewsArticle, Photo, Visit, VisitDocument
 from visits.services import renew_calendar_feed
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,29 @@ def test_a_visit_known_by_its_month_is_dated_by_its_month_on_the_news_pages(clie
         html = client.get(path).content.decode()
         assert '<time datetime="2024-05">May 2024</time>' in html
         assert "2024-05-01" not in html and "May 1, 2024" not in html
+
+
+def test_a_private_calendar_stops_with_its_owners_account(client):
+    staff = StaffFactory()
+    token = renew_calendar_feed(staff).token
+    staff.is_active = False
+    staff.save()
+
+    assert client.get(f"/en/visits/calendar/{token}.ics").status_code == 404
+    assert CalendarFeed.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["?year=²", "?partner=²", "?year=99999", "?partner=99999999999999999999999"])
+def test_odd_filter_values_never_break_the_news_or_calls(client, query):
+    assert client.get(f"/en/visits/{query}").status_code == 200
+    assert client.get(f"/en/mobility/{query}").status_code == 200
+
+
+def test_an_article_shows_its_only_photo_even_without_a_cover(client):
+    article = ArticleFactory(slug="one-photo")
+    photo = Photo(visit=article.visit, alt_text_en="Signing the memorandum", alt_text="Signing the memorandum")
+    photo.image.save("photo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+
+    html = client.get("/en/visits/one-photo/").content.decode()
+
+    assert 'alt="Signing the memorandum"' in html
