@@ -216,8 +216,17 @@ def _outcomes(visit, *, owner, call, today):
         ("The Chinese side plans a working delegation to Shymkent in 2026", Outcome.Status.OPEN, None, {}),
     ]
     for text, status, due_on, produced in outcomes:
+        kk, ru, zh = OUTCOME_TRANSLATIONS[text]
         outcome, created = Outcome.objects.get_or_create(
-            visit=visit, description_en=text, defaults={"owner": owner, "status": status}
+            visit=visit,
+            description_en=text,
+            defaults={
+                "owner": owner,
+                "status": status,
+                "description_kk": kk,
+                "description_ru": ru,
+                "description_zh_hans": zh,
+            },
         )
         due_on = due_on or datetime.date(max(2026, today.year), 12, 31)
         changed = {"due_on": due_on, **produced} if outcome.status == Outcome.Status.OPEN or created else produced
@@ -239,6 +248,40 @@ def _outcomes(visit, *, owner, call, today):
         incoming.full_clean()
         incoming.save()
         move_visit(incoming, Visit.Status.APPROVED, by=owner)
+
+
+OUTCOME_TRANSLATIONS = {
+    "Sign a memorandum of understanding": (
+        "Өзара түсіністік туралы меморандумға қол қою",
+        "Подписать меморандум о взаимопонимании",
+        "签署合作谅解备忘录",
+    ),
+    "Launch student and staff mobility": (
+        "Студенттер мен қызметкерлердің академиялық ұтқырлығын бастау",
+        "Начать академическую мобильность студентов и сотрудников",
+        "启动学生和教职员工交流",
+    ),
+    "Develop joint programs in language training, engineering and IT": (
+        "Тілдік даярлық, инженерия және АТ бойынша бірлескен бағдарламалар әзірлеу",
+        "Разработать совместные программы по языковой подготовке, инженерии и ИТ",
+        "共同开发语言培训、工程和信息技术领域的联合培养项目",
+    ),
+    "Run joint research and internships for teaching staff": (
+        "Бірлескен ғылыми зерттеулер мен оқытушылардың тағылымдамаларын өткізу",
+        "Проводить совместные исследования и стажировки преподавателей",
+        "开展联合科研和教师进修",
+    ),
+    "Arrange scientific practice for master's and doctoral students": (
+        "Магистранттар мен докторанттардың ғылыми тағылымдамасын ұйымдастыру",
+        "Организовать научные стажировки магистрантов и докторантов",
+        "为硕士和博士研究生安排科研实践",
+    ),
+    "The Chinese side plans a working delegation to Shymkent in 2026": (
+        "Қытай тарапы 2026 жылы Шымкентке жұмыс делегациясын жіберуді жоспарлап отыр",
+        "Китайская сторона планирует рабочий визит делегации в Шымкент в 2026 году",
+        "中方计划于2026年派工作代表团访问奇姆肯特",
+    ),
+}
 
 
 def _working_visit(*, owner, today):
