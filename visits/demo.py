@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from mobility.models import ExchangeCall
 from partnerships.models import Agreement, Contact, JointProgram, Partner, PartnerDomain, ResearchProject, Unit
 
 from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Report, Visit
@@ -57,9 +56,12 @@ def at(day, hour, minute=0):
     return datetime.datetime(2025, 10 if day > 2 else 11, day, hour, minute, tzinfo=BEIJING_TIME)
 
 
-def seed(*, owner=None, call=None, today=None):
+def seed(*, owner=None, call=None, practice_call=None, today=None):
     """The Xinjiang visit whole (agenda, outcomes and what each produced, the article in four languages), the
-    delegation it promised, and a working visit whose report is overdue."""
+    delegation it promised, and a working visit whose report is overdue.
+
+    `call` and `practice_call` are the calls of the agreed mobility and of the agreed scientific practice.
+    """
     today = today or timezone.localdate()
     xju = Partner.objects.get(slug="xinjiang-university")
     visit, _created = Visit.objects.update_or_create(
@@ -158,7 +160,7 @@ def seed(*, owner=None, call=None, today=None):
         )
     meeting = AgendaItem.objects.get(visit=visit, starts_at=at(31, 14))
     meeting.met_contacts.set(Contact.objects.filter(partner=xju, latin_name="Jin Gang"))
-    _outcomes(visit, owner=owner, call=call, today=today)
+    _outcomes(visit, owner=owner, calls=(call, practice_call), today=today)
     if owner is not None and visit.status == Visit.Status.PROPOSED:
         Report.objects.get_or_create(visit=visit, defaults=_names("body", REPORT))
         visit = move_visit(visit, Visit.Status.REPORTED, by=owner)
@@ -182,7 +184,7 @@ def _names(field, texts):
     return dict(zip((f"{field}_kk", f"{field}_ru", f"{field}_en", f"{field}_zh_hans"), texts, strict=False))
 
 
-def _outcomes(visit, *, owner, call, today):
+def _outcomes(visit, *, owner, calls, today):
     """What the sides agreed, each linked to what it produced; one item is overdue on any day the demo runs."""
     xju = visit.partners.first()
     mou = Agreement.objects.filter(partners=xju, kind=Agreement.Kind.MOU).first()
@@ -193,7 +195,7 @@ def _outcomes(visit, *, owner, call, today):
             "Launch student and staff mobility",
             Outcome.Status.IN_PROGRESS,
             datetime.date(2026, 9, 1),
-            {"call": call or ExchangeCall.objects.filter(slug="semester-exchange-xinjiang-university").first()},
+            {"call": calls[0]} if calls[0] else {},
         ),
         (
             "Develop joint programs in language training, engineering and IT",
@@ -211,7 +213,7 @@ def _outcomes(visit, *, owner, call, today):
             "Arrange scientific practice for master's and doctoral students",
             Outcome.Status.OPEN,
             today - 7 * DAY,  # the overdue action item: it stays a week late, whatever the day
-            {"call": ExchangeCall.objects.filter(slug="doctoral-scientific-practice-xinjiang-university").first()},
+            {"call": calls[1]} if calls[1] else {},
         ),
         ("The Chinese side plans a working delegation to Shymkent in 2026", Outcome.Status.OPEN, None, {}),
     ]

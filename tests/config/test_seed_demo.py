@@ -122,6 +122,9 @@ def test_seed_demo_draws_both_sides_whole(settings):
     assert produced.filter(project__acronym="GEO-TS").exists()
     assert produced.filter(call__slug="semester-exchange-xinjiang-university").exists()
     assert produced.filter(follow_up_visit__direction="incoming").exists()
+    overdue = produced.get(status="open", due_on__lt=timezone.localdate())  # the overdue action item
+    assert overdue.call.slug == "doctoral-scientific-practice-xinjiang-university"
+    assert all(outcome.description_kk and outcome.description_zh_hans for outcome in produced)
     assert Mobility.objects.filter(direction="incoming").exists() and Mobility.objects.filter(direction="outgoing")
 
 

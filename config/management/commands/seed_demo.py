@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts import demo as accounts_demo
 from accounts.models import User
 from mobility import demo as mobility_demo
+from mobility.models import ExchangeCall
 from partnerships import demo as partnerships_demo
 from visits import demo as visits_demo
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
             student=next(u for u in users if u.role == User.Role.STUDENT),
             today=today,
         )
-        visits_demo.seed(owner=office, call=call, today=today)
+        practice = ExchangeCall.objects.get(slug="doctoral-scientific-practice-xinjiang-university")
+        visits_demo.seed(owner=office, call=call, practice_call=practice, today=today)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))
         for user in users:
             self.stdout.write(f"  {user.get_role_display():<32} {user.email}  /  {accounts_demo.DEMO_PASSWORD}")
