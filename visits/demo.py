@@ -12,7 +12,7 @@ from django.utils import timezone
 from partnerships.models import Agreement, Contact, JointProgram, Partner, PartnerDomain, ResearchProject, Unit
 
 from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Report, Visit
-from .services import change_visit_status, plan_follow_up_visit, publish_articles
+from .services import change_visit_status, plan_follow_up_visit, propose_visit, publish_articles
 
 DAY = datetime.timedelta(days=1)
 # The statuses a visit passes through to reach each one.
@@ -64,9 +64,11 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
     """
     today = today or timezone.localdate()
     xju = Partner.objects.get(slug="xinjiang-university")
-    visit, _created = Visit.objects.update_or_create(
+    visit = _visit(
+        owner,
+        [xju],
         title_en="Official visit to Xinjiang University",
-        defaults={
+        values={
             "title_ru": "Официальный визит в Синьцзянский университет",
             "title_kk": "Шыңжаң университетіне ресми сапар",
             "title_zh_hans": "正式访问新疆大学",
@@ -82,9 +84,13 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
             "time_zone": "Asia/Shanghai",
             "purpose_en": "Invited by the Institute of International Cultural Exchange and the Department of "
             "International Cooperation of Xinjiang University, to open a seminar and agree the next steps.",
+            "purpose_ru": "По приглашению Института международного культурного обмена и Отдела международного "
+            "сотрудничества Синьцзянского университета: открыть семинар и согласовать дальнейшие шаги.",
+            "purpose_kk": "Шыңжаң университетінің Халықаралық мәдени алмасу институты мен Халықаралық ынтымақтастық "
+            "бөлімінің шақыруымен: семинарды ашу және келесі қадамдарды келісу.",
+            "purpose_zh_hans": "应新疆大学国际文化交流学院和国际合作与交流处邀请，出席研讨会开幕式并商定下一步合作。",
         },
     )
-    visit.partners.set([xju])
     visit.partner_units.set(
         Unit.objects.filter(
             partner=xju,
@@ -177,6 +183,20 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
     publish_articles(NewsArticle.objects.filter(pk=article.pk, is_published=False))
     if owner is not None:
         _working_visit(owner=owner, today=today)
+    return visit
+
+
+def _visit(owner, partners, *, title_en, values):
+    """The visit of this English title: proposed through the service the first time, its facts refreshed after."""
+    visit = Visit.objects.filter(title_en=title_en).first()
+    if visit is None and owner is not None:
+        return propose_visit(by=owner, partners=partners, values={"title_en": title_en, **values})
+    if visit is None:
+        visit = Visit(title_en=title_en)
+    for name, value in values.items():
+        setattr(visit, name, value)
+    visit.save()
+    visit.partners.set(partners)
     return visit
 
 
@@ -290,9 +310,11 @@ def _working_visit(*, owner, today):
     """A working visit to Tomsk that ended three weeks ago: its trip report is overdue, and its short article
     exists in English and Russian only, so the other languages show the fallback notice."""
     tomsk = PartnerDomain.objects.select_related("partner").get(domain="tpu.ru").partner
-    visit, _created = Visit.objects.update_or_create(
+    visit = _visit(
+        owner,
+        [tomsk],
         title_en="Working visit to Tomsk Polytechnic University",
-        defaults={
+        values={
             **_names(
                 "title",
                 (
@@ -311,7 +333,6 @@ def _working_visit(*, owner, today):
             "purpose_en": "Agree the research stays of doctoral students in mining engineering.",
         },
     )
-    visit.partners.set([tomsk])
     DelegationMember.objects.update_or_create(
         visit=visit,
         role=DelegationMember.Role.HEAD,

@@ -88,10 +88,11 @@ def test_seed_demo_builds_every_object_with_its_history(settings):
         "awaiting_signature",
         "active",
     ]
-    for visit in Visit.objects.all():
-        assert visit.transitions.order_by("-pk").first().to_status == visit.status, visit
+    for visit in Visit.objects.all():  # each proposed, then moved step by step
+        steps = list(visit.transitions.order_by("pk").values_list("to_status", flat=True))
+        assert steps[0] == "proposed" and steps[-1] == visit.status, visit
     xinjiang = Visit.objects.get(title_en="Official visit to Xinjiang University")
-    assert xinjiang.transitions.count() == 5 and hasattr(xinjiang, "report")
+    assert xinjiang.transitions.count() == 6 and hasattr(xinjiang, "report")
     for application in Application.objects.exclude(status="draft"):
         assert application.transitions.order_by("-pk").first().to_status == application.status, application
         assert application.documents.count() == len(application.call.document_kinds)
