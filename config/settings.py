@@ -158,6 +158,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Private uploads (agreement documents): never under MEDIA_URL, served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# A world_universities_and_domains.json file: the demo takes its partners' records from it when it is given.
+DEMO_UNIVERSITIES_FILE = env("DEMO_UNIVERSITIES_FILE", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

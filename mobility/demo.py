@@ -1,43 +1,34 @@
-"""Demo data of the mobility app: three calls to Xinjiang University and applications in every stage."""
+"""Demo data of the mobility app: calls that move with the day the demo runs, applications in every stage.
+
+Everything goes through the services (applying, submitting, reviewing, confirming the selection, recording the
+mobility), so every application has the history a real one has. Calls open and close relative to `now`: on any
+day three calls to Xinjiang University are open, one of them closing within a week, and a fourth is under review.
+"""
 
 import datetime
 import io
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import User
-from partnerships.models import Agreement, Partner, Unit
+from partnerships import demo as partnerships_demo
+from partnerships.models import Agreement, Partner, PartnerDomain, Unit
 
+from . import services
 from .models import (
     Application,
-    ApplicationDocument,
-    ApplicationTransition,
     CallHost,
     ExchangeCall,
-    HostChoice,
     LearningAgreementCourse,
     Mobility,
     PriorityCategory,
-    Review,
-    Score,
     SelectionCriterion,
 )
 
-ZONE = timezone.get_default_timezone()
 Status = Application.Status
-# The path an application takes to each status, so the demo timeline is whole.
-PATHS = {
-    Status.DRAFT: [],
-    Status.SUBMITTED: [Status.SUBMITTED],
-    Status.UNDER_REVIEW: [Status.SUBMITTED, Status.UNDER_REVIEW],
-    Status.SHORTLISTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED],
-    Status.WAITLISTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED],
-    Status.NOMINATED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.NOMINATED],
-    Status.ACCEPTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.NOMINATED, Status.ACCEPTED],
-    Status.REJECTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.REJECTED],
-}
+DAY = datetime.timedelta(days=1)
 
 
 def blank_pdf() -> bytes:
@@ -49,48 +40,66 @@ def blank_pdf() -> bytes:
     return output.getvalue()
 
 
-def at(year, month, day, hour=9):
-    return datetime.datetime(year, month, day, hour, 0, tzinfo=ZONE)
+def at(day: datetime.date, hour=9):
+    return datetime.datetime(day.year, day.month, day.day, hour, 0, tzinfo=timezone.get_default_timezone())
 
 
-def seed(*, office: User, reviewer: User | None = None, student: User | None = None) -> ExchangeCall:
+def autumn_after(day: datetime.date) -> datetime.date:
+    """The first of September that follows a call's deadline by at least three months."""
+    start = datetime.date(day.year, 9, 1)
+    return start if (start - day).days >= 90 else datetime.date(day.year + 1, 9, 1)
+
+
+def seed(
+    *, office: User, reviewer: User | None = None, student: User | None = None, today: datetime.date | None = None
+) -> ExchangeCall:
+    """The calls, applications and mobilities of the demo; run again on a later day, it moves the calls to that day."""
+    today = today or timezone.localdate()
+    if PartnerDomain.objects.filter(domain__in=["shzu.edu.cn", "tpu.ru", "metu.edu.tr"]).count() != 3:
+        partnerships_demo.seed_directory(coordinator=office, today=today)  # the hosts of the other calls
     xju = Partner.objects.get(slug="xinjiang-university")
     if not xju.language:
         xju.language = "zh-hans"
         xju.save(update_fields=["language"])
     faculties = _faculties()
     categories = _priority_categories()
-    semester = _semester_call(xju, faculties, categories)
-    staff = _staff_call(xju)
-    doctoral = _doctoral_call(xju)
+    semester = _semester_call(xju, faculties, categories, today)
+    staff = _staff_call(xju, today)
+    doctoral = _doctoral_call(xju, today)
     for call in (semester, staff, doctoral):
         call.reviewers.set([reviewer] if reviewer else [])
-    _applications(semester, staff, doctoral, xju, faculties, categories, office=office, student=student)
-    _incoming_guest(xju)
+    under_review = _under_review_call(_partner("shzu.edu.cn"), faculties, today)
+    finished = _finished_call(_partner("tpu.ru"), today)
+    _applications(
+        semester,
+        staff,
+        doctoral,
+        under_review,
+        finished,
+        faculties,
+        categories,
+        office=office,
+        student=student,
+        reviewer=reviewer,
+        today=today,
+    )
+    _incoming_guests(xju, today)
     return semester
 
 
-def _faculties():
-    def faculty(name_en, name_ru, name_kk, name_zh):
-        found, _created = Unit.objects.update_or_create(
-            partner=None,
-            name_en=name_en,
-            defaults={"name_ru": name_ru, "name_kk": name_kk, "name_zh_hans": name_zh, "kind": Unit.Kind.FACULTY},
-        )
-        return found
+def _partner(domain):
+    return PartnerDomain.objects.select_related("partner").get(domain=domain).partner
 
-    return {
-        "it": faculty(
-            "Faculty of Information Technology",
-            "Факультет информационных технологий",
-            "Ақпараттық технологиялар факультеті",
-            "信息技术学院",
-        ),
-        "engineering": faculty("Faculty of Engineering", "Инженерный факультет", "Инженерия факультеті", "工程学院"),
-        "philology": faculty(
-            "Faculty of Philology", "Филологический факультет", "Филология факультеті", "语言文学学院"
-        ),
+
+def _faculties():
+    """The home faculties the calls are open to (drawn with their departments by the partnerships demo)."""
+    faculties = Unit.objects.filter(partner=None, kind=Unit.Kind.FACULTY)
+    names = {
+        "it": "Faculty of Information Technology",
+        "engineering": "Faculty of Engineering",
+        "philology": "Faculty of Philology",
     }
+    return {key: faculties.get(name_en=name) for key, name in names.items()}
 
 
 def _priority_categories():
@@ -118,10 +127,10 @@ def _priority_categories():
     return categories
 
 
-def _call(slug, xju, criteria, **values):
+def _call(slug, partner, criteria, **values):
     call, _created = ExchangeCall.objects.update_or_create(slug=slug, defaults={"is_published": True, **values})
-    CallHost.objects.get_or_create(call=call, partner=xju)
-    call.agreements.set(Agreement.objects.filter(partners=xju, kind=Agreement.Kind.MOU))
+    CallHost.objects.get_or_create(call=call, partner=partner)
+    call.agreements.set(Agreement.objects.filter(partners=partner, status=Agreement.Status.ACTIVE))
     for name_en, name_ru, name_kk, name_zh, weight in criteria:
         SelectionCriterion.objects.update_or_create(
             call=call,
@@ -131,7 +140,9 @@ def _call(slug, xju, criteria, **values):
     return call
 
 
-def _semester_call(xju, faculties, categories):
+def _semester_call(xju, faculties, categories, today):
+    closes = today + 40 * DAY
+    starts = autumn_after(closes)
     call = _call(
         "semester-exchange-xinjiang-university",
         xju,
@@ -140,10 +151,10 @@ def _semester_call(xju, faculties, categories):
             ("Language level", "Уровень владения языком", "Тілді меңгеру деңгейі", "语言水平", 30),
             ("Motivation letter", "Мотивационное письмо", "Мотивациялық хат", "动机信", 20),
         ],
-        title_en="Semester exchange at Xinjiang University, autumn 2027",
-        title_ru="Семестровый обмен в Синьцзянском университете, осень 2027 года",
-        title_kk="Шыңжаң университетінде семестрлік алмасу, 2027 жылдың күзі",
-        title_zh_hans="新疆大学学期交换项目（2027年秋季）",
+        title_en=f"Semester exchange at Xinjiang University, autumn {starts.year}",
+        title_ru=f"Семестровый обмен в Синьцзянском университете, осень {starts.year} года",
+        title_kk=f"Шыңжаң университетінде семестрлік алмасу, {starts.year} жылдың күзі",
+        title_zh_hans=f"新疆大学学期交换项目（{starts.year}年秋季）",
         description_en="Five bachelor's and master's students of information technology, engineering and Chinese "
         "language study one semester in Urumqi under the memorandum with Xinjiang University; the host waives "
         "tuition and the university pays travel and a monthly grant.",
@@ -159,10 +170,10 @@ def _semester_call(xju, faculties, categories):
         levels=["bachelor", "master"],
         funding=ExchangeCall.Funding.UNIVERSITY,
         places=5,
-        opens_at=at(2026, 11, 1),
-        closes_at=at(2027, 2, 15, 18),
-        mobility_starts_on=datetime.date(2027, 9, 1),
-        mobility_ends_on=datetime.date(2028, 1, 31),
+        opens_at=at(today - 20 * DAY),
+        closes_at=at(closes, 18),
+        mobility_starts_on=starts,
+        mobility_ends_on=datetime.date(starts.year + 1, 1, 31),
         min_gpa="2.80",
         min_credits=60,
         min_language_level="B1",
@@ -180,7 +191,9 @@ def _semester_call(xju, faculties, categories):
     return call
 
 
-def _staff_call(xju):
+def _staff_call(xju, today):
+    closes = today + 3 * DAY  # the call closing within a week
+    starts = closes + 75 * DAY
     return _call(
         "teaching-staff-internship-xinjiang-university",
         xju,
@@ -188,10 +201,10 @@ def _staff_call(xju):
             ("Teaching plan", "План преподавания", "Оқыту жоспары", "教学计划", 60),
             ("Research record", "Научные достижения", "Ғылыми жетістіктер", "科研成果", 40),
         ],
-        title_en="Internship for teaching staff at Xinjiang University, spring 2027",
-        title_ru="Стажировка преподавателей в Синьцзянском университете, весна 2027 года",
-        title_kk="Оқытушылардың Шыңжаң университетіндегі тағылымдамасы, 2027 жылдың көктемі",
-        title_zh_hans="新疆大学教师进修项目（2027年春季）",
+        title_en=f"Internship for teaching staff at Xinjiang University, {starts.year}",
+        title_ru=f"Стажировка преподавателей в Синьцзянском университете, {starts.year} год",
+        title_kk=f"Оқытушылардың Шыңжаң университетіндегі тағылымдамасы, {starts.year} жыл",
+        title_zh_hans=f"新疆大学教师进修项目（{starts.year}年）",
         description_en="Three teachers spend two weeks teaching and training at the School of Computer Science and the "
         "School of Foreign Languages.",
         description_ru="Три преподавателя в течение двух недель ведут занятия и проходят стажировку в Институте "
@@ -203,28 +216,30 @@ def _staff_call(xju):
         levels=["staff"],
         funding=ExchangeCall.Funding.PARTNER,
         places=3,
-        opens_at=at(2026, 11, 15),
-        closes_at=at(2027, 1, 20, 18),
-        mobility_starts_on=datetime.date(2027, 4, 5),
-        mobility_ends_on=datetime.date(2027, 4, 18),
+        opens_at=at(today - 25 * DAY),
+        closes_at=at(closes, 18),
+        mobility_starts_on=starts,
+        mobility_ends_on=starts + 13 * DAY,
         min_language_level="B1",
         no_academic_debts=False,
         document_kinds=["cv", "motivation_letter"],
     )
 
 
-def _doctoral_call(xju):
+def _doctoral_call(xju, today):
+    closes = today + 25 * DAY
+    starts = closes + 60 * DAY
     return _call(
-        "doctoral-scientific-practice-xinjiang-university-2026",
+        "doctoral-scientific-practice-xinjiang-university",
         xju,
         [
             ("Research proposal", "План исследования", "Зерттеу жоспары", "研究计划", 70),
             ("Publications", "Публикации", "Жарияланымдар", "发表成果", 30),
         ],
-        title_en="Scientific practice for doctoral students at Xinjiang University, 2027",
-        title_ru="Научная стажировка докторантов в Синьцзянском университете, 2027 год",
-        title_kk="Докторанттардың Шыңжаң университетіндегі ғылыми тағылымдамасы, 2027 жыл",
-        title_zh_hans="博士研究生新疆大学科研实践项目（2027年）",
+        title_en=f"Scientific practice for doctoral students at Xinjiang University, {starts.year}",
+        title_ru=f"Научная стажировка докторантов в Синьцзянском университете, {starts.year} год",
+        title_kk=f"Докторанттардың Шыңжаң университетіндегі ғылыми тағылымдамасы, {starts.year} жыл",
+        title_zh_hans=f"博士研究生新疆大学科研实践项目（{starts.year}年）",
         description_en="A doctoral student spends one month of research with a supervisor at Xinjiang University, "
         "funded by the state budget.",
         description_ru="Докторант в течение месяца ведёт исследования под руководством научного консультанта в "
@@ -236,12 +251,80 @@ def _doctoral_call(xju):
         levels=["doctoral"],
         funding=ExchangeCall.Funding.STATE,
         places=1,
-        opens_at=at(2026, 9, 1),
-        closes_at=at(2026, 10, 15, 18),
-        mobility_starts_on=datetime.date(2027, 3, 1),
-        mobility_ends_on=datetime.date(2027, 3, 31),
+        opens_at=at(today - 15 * DAY),
+        closes_at=at(closes, 18),
+        mobility_starts_on=starts,
+        mobility_ends_on=starts + 29 * DAY,
         min_language_level="B2",
         no_academic_debts=True,
+        document_kinds=["cv", "recommendation"],
+    )
+
+
+def _under_review_call(shihezi, faculties, today):
+    """A semester exchange that closed last week: its applications are being scored, nothing is decided yet."""
+    closes = today - 7 * DAY
+    starts = autumn_after(closes)
+    call = _call(
+        "semester-exchange-shihezi-university",
+        shihezi,
+        [
+            ("Grade point average", "Средний балл (GPA)", "Орташа балл (GPA)", "平均学分绩点", 60),
+            ("Motivation letter", "Мотивационное письмо", "Мотивациялық хат", "动机信", 40),
+        ],
+        title_en=f"Semester exchange at Shihezi University, autumn {starts.year}",
+        title_ru=f"Семестровый обмен в Шихэцзыском университете, осень {starts.year} года",
+        title_kk=f"Шихэцзы университетінде семестрлік алмасу, {starts.year} жылдың күзі",
+        title_zh_hans=f"石河子大学学期交换项目（{starts.year}年秋季）",
+        description_en="Two engineering students study one semester in Shihezi under the student exchange agreement.",
+        description_ru="Два студента инженерных специальностей учатся один семестр в Шихэцзы по соглашению об "
+        "обмене студентами.",
+        description_kk="Инженерлік мамандықтардың екі студенті студенттер алмасу туралы келісім бойынша Шихэцзыда "
+        "бір семестр оқиды.",
+        description_zh_hans="根据学生交流协议，两名工科学生赴石河子学习一个学期。",
+        mobility_type=ExchangeCall.MobilityType.SEMESTER,
+        levels=["bachelor"],
+        funding=ExchangeCall.Funding.UNIVERSITY,
+        places=2,
+        opens_at=at(closes - 45 * DAY),
+        closes_at=at(closes, 18),
+        mobility_starts_on=starts,
+        mobility_ends_on=datetime.date(starts.year + 1, 1, 31),
+        min_gpa="2.50",
+        document_kinds=["transcript", "motivation_letter"],
+    )
+    call.faculties.set([faculties["engineering"]])
+    return call
+
+
+def _finished_call(tomsk, today):
+    """A doctoral call of last season: selection confirmed, the nominee accepted by the host and on the move."""
+    closes = today - 120 * DAY
+    starts = closes + 90 * DAY
+    return _call(
+        "doctoral-research-tomsk-polytechnic-university",
+        tomsk,
+        [
+            ("Research proposal", "План исследования", "Зерттеу жоспары", "研究计划", 70),
+            ("Publications", "Публикации", "Жарияланымдар", "发表成果", 30),
+        ],
+        title_en=f"Research stay for doctoral students at Tomsk Polytechnic University, {starts.year}",
+        title_ru=f"Научная стажировка докторантов в Томском политехническом университете, {starts.year} год",
+        title_kk=f"Докторанттардың Томск политехникалық университетіндегі ғылыми тағылымдамасы, {starts.year} жыл",
+        title_zh_hans=f"博士研究生托木斯克理工大学科研访学项目（{starts.year}年）",
+        description_en="One doctoral student spends two months in the mining engineering laboratories in Tomsk.",
+        description_ru="Один докторант проводит два месяца в лабораториях горного дела в Томске.",
+        description_kk="Бір докторант Томскідегі тау-кен ісі зертханаларында екі ай болады.",
+        description_zh_hans="一名博士研究生在托木斯克的采矿工程实验室进行为期两个月的科研访学。",
+        mobility_type=ExchangeCall.MobilityType.DOCTORAL_RESEARCH,
+        levels=["doctoral"],
+        funding=ExchangeCall.Funding.STATE,
+        places=1,
+        opens_at=at(closes - 40 * DAY),
+        closes_at=at(closes, 18),
+        mobility_starts_on=starts,
+        mobility_ends_on=starts + 60 * DAY,
+        min_language_level="B2",
         document_kinds=["cv", "recommendation"],
     )
 
@@ -255,6 +338,7 @@ APPLICANTS = [
     ("saule@kopir.example", "Сәуле Бекова", "Bekova Saule", "en", User.Role.STUDENT),
     ("nurlan@kopir.example", "Нұрлан Әлиев", "Aliyev Nurlan", "kk", User.Role.FACULTY),
     ("dana@kopir.example", "Дана Оразбаева", "Orazbayeva Dana", "ru", User.Role.STUDENT),
+    ("askar@kopir.example", "Асқар Жұмабеков", "Zhumabekov Askar", "kk", User.Role.STUDENT),
 ]
 
 
@@ -268,143 +352,187 @@ def _person(email, name, latin_name, language, role):
     return user
 
 
-def _applications(semester, staff, doctoral, xju, faculties, categories, *, office, student):
-    people = {email.split("@")[0]: _person(email, *rest) for email, *rest in APPLICANTS}
-    criteria = {call.pk: list(call.criteria.all()) for call in (semester, staff, doctoral)}
-    bachelor = {"level": "bachelor", "credits": 120, "year_of_study": 3, "has_academic_debts": False}
-    rows = [
-        # call, applicant, status, answers, points per criterion, submitted
-        (
-            semester,
-            people["aruzhan"],
-            Status.SHORTLISTED,
-            {
-                **bachelor,
-                "gpa": "3.67",
-                "language_level": "B2",
-                "faculty": faculties["philology"],
-                "priority_category": categories[2],
-            },
-            [92, 85, 80],
-            at(2026, 11, 10),
-        ),
-        (
-            semester,
-            people["timur"],
-            Status.UNDER_REVIEW,
-            {**bachelor, "gpa": "3.20", "language_level": "B1", "faculty": faculties["it"]},
-            [75, 70, 90],
-            at(2026, 11, 12),
-        ),
-        (
-            semester,
-            people["madina"],
-            Status.SUBMITTED,
-            {**bachelor, "gpa": "3.05", "language_level": "B1", "faculty": faculties["engineering"]},
-            None,
-            at(2026, 11, 20),
-        ),
-        (semester, people["saule"], Status.DRAFT, {**bachelor, "gpa": "2.90", "faculty": faculties["it"]}, None, None),
-        (staff, people["nurlan"], Status.SUBMITTED, {"level": "staff", "language_level": "B2"}, None, at(2026, 11, 18)),
-        (
-            doctoral,
-            people["yerlan"],
-            Status.ACCEPTED,
-            {"level": "doctoral", "language_level": "C1", "faculty": faculties["engineering"]},
-            [88, 70],
-            at(2026, 10, 1),
-        ),
-        (
-            doctoral,
-            people["dana"],
-            Status.WAITLISTED,
-            {"level": "doctoral", "language_level": "B2", "faculty": faculties["it"]},
-            [80, 65],
-            at(2026, 10, 5),
-        ),
-    ]
-    if student is not None:
-        rows.append((semester, student, Status.DRAFT, {"level": "bachelor", "faculty": faculties["it"]}, None, None))
+def _apply(call, applicant, answers, *, submit, now):
+    """The applicant's application, filled in, documents attached and (if `submit`) submitted, through the services.
+
+    A call that has closed is opened for the moment of applying and closed again, as if they applied in time.
+    Idempotent: an application that exists already is returned unchanged.
+    """
+    existing = Application.objects.filter(call=call, applicant=applicant).first()
+    if existing:
+        return existing, False
+    closes_at = call.closes_at
+    if not call.is_open(now):
+        call.closes_at = now + datetime.timedelta(hours=1)
+        call.save(update_fields=["closes_at"])
+    application = services.start_application(call, applicant=applicant)
+    services.save_draft(application, values={"phone": "+7 701 000 00 00", **answers})
+    if not application.choices.exists():
+        services.choose_hosts(application, partners=list(call.partners.all()))
     scan = blank_pdf()
-    for call, applicant, status, answers, points, submitted_at in rows:
-        application, created = Application.objects.get_or_create(
-            call=call,
-            applicant=applicant,
-            defaults={
-                **answers,
-                "status": status,
-                "submitted_at": submitted_at,
-                "phone": "+7 701 000 00 00",
-                "motivation": "I want to study Chinese and the engineering of the host and bring a joint project home.",
-            },
-        )
-        if not created:
-            continue
-        HostChoice.objects.create(application=application, partner=xju, rank=1)
-        if status != Status.DRAFT:
-            for kind in call.document_kinds:  # nothing is submitted without its documents
-                document = ApplicationDocument(
-                    application=application, kind=kind, original_name=f"{kind}.pdf", size=len(scan)
-                )
-                document.file.save(f"{kind}.pdf", ContentFile(scan), save=False)
-                document.save()
-        previous, moment = Status.DRAFT, submitted_at
-        for step in PATHS[status]:
-            by = applicant if step == Status.SUBMITTED else office
-            ApplicationTransition.objects.create(
-                application=application, from_status=previous, to_status=step, by=by, at=moment
-            )
-            previous, moment = step, moment + datetime.timedelta(days=3)
-        if points:
-            review = Review.objects.create(application=application, reviewer=office)
-            Score.objects.bulk_create(
-                Score(review=review, criterion=criterion, points=value)
-                for criterion, value in zip(criteria[call.pk], points, strict=True)
-            )
-        if status in {Status.NOMINATED, Status.ACCEPTED}:
-            application.host = xju
-            application.save(update_fields=["host"])
-        if status == Status.WAITLISTED:
-            application.waitlist_position = 1
-            application.save(update_fields=["waitlist_position"])
-    if not doctoral.selection_confirmed_at:
-        doctoral.selection_confirmed_at = at(2026, 10, 25)
-        doctoral.save(update_fields=["selection_confirmed_at"])
-    accepted = Application.objects.get(call=doctoral, applicant=people["yerlan"])
-    mobility, created = Mobility.objects.get_or_create(
-        application=accepted,
-        defaults={
-            "participant": accepted.applicant,
-            "participant_name": accepted.applicant.full_name,
-            "email": accepted.applicant.email,
-            "direction": Mobility.Direction.OUTGOING,
-            "partner": xju,
-            "mobility_type": doctoral.mobility_type,
-            "home_unit": accepted.faculty,
-            "starts_on": doctoral.mobility_starts_on,
-            "ends_on": doctoral.mobility_ends_on,
-        },
+    for kind in call.document_kinds:
+        upload = SimpleUploadedFile(f"{kind}.pdf", scan, content_type="application/pdf")
+        services.upload_document(application, kind=kind, file=upload)
+    if submit:
+        application = services.submit_application(application, by=applicant)
+    if call.closes_at != closes_at:
+        call.closes_at = closes_at
+        call.save(update_fields=["closes_at"])
+    return application, True
+
+
+def _review(application, points, *, by):
+    criteria = list(application.call.criteria.all())
+    services.save_review(
+        application, reviewer=by, points={c.pk: value for c, value in zip(criteria, points, strict=True)}
     )
-    if created:
+
+
+def _applications(
+    semester, staff, doctoral, under_review, finished, faculties, categories, *, office, student, reviewer, today
+):
+    now = timezone.now()
+    people = {email.split("@")[0]: _person(email, *rest) for email, *rest in APPLICANTS}
+    bachelor = {"level": "bachelor", "credits": 120, "year_of_study": 3, "has_academic_debts": False}
+    motivation = {
+        "motivation": "I want to study Chinese and the engineering of the host and bring a joint project home."
+    }
+    semester_reviewer = reviewer or office
+    # The semester exchange: one shortlisted, one being scored, one waiting, drafts.
+    aruzhan, new = _apply(
+        semester,
+        people["aruzhan"],
+        {
+            **bachelor,
+            **motivation,
+            "gpa": "3.67",
+            "language_level": "B2",
+            "faculty": faculties["philology"],
+            "priority_category": categories[2],
+        },
+        submit=True,
+        now=now,
+    )
+    if new:
+        _review(aruzhan, [92, 85, 80], by=semester_reviewer)
+        services.change_application_status(aruzhan, to=Status.SHORTLISTED, by=office, comment="Interview on Monday.")
+    timur, new = _apply(
+        semester,
+        people["timur"],
+        {**bachelor, **motivation, "gpa": "3.20", "language_level": "B1", "faculty": faculties["it"]},
+        submit=True,
+        now=now,
+    )
+    if new:
+        _review(timur, [75, 70, 90], by=semester_reviewer)
+    _apply(
+        semester,
+        people["madina"],
+        {**bachelor, **motivation, "gpa": "3.05", "language_level": "B1", "faculty": faculties["engineering"]},
+        submit=True,
+        now=now,
+    )
+    _apply(semester, people["saule"], {**bachelor, "gpa": "2.90", "faculty": faculties["it"]}, submit=False, now=now)
+    if student is not None:
+        _apply(semester, student, {"level": "bachelor", "faculty": faculties["it"]}, submit=False, now=now)
+    # The staff internship closes within days: one submitted.
+    _apply(staff, people["nurlan"], {"level": "staff", "language_level": "B2", **motivation}, submit=True, now=now)
+    # The doctoral practice: one submitted.
+    _apply(
+        doctoral,
+        people["dana"],
+        {
+            "level": "doctoral",
+            "has_academic_debts": False,
+            "language_level": "B2",
+            "faculty": faculties["it"],
+            **motivation,
+        },
+        submit=True,
+        now=now,
+    )
+    # The call under review: closed, scored in part, nothing decided.
+    madina, new = _apply(
+        under_review,
+        people["madina"],
+        {**bachelor, **motivation, "gpa": "3.05", "faculty": faculties["engineering"]},
+        submit=True,
+        now=now,
+    )
+    if new:
+        _review(madina, [70, 80], by=office)
+    # Last season's doctoral call: ranked, confirmed, the nominee accepted by the host and the mobility recorded.
+    yerlan, new = _apply(
+        finished,
+        people["yerlan"],
+        {
+            "level": "doctoral",
+            "has_academic_debts": False,
+            "language_level": "C1",
+            "faculty": faculties["engineering"],
+            **motivation,
+        },
+        submit=True,
+        now=now,
+    )
+    askar, _new = _apply(
+        finished,
+        people["askar"],
+        {
+            "level": "doctoral",
+            "has_academic_debts": False,
+            "language_level": "B2",
+            "faculty": faculties["engineering"],
+            **motivation,
+        },
+        submit=True,
+        now=now,
+    )
+    if new:
+        _review(yerlan, [88, 70], by=office)
+        _review(askar, [80, 65], by=office)
+        services.confirm_selection(finished, by=office)
+        yerlan = services.change_application_status(
+            Application.objects.get(pk=yerlan.pk), to=Status.ACCEPTED, by=office, comment="Invitation received."
+        )
+        mobility = services.create_mobility(yerlan, by=office)
         LearningAgreementCourse.objects.create(
             mobility=mobility,
-            host_course="Advanced Rock Mechanics",
+            host_course="Rock mechanics",
             host_credits=2,
             home_course="Research practice",
             home_credits=3,
         )
+        services.approve_learning_agreement(mobility, by=office)
+    for mobility in Mobility.objects.filter(application__call=finished):  # it moves with its call
+        mobility.starts_on, mobility.ends_on = finished.mobility_starts_on, finished.mobility_ends_on
+        mobility.save(update_fields=["starts_on", "ends_on"])
 
 
-def _incoming_guest(xju):
-    Mobility.objects.get_or_create(
-        participant_name="王芳 (Wang Fang)",
-        partner=xju,
-        defaults={
-            "direction": Mobility.Direction.INCOMING,
-            "mobility_type": ExchangeCall.MobilityType.STAFF_TEACHING,
-            "starts_on": datetime.date(2026, 10, 5),
-            "ends_on": datetime.date(2026, 10, 16),
-            "status": Mobility.Status.COMPLETED,
-            "final_report": "Taught a two-week course of Chinese for beginners to 40 students.",
-        },
-    )
+def _incoming_guests(xju, today):
+    """Mobility the other way: a teacher from Xinjiang University who came, a colleague from Ankara who comes."""
+    metu = _partner("metu.edu.tr")
+    guests = [
+        (
+            "王芳 (Wang Fang)",
+            xju,
+            ExchangeCall.MobilityType.STAFF_TEACHING,
+            today - 60 * DAY,
+            Mobility.Status.COMPLETED,
+            "Taught a two-week course of Chinese for beginners to 40 students.",
+        ),
+        ("Ayşe Demir", metu, ExchangeCall.MobilityType.STAFF_TEACHING, today + 20 * DAY, Mobility.Status.PLANNED, ""),
+    ]
+    for name, partner, kind, starts_on, status, report in guests:
+        Mobility.objects.update_or_create(
+            participant_name=name,
+            partner=partner,
+            defaults={
+                "direction": Mobility.Direction.INCOMING,
+                "mobility_type": kind,
+                "starts_on": starts_on,
+                "ends_on": starts_on + 11 * DAY,
+                "status": status,
+                "final_report": report,
+            },
+        )

@@ -1,6 +1,11 @@
 """Demo data of the partnerships app: the home university (M. Auezov South Kazakhstan University)."""
 
-from datetime import date
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
 
 from config.models import HomeInstitution
 
@@ -13,9 +18,10 @@ from .models import (
     JointProgram,
     Partner,
     PartnerDomain,
+    ResearchProject,
     Unit,
 )
-from .services import refresh_search_text
+from .services import change_agreement_status, describe_partner, draft_agreement, import_universities
 
 
 def seed() -> HomeInstitution:
@@ -58,10 +64,123 @@ def seed() -> HomeInstitution:
             "staff_email_domains": "auezov.edu.kz",
         },
     )
+    seed_home_units()
     return home
 
 
-def seed_xinjiang(*, coordinator=None):
+HOME_OFFICE = "International Cooperation Office"
+
+# The home university's own side: campuses, and faculties with their departments (English, Russian, Kazakh, Chinese).
+HOME_CAMPUSES = [
+    ("Main campus", "Главный корпус", "Бас ғимарат", "主校区", "5 Tauke Khan Avenue"),
+    (
+        "Campus on Baitursynov Street",
+        "Корпус на улице Байтурсынова",
+        "Байтұрсынов көшесіндегі ғимарат",
+        "拜图尔瑟诺夫街校区",
+        "",
+    ),
+]
+HOME_FACULTIES = [
+    (
+        (
+            "Faculty of Information Technology",
+            "Факультет информационных технологий",
+            "Ақпараттық технологиялар факультеті",
+            "信息技术学院",
+        ),
+        [
+            (
+                "Department of Information Systems",
+                "Кафедра информационных систем",
+                "Ақпараттық жүйелер кафедрасы",
+                "信息系统系",
+            ),
+            (
+                "Department of Computer Science",
+                "Кафедра вычислительной техники и программного обеспечения",
+                "Есептеуіш техника және бағдарламалық қамтамасыз ету кафедрасы",
+                "计算机科学系",
+            ),
+        ],
+    ),
+    (
+        ("Faculty of Engineering", "Инженерный факультет", "Инженерия факультеті", "工程学院"),
+        [
+            ("Department of Mining", "Кафедра горного дела", "Тау-кен ісі кафедрасы", "采矿系"),
+            (
+                "Department of Geology and Exploration",
+                "Кафедра геологии и разведки",
+                "Геология және барлау кафедрасы",
+                "地质与勘探系",
+            ),
+            (
+                "Department of Chemical Engineering",
+                "Кафедра химической технологии",
+                "Химиялық технология кафедрасы",
+                "化学工程系",
+            ),
+        ],
+    ),
+    (
+        ("Faculty of Philology", "Филологический факультет", "Филология факультеті", "语言文学学院"),
+        [
+            ("Department of Oriental Languages", "Кафедра восточных языков", "Шығыс тілдері кафедрасы", "东方语言系"),
+            (
+                "Department of Kazakh Language and Literature",
+                "Кафедра казахского языка и литературы",
+                "Қазақ тілі және әдебиеті кафедрасы",
+                "哈萨克语言文学系",
+            ),
+        ],
+    ),
+]
+
+
+def _names(field, names):
+    return dict(zip((f"{field}_en", f"{field}_ru", f"{field}_kk", f"{field}_zh_hans"), names, strict=True))
+
+
+def seed_home_units():
+    """The home side drawn whole: two campuses, faculties with their departments, the international office."""
+    campuses = []
+    for *names, address in HOME_CAMPUSES:
+        campus, _created = Campus.objects.update_or_create(
+            partner=None, name_en=names[0], defaults={**_names("name", names), "address": address, "city": "Shymkent"}
+        )
+        campuses.append(campus)
+    for names, departments in HOME_FACULTIES:
+        faculty, _created = Unit.objects.update_or_create(
+            partner=None,
+            name_en=names[0],
+            defaults={**_names("name", names), "kind": Unit.Kind.FACULTY, "campus": campuses[0], "parent": None},
+        )
+        for department in departments:
+            Unit.objects.update_or_create(
+                partner=None,
+                name_en=department[0],
+                defaults={**_names("name", department), "kind": Unit.Kind.DEPARTMENT, "parent": faculty},
+            )
+    Unit.objects.update_or_create(
+        partner=None,
+        name_en=HOME_OFFICE,
+        defaults={
+            **_names(
+                "name",
+                (
+                    HOME_OFFICE,
+                    "Отдел международного сотрудничества",
+                    "Халықаралық ынтымақтастық бөлімі",
+                    "国际合作与交流处",
+                ),
+            ),
+            "kind": Unit.Kind.OFFICE,
+            "campus": campuses[0],
+        },
+    )
+
+
+def seed_xinjiang(*, coordinator):
     """Xinjiang University (Urumqi): campuses, units, contacts, the memorandum, its conditions and programs."""
     xju, _created = Partner.objects.update_or_create(
         slug="xinjiang-university",
@@ -93,6 +212,7 @@ def seed_xinjiang(*, coordinator=None):
         },
     )
     PartnerDomain.objects.get_or_create(domain="xju.edu.cn", defaults={"partner": xju})
+    describe_partner(xju, values={})  # its search text now knows the domain
     honghu, _created = Campus.objects.update_or_create(
         partner=xju,
         name_en="Honghu (Red Lake) campus",
@@ -177,14 +297,7 @@ def seed_xinjiang(*, coordinator=None):
         campus=boda,
     )
 
-    home_office = unit(
-        "International Cooperation Office",
-        "Отдел международного сотрудничества",
-        "Халықаралық ынтымақтастық бөлімі",
-        "国际合作与交流处",
-        Unit.Kind.OFFICE,
-        partner=None,
-    )
+    home_office = Unit.objects.get(partner=None, name_en=HOME_OFFICE)
 
     def contact(name, latin, position_en, position_ru, position_kk, position_zh, *, unit=None, primary=False):
         Contact.objects.update_or_create(
@@ -230,18 +343,17 @@ def seed_xinjiang(*, coordinator=None):
         "地质与矿业工程学院院长",
         unit=geology,
     )
-    refresh_search_text([xju])
 
-    mou, _created = Agreement.objects.update_or_create(
+    mou = draft_agreement(
         reference_number="MoU-XJU-2025",
-        defaults={
+        partners=[xju],
+        by=coordinator,
+        values={
             "kind": Agreement.Kind.MOU,
             "title_en": "Memorandum of understanding with Xinjiang University",
             "title_ru": "Меморандум о взаимопонимании с Синьцзянским университетом",
             "title_kk": "Шыңжаң университетімен өзара түсіністік туралы меморандум",
             "title_zh_hans": "与新疆大学的合作谅解备忘录",
-            "status": Agreement.Status.ACTIVE,
-            "signed_on": date(2025, 10, 31),
             "valid_from": date(2025, 10, 31),
             "valid_until": date(2030, 10, 30),
             "home_unit": home_office,
@@ -250,7 +362,12 @@ def seed_xinjiang(*, coordinator=None):
             "partner_signatory": "Jin Gang, Vice-Rector",
         },
     )
-    mou.partners.add(xju)
+    if mou.status == Agreement.Status.DRAFT:
+        change_agreement_status(mou, to=Agreement.Status.NEGOTIATION, by=coordinator)
+        change_agreement_status(mou, to=Agreement.Status.AWAITING_SIGNATURE, by=coordinator)
+        mou = change_agreement_status(
+            mou, to=Agreement.Status.ACTIVE, by=coordinator, signed_on=date(2025, 10, 31), comment="Urumqi"
+        )
     mou.partner_units.add(cultural, cooperation)
     years = {"academic_year_from": "2026/2027", "academic_year_to": "2029/2030"}
     languages = IscedField.objects.filter(code="0231").first()
@@ -310,6 +427,68 @@ def seed_xinjiang(*, coordinator=None):
             "it-xju",
         ),
     ]
+    details = {
+        "language-training-xju": {
+            "status": JointProgram.Status.RUNNING,
+            "languages": "Chinese, Kazakh, Russian",
+            "duration_months": 10,
+            "first_intake": date(2026, 9, 1),
+            **_names(
+                "description",
+                (
+                    "A year of Chinese for our students in Urumqi and of Kazakh for students of Xinjiang University "
+                    "in Shymkent, taught by the Institute of International Cultural Exchange and our Faculty of "
+                    "Philology.",
+                    "Год китайского языка для наших студентов в Урумчи и казахского языка для студентов Синьцзянского "
+                    "университета в Шымкенте; ведут Институт международного культурного обмена и наш филологический "
+                    "факультет.",
+                    "Біздің студенттерге Үрімшіде қытай тілін, Шыңжаң университетінің студенттеріне Шымкентте қазақ "
+                    "тілін бір жыл оқыту; Халықаралық мәдени алмасу институты мен біздің филология факультеті "
+                    "жүргізеді.",
+                    "我校学生在乌鲁木齐学习一年汉语，新疆大学学生在奇姆肯特学习一年哈萨克语，由国际文化交流学院和我校"
+                    "语言文学学院共同授课。",
+                ),
+            ),
+        },
+        "engineering-xju": {
+            "status": JointProgram.Status.IN_DEVELOPMENT,
+            "languages": "Chinese, Russian, English",
+            "duration_months": 24,
+            "first_intake": date(2027, 9, 1),
+            **_names(
+                "description",
+                (
+                    "A two-year master's program in engineering with a year at the Top Engineer College and "
+                    "its Engineering Training Centre on the Boda campus; graduates receive the degrees of both "
+                    "universities.",
+                    "Двухлетняя магистерская программа по инженерии с годом обучения в Институте «Выдающийся "
+                    "инженер» и его Центре инженерной подготовки в кампусе Бода; выпускники получают дипломы обоих "
+                    "университетов.",
+                    "Екі жылдық инженерия магистратурасы: бір жыл Бода кампусындағы «Үздік инженер» институты мен "
+                    "оның Инженерлік даярлау орталығында оқу; түлектер екі университеттің дипломын алады.",
+                    "为期两年的工程硕士项目，其中一年在博达校区卓越工程师学院及其工程训练中心学习，毕业生获得两校学位。",
+                ),
+            ),
+        },
+        "it-xju": {
+            "status": JointProgram.Status.PROPOSED,
+            "languages": "Russian, Chinese",
+            "duration_months": 48,
+            "first_intake": date(2027, 9, 1),
+            **_names(
+                "description",
+                (
+                    "A four-year bachelor's program in information technology: two years in Shymkent, two in Urumqi.",
+                    "Четырёхлетняя программа бакалавриата по информационным технологиям: два года в Шымкенте, два "
+                    "года в Урумчи.",
+                    "Ақпараттық технологиялар бойынша төрт жылдық бакалавриат бағдарламасы: екі жыл Шымкентте, екі "
+                    "жыл Үрімшіде.",
+                    "四年制信息技术本科项目：两年在奇姆肯特学习，两年在乌鲁木齐学习。",
+                ),
+            ),
+        },
+    }
+    partner_coordinator = Contact.objects.filter(partner=xju, is_primary=True).first()
     for en, ru, kk, zh, kind, level, field_code, slug in programs:
         program, _created = JointProgram.objects.update_or_create(
             slug=slug,
@@ -321,11 +500,318 @@ def seed_xinjiang(*, coordinator=None):
                 "kind": kind,
                 "level": level,
                 "field": IscedField.objects.filter(code=field_code).first(),
-                "status": JointProgram.Status.PROPOSED,
                 "agreement": mou,
                 "home_coordinator": coordinator,
+                "partner_coordinator": partner_coordinator,
                 "is_public": True,
+                **details[slug],
             },
         )
         program.partners.set([xju])
+    _joint_research(xju)
     return xju
+
+
+def _joint_research(xju):
+    """The joint research the sides agreed on in Urumqi, as research projects."""
+    projects = [
+        (
+            "GEO-TS",
+            (
+                "Geology and mineral resources of the Tian Shan",
+                "Геология и минеральные ресурсы Тянь-Шаня",
+                "Тянь-Шаньның геологиясы мен минералдық ресурстары",
+                "天山地质与矿产资源研究",
+            ),
+            (
+                "Field studies and joint publications of our Faculty of Engineering and the School of Geology and "
+                "Mining Engineering.",
+                "Полевые исследования и совместные публикации нашего инженерного факультета и Института геологии и "
+                "горного дела.",
+                "Біздің инженерия факультеті мен Геология және тау-кен ісі институтының далалық зерттеулері мен "
+                "бірлескен жарияланымдары.",
+                "我校工程学院与地质与矿业工程学院的野外考察与联合发表成果。",
+            ),
+            ResearchProject.Status.RUNNING,
+            date(2026, 3, 1),
+            date(2028, 12, 31),
+        ),
+        (
+            "ICLE",
+            (
+                "International Chinese language education in Central Asia",
+                "Международное обучение китайскому языку в Центральной Азии",
+                "Орталық Азиядағы қытай тілін халықаралық оқыту",
+                "中亚国际中文教育研究",
+            ),
+            (
+                "Research that grew out of the seminar opened in Urumqi on 31 October 2025.",
+                "Исследование, выросшее из семинара, открытого в Урумчи 31 октября 2025 года.",
+                "2025 жылғы 31 қазанда Үрімшіде ашылған семинардан туған зерттеу.",
+                "源于2025年10月31日在乌鲁木齐开幕的研讨会的研究项目。",
+            ),
+            ResearchProject.Status.PLANNED,
+            date(2026, 9, 1),
+            date(2027, 12, 31),
+        ),
+    ]
+    for acronym, titles, summaries, status, starts_on, ends_on in projects:
+        project, _created = ResearchProject.objects.update_or_create(
+            acronym=acronym,
+            defaults={
+                **_names("title", titles),
+                **_names("summary", summaries),
+                "status": status,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "is_public": True,
+            },
+        )
+        project.partners.set([xju])
+
+
+# The directory's partners, as world-universities records (name, domain, website and country are facts), with
+# their names in every language, city, and the agreement each has with us: kind, status, and when it ends
+# (days from the day the demo runs; None when open-ended or not yet signed).
+DIRECTORY = [
+    {
+        "record": ("Shihezi University", "shzu.edu.cn", "http://www.shzu.edu.cn/", "CN"),
+        "names": ("Shihezi University", "Шихэцзыский университет", "Шихэцзы университеті", "石河子大学"),
+        "cities": ("Shihezi", "Шихэцзы", "Шихэцзы", "石河子"),
+        "agreement": (Agreement.Kind.STUDENT_EXCHANGE, Agreement.Status.ACTIVE, 60),
+    },
+    {
+        "record": ("Lanzhou University", "lzu.edu.cn", "http://www.lzu.edu.cn/", "CN"),
+        "names": ("Lanzhou University", "Ланьчжоуский университет", "Ланьчжоу университеті", "兰州大学"),
+        "cities": ("Lanzhou", "Ланьчжоу", "Ланьчжоу", "兰州"),
+        "agreement": (Agreement.Kind.RESEARCH, Agreement.Status.AWAITING_SIGNATURE, None),
+    },
+    {
+        "record": ("Tomsk Polytechnic University", "tpu.ru", "http://www.tpu.ru/", "RU"),
+        "names": (
+            "Tomsk Polytechnic University",
+            "Томский политехнический университет",
+            "Томск политехникалық университеті",
+            "托木斯克理工大学",
+        ),
+        "cities": ("Tomsk", "Томск", "Томск", "托木斯克"),
+        "agreement": (Agreement.Kind.GENERAL, Agreement.Status.ACTIVE, 900),
+    },
+    {
+        "record": ("Novosibirsk State University", "nsu.ru", "http://www.nsu.ru/", "RU"),
+        "names": (
+            "Novosibirsk State University",
+            "Новосибирский государственный университет",
+            "Новосібір мемлекеттік университеті",
+            "新西伯利亚国立大学",
+        ),
+        "cities": ("Novosibirsk", "Новосибирск", "Новосібір", "新西伯利亚"),
+        "agreement": (Agreement.Kind.DOUBLE_DEGREE, Agreement.Status.NEGOTIATION, None),
+    },
+    {
+        "record": ("Middle East Technical University", "metu.edu.tr", "http://www.metu.edu.tr/", "TR"),
+        "names": (
+            "Middle East Technical University",
+            "Ближневосточный технический университет",
+            "Таяу Шығыс техникалық университеті",
+            "中东技术大学",
+        ),
+        "cities": ("Ankara", "Анкара", "Анкара", "安卡拉"),
+        "agreement": (Agreement.Kind.STAFF_EXCHANGE, Agreement.Status.ACTIVE, 75),
+    },
+    {
+        "record": ("Istanbul Technical University", "itu.edu.tr", "http://www.itu.edu.tr/", "TR"),
+        "names": (
+            "Istanbul Technical University",
+            "Стамбульский технический университет",
+            "Ыстамбұл техникалық университеті",
+            "伊斯坦布尔技术大学",
+        ),
+        "cities": ("Istanbul", "Стамбул", "Ыстамбұл", "伊斯坦布尔"),
+        "agreement": (Agreement.Kind.INTERNSHIP, Agreement.Status.DRAFT, None),
+    },
+    {
+        "record": ("Seoul National University", "snu.ac.kr", "http://www.snu.ac.kr/", "KR"),
+        "names": (
+            "Seoul National University",
+            "Сеульский национальный университет",
+            "Сеул ұлттық университеті",
+            "首尔大学",
+        ),
+        "cities": ("Seoul", "Сеул", "Сеул", "首尔"),
+        "agreement": (Agreement.Kind.STUDENT_EXCHANGE, Agreement.Status.EXPIRED, -120),
+    },
+    {
+        "record": ("Technische Universität München", "tum.de", "http://www.tum.de/", "DE"),
+        "names": (
+            "Technical University of Munich",
+            "Мюнхенский технический университет",
+            "Мюнхен техникалық университеті",
+            "慕尼黑工业大学",
+        ),
+        "cities": ("Munich", "Мюнхен", "Мюнхен", "慕尼黑"),
+        "agreement": (Agreement.Kind.RESEARCH, Agreement.Status.TERMINATED, 400),
+    },
+    {
+        "record": ("National University of Uzbekistan", "nuu.uz", "http://www.nuu.uz/", "UZ"),
+        "names": (
+            "National University of Uzbekistan",
+            "Национальный университет Узбекистана",
+            "Өзбекстан ұлттық университеті",
+            "乌兹别克斯坦国立大学",
+        ),
+        "cities": ("Tashkent", "Ташкент", "Ташкент", "塔什干"),
+        "agreement": (Agreement.Kind.MOU, Agreement.Status.ACTIVE, None),
+    },
+    {
+        "record": ("Tashkent University of Information Technologies", "tuit.uz", "http://www.tuit.uz/", "UZ"),
+        "names": (
+            "Tashkent University of Information Technologies",
+            "Ташкентский университет информационных технологий",
+            "Ташкент ақпараттық технологиялар университеті",
+            "塔什干信息技术大学",
+        ),
+        "cities": ("Tashkent", "Ташкент", "Ташкент", "塔什干"),
+        "agreement": (Agreement.Kind.DOUBLE_DEGREE, Agreement.Status.ACTIVE, 1500),
+    },
+]
+
+AGREEMENT_TITLES = {
+    # kind: English, Russian, Kazakh and Chinese title, each with the partner's name in that language
+    Agreement.Kind.MOU: (
+        "Memorandum of understanding with {}",
+        "Меморандум о взаимопонимании: {}",
+        "Өзара түсіністік туралы меморандум: {}",
+        "与{}的合作谅解备忘录",
+    ),
+    Agreement.Kind.GENERAL: (
+        "General cooperation agreement with {}",
+        "Генеральное соглашение о сотрудничестве: {}",
+        "Ынтымақтастық туралы бас келісім: {}",
+        "与{}的全面合作协议",
+    ),
+    Agreement.Kind.STUDENT_EXCHANGE: (
+        "Student exchange agreement with {}",
+        "Соглашение об обмене студентами: {}",
+        "Студенттер алмасу туралы келісім: {}",
+        "与{}的学生交流协议",
+    ),
+    Agreement.Kind.STAFF_EXCHANGE: (
+        "Staff exchange agreement with {}",
+        "Соглашение об обмене сотрудниками: {}",
+        "Қызметкерлер алмасу туралы келісім: {}",
+        "与{}的教职员工交流协议",
+    ),
+    Agreement.Kind.DOUBLE_DEGREE: (
+        "Double degree agreement with {}",
+        "Соглашение о двойном дипломе: {}",
+        "Қос диплом туралы келісім: {}",
+        "与{}的双学位协议",
+    ),
+    Agreement.Kind.RESEARCH: (
+        "Research cooperation agreement with {}",
+        "Соглашение о научном сотрудничестве: {}",
+        "Ғылыми ынтымақтастық туралы келісім: {}",
+        "与{}的科研合作协议",
+    ),
+    Agreement.Kind.INTERNSHIP: (
+        "Internship agreement with {}",
+        "Соглашение о стажировках: {}",
+        "Тағылымдамалар туралы келісім: {}",
+        "与{}的实习协议",
+    ),
+}
+
+
+def _directory_records(universities_file) -> list[dict]:
+    """The records of the directory's partners: from the world-universities file when one is given, else our own."""
+    ours = [
+        {"name": name, "domains": [domain], "web_pages": [website], "alpha_two_code": code}
+        for name, domain, website, code in (entry["record"] for entry in DIRECTORY)
+    ]
+    path = Path(universities_file) if universities_file else None
+    if path is None or not path.is_file():
+        return ours
+    wanted = {record["domains"][0] for record in ours}
+    found = [
+        record
+        for record in json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(record, dict) and wanted & set(record.get("domains") or [])
+    ]
+    missing = wanted - {domain for record in found for domain in record["domains"]}
+    return found + [record for record in ours if record["domains"][0] in missing]
+
+
+def seed_directory(*, coordinator, today: date | None = None, universities_file=None) -> list[Partner]:
+    """Partners in six countries, imported through the import service and described, each with an agreement.
+
+    Agreements move with `today`: the ones ending within 90 days always end within 90 days of the run.
+    """
+    today = today or timezone.localdate()
+    universities_file = universities_file or settings.DEMO_UNIVERSITIES_FILE
+    import_universities(_directory_records(universities_file))
+    home_office = Unit.objects.get(partner=None, name_en=HOME_OFFICE)
+    partners = []
+    for number, entry in enumerate(DIRECTORY, start=1):
+        partner = PartnerDomain.objects.select_related("partner").get(domain=entry["record"][1]).partner
+        partner = describe_partner(
+            partner,
+            values={
+                **_names("name", entry["names"]),
+                **_names("city", entry["cities"]),
+                "status": Partner.Status.ACTIVE
+                if entry["agreement"][1] == Agreement.Status.ACTIVE
+                else Partner.Status.PROSPECTIVE,
+                "is_public": True,
+            },
+        )
+        partners.append(partner)
+        kind, status, ends_in = entry["agreement"]
+        titles = {
+            field: template.format(name)
+            for field, template, name in zip(
+                ("title_en", "title_ru", "title_kk", "title_zh_hans"),
+                AGREEMENT_TITLES[kind],
+                entry["names"],
+                strict=True,
+            )
+        }
+        signed = status in {Agreement.Status.ACTIVE, Agreement.Status.EXPIRED, Agreement.Status.TERMINATED}
+        signed_on = today - timedelta(days=365 * 3 + 30 * number) if signed else None
+        agreement = draft_agreement(
+            reference_number=f"DEMO-{number:02d}-{partner.country}",
+            partners=[partner],
+            by=coordinator,
+            values={**titles, "kind": kind, "home_unit": home_office, "coordinator": coordinator},
+        )
+        _move_agreement(agreement, status, signed_on=signed_on, ends_in=ends_in, today=today, by=coordinator)
+    return partners
+
+
+AGREEMENT_PATHS = {
+    Agreement.Status.DRAFT: [],
+    Agreement.Status.NEGOTIATION: [Agreement.Status.NEGOTIATION],
+    Agreement.Status.AWAITING_SIGNATURE: [Agreement.Status.NEGOTIATION, Agreement.Status.AWAITING_SIGNATURE],
+    Agreement.Status.ACTIVE: [Agreement.Status.AWAITING_SIGNATURE, Agreement.Status.ACTIVE],
+    Agreement.Status.EXPIRED: [Agreement.Status.AWAITING_SIGNATURE, Agreement.Status.ACTIVE, Agreement.Status.EXPIRED],
+    Agreement.Status.TERMINATED: [
+        Agreement.Status.AWAITING_SIGNATURE,
+        Agreement.Status.ACTIVE,
+        Agreement.Status.TERMINATED,
+    ],
+}
+
+
+def _move_agreement(agreement, status, *, signed_on, ends_in, today, by):
+    """Take a new draft along the lifecycle to `status`; on a later run, move its end date with today."""
+    valid_until = today + timedelta(days=ends_in) if ends_in is not None else None
+    if agreement.status == Agreement.Status.DRAFT and status != Agreement.Status.DRAFT:
+        if signed_on:
+            agreement.valid_from, agreement.valid_until = signed_on, valid_until
+            agreement.save()
+        for step in AGREEMENT_PATHS[status]:
+            comment = "The partner asked to end the cooperation." if step == Agreement.Status.TERMINATED else ""
+            agreement = change_agreement_status(agreement, to=step, by=by, signed_on=signed_on, comment=comment)
+    elif agreement.status == Agreement.Status.ACTIVE and valid_until and agreement.valid_until != valid_until:
+        agreement.valid_until = valid_until  # the demo's expiries move with the day it runs
+        agreement.save()

@@ -67,6 +67,43 @@ def change_agreement_status(
     return agreement
 
 
+@transaction.atomic
+def draft_agreement(*, reference_number: str, partners: Iterable[Partner], by: User, values: dict) -> Agreement:
+    """Open a new agreement as a draft with its partners; the draft is the first row of its history.
+
+    Idempotent: an agreement with this reference number is returned as it is.
+    """
+    existing = Agreement.objects.filter(reference_number=reference_number).first()
+    if existing:
+        return existing
+    agreement = Agreement(reference_number=reference_number, status=Agreement.Status.DRAFT, **values)
+    agreement.full_clean()
+    agreement.save()
+    agreement.partners.set(partners)
+    AgreementTransition.objects.create(
+        agreement=agreement,
+        from_status=Agreement.Status.DRAFT,
+        to_status=Agreement.Status.DRAFT,
+        by=by,
+        at=timezone.now(),
+    )
+    return agreement
+
+
+@transaction.atomic
+def describe_partner(partner: Partner, *, values: dict) -> Partner:
+    """Write what the office knows of a partner (names in every language, city, status, whether it is listed).
+
+    Validated before saving, the change kept in the partner's history, its search text rebuilt.
+    """
+    for name, value in values.items():
+        setattr(partner, name, value)
+    partner.full_clean()
+    partner.save()
+    refresh_search_text([partner])
+    return partner
+
+
 def refresh_search_text(partners: Iterable[Partner]) -> None:
     """Rebuild the search text of these partners, e.g. after their email domains changed."""
     partners = list(Partner.objects.filter(pk__in=[p.pk for p in partners]).prefetch_related("domains"))

@@ -99,11 +99,13 @@ def program_list(request):
 def program_detail(request, slug):
     program = get_object_or_404(
         JointProgram.objects.public()
-        .select_related("field", "agreement", "partner_coordinator", "home_coordinator")
+        .select_related("field", "agreement", "partner_coordinator__unit", "home_coordinator")
         .prefetch_related("partners"),
         slug=slug,
     )
-    return render(request, "partnerships/program_detail.html", {"program": program})
+    # Whom to ask: the coordinators by name for those who may see people at partners, the office for everyone.
+    context = {"program": program, "show_coordinators": may_see_contacts(request.user)}
+    return render(request, "partnerships/program_detail.html", context)
 
 
 @login_required

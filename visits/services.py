@@ -105,6 +105,19 @@ def follow_up_visit_of(outcome: Outcome) -> Visit:
 
 
 @transaction.atomic
+def propose_visit(*, by: User, partners, values: dict) -> Visit:
+    """Create a proposed visit with its partners; the proposal is the first row of its history."""
+    visit = Visit(status=Visit.Status.PROPOSED, **values)
+    visit.full_clean()
+    visit.save()
+    visit.partners.set(partners)
+    VisitTransition.objects.create(
+        visit=visit, from_status=Visit.Status.PROPOSED, to_status=Visit.Status.PROPOSED, by=by
+    )
+    return visit
+
+
+@transaction.atomic
 def plan_follow_up_visit(outcome: Outcome, *, by: User) -> Visit:
     """Create the tentative visit an outcome promises ("the Chinese side will visit in 2026") and link it.
 

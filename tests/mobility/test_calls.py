@@ -72,8 +72,9 @@ def test_call_list_costs_the_same_queries_for_few_or_many_calls(client, django_a
 def test_the_demo_call_page_shows_the_rules_in_the_readers_language(client, settings):
     settings.DEBUG = True
     partnerships_demo.seed()
-    partnerships_demo.seed_xinjiang()
-    mobility_demo.seed(office=StaffFactory())
+    office = StaffFactory()
+    partnerships_demo.seed_xinjiang(coordinator=office)
+    mobility_demo.seed(office=office)
 
     html = client.get("/ru/mobility/semester-exchange-xinjiang-university/").content.decode()
 

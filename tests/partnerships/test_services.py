@@ -353,3 +353,27 @@ def test_merging_needs_another_partner():
 
     with pytest.raises(ValidationError, match="at least one other"):
         services.merge_partners(partner, [partner], by=StaffFactory())
+
+
+def test_drafting_an_agreement_records_the_draft_once():
+    staff, partner = StaffFactory(), PartnerFactory()
+    values = {"kind": "mou", "title": "Memorandum", "title_en": "Memorandum"}
+
+    agreement = services.draft_agreement(reference_number="MoU-1", partners=[partner], by=staff, values=values)
+    again = services.draft_agreement(reference_number="MoU-1", partners=[partner], by=staff, values=values)
+
+    assert again == agreement and Agreement.objects.count() == 1
+    assert (agreement.status, list(agreement.partners.all())) == ("draft", [partner])
+    assert list(agreement.transitions.values_list("to_status", "by")) == [("draft", staff.pk)]
+
+
+def test_describing_a_partner_validates_and_refreshes_its_search_text():
+    partner = PartnerFactory(name_en="Shihezi University")
+    PartnerDomain.objects.create(partner=partner, domain="shzu.edu.cn")
+
+    services.describe_partner(partner, values={"name_zh_hans": "石河子大学", "is_public": True})
+
+    assert Partner.objects.public().search("石河子").get() == partner
+    assert Partner.objects.search("shzu.edu.cn").get() == partner
+    with pytest.raises(ValidationError):
+        services.describe_partner(partner, values={"website": "not a web address"})

@@ -163,6 +163,43 @@ def test_programs_are_listed_and_shown(client, xinjiang):
     assert "Xinjiang University" in page
 
 
+def test_program_page_shows_what_a_student_or_partner_needs(client, xinjiang):
+    HomeInstitutionFactory(international_office_email="international@university.example")
+    agreement = ActiveAgreementFactory(partners=[xinjiang], title_en="Memorandum with Xinjiang University")
+    coordinator = Contact.objects.create(
+        partner=xinjiang, name="李明", latin_name="Li Ming", position_en="Head of the exchange office"
+    )
+    JointProgramFactory(
+        partners=[xinjiang],
+        slug="engineering",
+        title_en="Joint engineering program",
+        description_en="A year at the Engineering Training Centre.",
+        level="master",
+        duration_months=24,
+        languages="Chinese, Russian",
+        agreement=agreement,
+        home_coordinator=StaffFactory(full_name="Aigerim Seitova"),
+        partner_coordinator=coordinator,
+    )
+
+    public = client.get("/en/programs/engineering/").content.decode()
+    client.force_login(UserFactory(role="faculty"))
+    inside = client.get("/en/programs/engineering/").content.decode()
+
+    for fact in (
+        "A year at the Engineering Training Centre.",
+        "Master",
+        "24 months",
+        "Chinese, Russian",
+        "Memorandum with Xinjiang University",
+        "Questions about this program:",
+        "international@university.example",
+    ):
+        assert fact in public and fact in inside
+    assert "Aigerim Seitova" in inside and "Li Ming" in inside and "Head of the exchange office" in inside
+    assert "Aigerim Seitova" not in public and "李明" not in public  # people's names for faculty and the office only
+
+
 @pytest.fixture
 def document(xinjiang):
     agreement = ActiveAgreementFactory(partners=[xinjiang], coordinator=UserFactory(role="faculty"))

@@ -205,7 +205,7 @@ def populate_every_model(coordinator, reviewer=None):
     project = ResearchProject.objects.create(title="Rare earth geology", title_en="Rare earth geology", is_public=True)
     project.partners.add(partner)
     ResearchOutput.objects.create(project=project, title="A paper", year=2026)
-    agreement = Agreement.objects.get()
+    agreement = Agreement.objects.get(reference_number="MoU-XJU-2025")
     AgreementTransition.objects.create(
         agreement=agreement, from_status="draft", to_status="negotiation", by=coordinator
     )

@@ -204,3 +204,23 @@ def test_publishing_withdrawing_and_closing_keep_each_change_in_the_history():
 
     assert [h.is_published for h in article.history.order_by("history_id")] == [False, True, False]
     assert [h.status for h in report.history.order_by("history_id")] == ["open", "closed"]
+
+
+def test_proposing_a_visit_records_the_proposal_and_refuses_bad_dates():
+    staff, partner = StaffFactory(), PartnerFactory()
+    values = {"title_en": "Visit to Urumqi", "title": "Visit to Urumqi", "direction": "outgoing", "country": "CN"}
+
+    visit = services.propose_visit(
+        by=staff,
+        partners=[partner],
+        values={**values, "starts_on": datetime.date(2027, 5, 4), "ends_on": datetime.date(2027, 5, 8)},
+    )
+
+    assert (visit.status, list(visit.partners.all())) == ("proposed", [partner])
+    assert list(visit.transitions.values_list("to_status", "by")) == [("proposed", staff.pk)]
+    with pytest.raises(ValidationError):
+        services.propose_visit(
+            by=staff,
+            partners=[partner],
+            values={**values, "starts_on": datetime.date(2027, 5, 4), "ends_on": datetime.date(2027, 5, 1)},
+        )
