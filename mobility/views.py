@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import office_rights
 from accounts.roles import may_apply, may_confirm_selection, may_decide, may_review
 from config.views import query_without_page, whole_number
 from partnerships.models import Partner
@@ -227,6 +228,7 @@ def withdraw(request, pk):
     return redirect(application)
 
 
+@office_rights
 @login_required
 def document_download(request, pk):
     """An applicant's document, for the applicant, the call's reviewers and office staff only."""
@@ -246,6 +248,7 @@ def document_download(request, pk):
     return response
 
 
+@office_rights
 @login_required
 def review_list(request):
     """The calls this user reviews, with their number of applications and of those the user has scored."""
@@ -261,6 +264,7 @@ def review_list(request):
     return render(request, "mobility/review_list.html", {"calls": calls.order_by("-closes_at")})
 
 
+@office_rights
 @login_required
 def review_call(request, slug):
     """A call's applications ranked by score, with the proposed nominees and waiting list."""
@@ -288,6 +292,7 @@ def review_call(request, slug):
     )
 
 
+@office_rights
 @login_required
 def review_application(request, pk):
     """Score one application criterion by criterion; reviewers see its answers and documents."""
@@ -318,6 +323,7 @@ def review_application(request, pk):
     )
 
 
+@office_rights
 @require_POST
 @login_required
 def confirm_selection(request, slug):
@@ -344,6 +350,7 @@ def confirm_selection(request, slug):
     return redirect("mobility:review_call", slug=slug)
 
 
+@office_rights
 @require_POST
 @login_required
 def close_call_early(request, slug):
@@ -360,6 +367,7 @@ def close_call_early(request, slug):
     return redirect("mobility:review_call", slug=slug)
 
 
+@office_rights
 @login_required
 def nominees_export(request, slug, host, fmt):
     """The nominees to one host as XLSX or PDF, in the host's preferred language."""

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django_countries import countries
 
+from accounts.middleware import office_rights
 from accounts.roles import is_office, may_see_contacts
 from config.i18n import localized_expression
 from config.views import query_without_page
@@ -106,6 +107,7 @@ def program_detail(request, slug):
     return render(request, "partnerships/program_detail.html", {"program": program})
 
 
+@office_rights
 @login_required
 def agreement_document(request, pk):
     """A signed agreement or its annex, for office staff and the agreement's coordinator only."""

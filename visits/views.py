@@ -14,6 +14,7 @@ from icalendar import Calendar, Event
 from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import resolution_order
 
+from accounts.middleware import office_rights
 from accounts.models import User
 from accounts.roles import is_office
 from config.text import collation_key, place
@@ -108,6 +109,7 @@ def article_detail(request, slug):
     )
 
 
+@office_rights
 @login_required
 def visit_document(request, pk):
     """Invitation letters, orders and visa papers: office staff and the delegation only."""
@@ -183,6 +185,7 @@ def private_calendar(request, token):
     return _ics(calendar)
 
 
+@office_rights
 @login_required
 def calendar_settings(request):
     if not is_office(request.user):
@@ -191,6 +194,7 @@ def calendar_settings(request):
     return render(request, "visits/calendar_settings.html", {"feed": feed})
 
 
+@office_rights
 @require_POST
 @login_required
 def renew_calendar(request):

@@ -7,9 +7,10 @@ from fnmatch import fnmatch
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.urls import Resolver404, resolve, reverse
 
-from mobility.models import Application, ApplicationDocument, ExchangeCall
+from mobility.models import Application, ApplicationDocument, ApplicationTransition, ExchangeCall
 from partnerships.models import AgreementDocument, Contact, Partner
 from visits.models import CalendarFeed, VisitDocument
 
@@ -186,6 +187,48 @@ def test_each_role_gets_the_expected_answer(client, people, name, route):
             wanted[(path, role)] = rule[role]
 
     assert got == wanted
+
+
+def office_only(name):
+    """A page the matrix opens to office staff and to nobody without office rights (the setup of a second factor
+    aside, which is how staff get one)."""
+    rule = rule_for(name)
+    others = ("anonymous", "student", "faculty")
+    return rule["staff"] == 200 and all(rule[role] != 200 for role in others) and not name.startswith("mfa_")
+
+
+OFFICE_ONLY = [(name, route) for name, route in URLS if office_only(name)]
+OFFICE_ACTIONS = [
+    "mobility:confirm_selection",
+    "mobility:close_call_early",
+    "visits:renew_calendar",
+]  # they take a POST
+
+
+def test_office_staff_without_an_authenticator_use_no_office_page_until_they_set_one_up(client, world):
+    staff = world.users["staff"]
+    Authenticator.objects.filter(user=staff).delete()
+    feed = staff.calendar_feed.token
+    transitions = ApplicationTransition.objects.count()
+    client.force_login(staff)
+    requests = [("get", path) for name, route in OFFICE_ONLY for _suffix, path in concrete_paths(name, route)]
+    requests += [
+        ("post", path) for name, route in URLS if name in OFFICE_ACTIONS for _s, path in concrete_paths(name, route)
+    ]
+    answers = {}
+
+    for method, path in requests:
+        response = getattr(client, method)(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        location = response.get("Location", "")
+        answers[(method, path)] = response.status_code, resolve(location).url_name if location else None
+
+    assert {name for name, _route in OFFICE_ONLY} >= {"mobility:nominees_export", "mobility:document_download"}
+    assert answers == {request: (302, "mfa_activate_totp") for request in requests}
+    staff.calendar_feed.refresh_from_db()
+    assert staff.calendar_feed.token == feed
+    assert ApplicationTransition.objects.count() == transitions
 
 
 # ---------------------------------------------------------------- what each role sees
