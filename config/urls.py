@@ -34,6 +34,9 @@ urlpatterns += i18n_patterns(
 
 # JSON under /api/, the portal's page elsewhere.
 handler404 = "api.views.page_not_found"
+# 400, 500 and 503 (the database out of reach) read neither the database nor the session.
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

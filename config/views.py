@@ -1,8 +1,12 @@
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
@@ -19,6 +23,29 @@ def query_without_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def _error_page(request, template_name, status):
+    """An error page in the reader's language and the site's layout, without the context processors: it reads
+    nothing from the database or the session (the database may be the fault), so it shows no account menu."""
+    context = {"request": request, "csrf_token": get_token(request)}
+    response = HttpResponse(loader.render_to_string(template_name, context), status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+def server_error(request):
+    """500, or 503 when the fault is the database being out of reach (it comes back by itself: try again)."""
+    fault = sys.exc_info()[1]
+    if isinstance(fault, OperationalError | InterfaceError):
+        response = _error_page(request, "503.html", 503)
+        response["Retry-After"] = "60"
+        return response
+    return _error_page(request, "500.html", 500)
 
 
 def home(request):
