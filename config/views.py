@@ -1,13 +1,16 @@
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
+from django.views.static import was_modified_since
 from kombu import Connection
 
 from config.cache import is_degraded
@@ -46,6 +49,39 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return _error_page(request, "500.html", 500)
+
+
+# Uploaded public files are images (logos, visit photos); nothing else under MEDIA_ROOT is served.
+PUBLIC_MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+PUBLIC_MEDIA_MAX_AGE = 24 * 60 * 60
+
+
+def public_media(request, path):
+    """An uploaded public image under MEDIA_ROOT, which browsers and proxies may keep for a day.
+
+    Only image types, only regular files inside MEDIA_ROOT (no `..`, no link out of it); anything else is a 404.
+    """
+    root = Path(settings.MEDIA_ROOT).resolve()
+    content_type = PUBLIC_MEDIA_TYPES.get(Path(path).suffix.lower())
+    try:
+        file = (root / path).resolve(strict=True)
+    except (OSError, ValueError) as missing:  # ValueError: a NUL byte in the path
+        raise Http404 from missing
+    if content_type is None or not file.is_relative_to(root) or not file.is_file():
+        raise Http404
+    modified = file.stat().st_mtime
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        return HttpResponseNotModified()
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    return response
 
 
 def home(request):
