@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "config.middleware.AdminQueryGuardMiddleware",
     "api.middleware.TokenUseLogMiddleware",
 ]
 

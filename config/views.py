@@ -16,18 +16,6 @@ from kombu import Connection
 from config.cache import is_degraded
 
 
-def whole_number(text, largest=2**63 - 1):
-    """A query parameter as a positive whole number, or None for anything else (never a server error)."""
-    return int(text) if text.isascii() and text.isdecimal() and 0 < int(text) <= largest else None
-
-
-def query_without_page(request):
-    """The list's current filters as a query string, for the pagination links to carry along."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _error_page(request, template_name, status):
     """An error page in the reader's language and the site's layout, without the context processors: it reads
     nothing from the database or the session (the database may be the fault), so it shows no account menu."""

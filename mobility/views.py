@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import office_rights
 from accounts.roles import may_apply, may_confirm_selection, may_decide, may_review
-from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
-from . import exports, services
+from . import exports, forms, services
 from .forms import AboutForm, DocumentsForm, HostsForm, MotivationForm, ReviewForm, SubmitForm, WithdrawForm
 from .models import Application, ApplicationDocument, ExchangeCall, HostChoice, Review, detect_format
 
@@ -34,14 +33,15 @@ STEPS = [
 def call_list(request):
     """Open exchange calls, filterable by mobility type, level and host institution."""
     calls = ExchangeCall.objects.open().prefetch_related("partners")
-    filters = {name: request.GET.get(name, "") for name in ("type", "level", "partner")}
-    if filters["type"] in ExchangeCall.MobilityType.values:
+    form = forms.CallFilterForm(request.GET)
+    filters = form.chosen()
+    if filters["type"]:
         calls = calls.filter(mobility_type=filters["type"])
-    if filters["level"] in ExchangeCall.Level.values:
+    if filters["level"]:
         # Levels are a short JSON list: matched in Python-free SQL on PostgreSQL and SQLite alike.
         calls = calls.filter(levels__icontains=f'"{filters["level"]}"')
-    if partner := whole_number(filters["partner"]):
-        calls = calls.filter(partners=partner)
+    if filters["partner"]:
+        calls = calls.filter(partners=filters["partner"])
     hosts = Partner.objects.filter(calls__in=ExchangeCall.objects.open()).distinct().order_by("name")
     page = Paginator(calls.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -49,8 +49,7 @@ def call_list(request):
         "mobility/call_list.html",
         {
             "page": page,
-            "query": query_without_page(request),
-            "filters": filters,
+            "filters": form.as_text(),
             "types": ExchangeCall.MobilityType.choices,
             "levels": ExchangeCall.Level.choices,
             "hosts": hosts,
@@ -282,7 +281,6 @@ def review_call(request, slug):
             "call": call,
             "ranking": ranking,
             "page": page,
-            "query": query_without_page(request),
             "mine": mine,
             "hosts": hosts,
             "may_decide": may_decide(request.user),
