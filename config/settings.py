@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60, "options": {"expires": 60}},
     # The log of API token uses keeps API_TOKEN_LOG_DAYS days; older rows go once a day.
     "purge-token-uses": {"task": "api.purge_token_uses", "schedule": 24 * 60 * 60},
+    # Private files left by an upload whose record was never saved go once a day (after a grace of hours).
+    "remove-orphan-files": {"task": "config.remove_orphan_files", "schedule": 24 * 60 * 60},
 }
 
 # ---------------------------------------------------------------- API
