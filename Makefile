@@ -36,6 +36,7 @@ setup-test: setup $(TEST_DEPS)
 # The zero-setup demo: DEBUG on, SQLite under var/ unless DATABASE_URL is set, eager tasks unless REDIS_URL is.
 run: export DJANGO_DEBUG ?= 1
 run: export STAFF_MFA_REQUIRED ?= 0
+run: export PORT := $(PORT)
 run: setup
 	mkdir -p var
 	$(MANAGE) migrate --noinput

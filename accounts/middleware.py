@@ -5,7 +5,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .roles import is_office
 from .sso import MFA_SESSION_KEY, provider_origins
+
+
+def office_rights(view):
+    """Marks a portal view that office staff use with their office rights: the staff two-factor rule covers it."""
+    view.office_rights = True
+    return view
 
 
 class IdentityProviderFormActionMiddleware:
@@ -29,7 +36,8 @@ class IdentityProviderFormActionMiddleware:
 
 
 class StaffMFARequiredMiddleware:
-    """Keeps the admin closed to staff who have not set up an authenticator app (STAFF_MFA_REQUIRED).
+    """Keeps the admin (to anyone with `is_staff`) and every view marked `office_rights` (to office staff) closed
+    until they have set up an authenticator app (STAFF_MFA_REQUIRED); an applicant or a reviewer is not asked.
 
     A sign-in through an identity provider whose ID token reports a second factor (`amr`) counts as one.
     """
@@ -38,13 +46,17 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        needs_mfa = settings.STAFF_MFA_REQUIRED and user.is_staff and self._is_admin(request)
-        proved_by_provider = needs_mfa and request.session.get(MFA_SESSION_KEY) == user.pk
-        if needs_mfa and not proved_by_provider and not is_mfa_enabled(user, ["totp"]):
-            messages.warning(request, _("Set up two-factor authentication before you open the admin."))
-            return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        admin = user.is_staff and self._is_admin(request)
+        if not settings.STAFF_MFA_REQUIRED or not (admin or (is_office(user) and hasattr(view_func, "office_rights"))):
+            return None
+        if request.session.get(MFA_SESSION_KEY) == user.pk or is_mfa_enabled(user, ["totp"]):
+            return None
+        messages.warning(request, _("Set up two-factor authentication before you use the office's pages."))
+        return redirect("mfa_activate_totp")
 
     @staticmethod
     def _is_admin(request):

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 # ---------------------------------------------------------------- middleware
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ProxyCountCheckMiddleware",
     # CORS answers before anything else can (the API's preflight requests), as django-cors-headers asks.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "config.middleware.AdminQueryGuardMiddleware",
     "api.middleware.TokenUseLogMiddleware",
 ]
 
@@ -297,8 +299,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köpir <noreply@loca
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that does not answer fails the attempt (retried later) instead of holding a worker.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-# The portal's public address: links in emails sent outside a request (reminders) start with it.
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+# The portal's public address: links in emails sent outside a request (reminders) start with it. Without it, the
+# address `make run` serves (its PORT, which the Makefile passes on).
+PORTAL_URL = env.str("PORTAL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # ---------------------------------------------------------------- Celery
 # Without REDIS_URL (the zero-setup `make run`) tasks run eagerly in the web process.
@@ -330,6 +333,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60, "options": {"expires": 60}},
     # The log of API token uses keeps API_TOKEN_LOG_DAYS days; older rows go once a day.
     "purge-token-uses": {"task": "api.purge_token_uses", "schedule": 24 * 60 * 60},
+    # Private files left by an upload whose record was never saved go once a day (after a grace of hours).
+    "remove-orphan-files": {"task": "config.remove_orphan_files", "schedule": 24 * 60 * 60},
 }
 
 # ---------------------------------------------------------------- API

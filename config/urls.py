@@ -1,9 +1,7 @@
 from allauth.urls import build_provider_urlpatterns
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
@@ -13,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Uploaded public images, with DEBUG on or off (README, "Deploying").
+    re_path(r"^media/(?P<path>.*)$", views.public_media, name="public_media"),
     # Identity providers call back to one registered address, whatever the reader's language (README).
     path("accounts/", include(build_provider_urlpatterns())),
 ]
@@ -34,6 +34,6 @@ urlpatterns += i18n_patterns(
 
 # JSON under /api/, the portal's page elsewhere.
 handler404 = "api.views.page_not_found"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# 400, 500 and 503 (the database out of reach) read neither the database nor the session.
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"

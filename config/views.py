@@ -1,24 +1,75 @@
+import sys
+from pathlib import Path
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template import loader
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
+from django.views.static import was_modified_since
 from kombu import Connection
 
 from config.cache import is_degraded
 
 
-def whole_number(text, largest=2**63 - 1):
-    """A query parameter as a positive whole number, or None for anything else (never a server error)."""
-    return int(text) if text.isascii() and text.isdecimal() and 0 < int(text) <= largest else None
+def _error_page(request, template_name, status):
+    """An error page in the reader's language and the site's layout, without the context processors: it reads
+    nothing from the database or the session (the database may be the fault), so it shows no account menu."""
+    context = {"request": request, "csrf_token": get_token(request)}
+    response = HttpResponse(loader.render_to_string(template_name, context), status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
-def query_without_page(request):
-    """The list's current filters as a query string, for the pagination links to carry along."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+def server_error(request):
+    """500, or 503 when the fault is the database being out of reach (it comes back by itself: try again)."""
+    fault = sys.exc_info()[1]
+    if isinstance(fault, OperationalError | InterfaceError):
+        response = _error_page(request, "503.html", 503)
+        response["Retry-After"] = "60"
+        return response
+    return _error_page(request, "500.html", 500)
+
+
+# Uploaded public files are images (logos, visit photos); nothing else under MEDIA_ROOT is served.
+PUBLIC_MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+PUBLIC_MEDIA_MAX_AGE = 24 * 60 * 60
+
+
+def public_media(request, path):
+    """An uploaded public image under MEDIA_ROOT, which browsers and proxies may keep for a day.
+
+    Only image types, only regular files inside MEDIA_ROOT (no `..`, no link out of it); anything else is a 404.
+    """
+    root = Path(settings.MEDIA_ROOT).resolve()
+    content_type = PUBLIC_MEDIA_TYPES.get(Path(path).suffix.lower())
+    try:
+        file = (root / path).resolve(strict=True)
+    except (OSError, ValueError) as missing:  # ValueError: a NUL byte in the path
+        raise Http404 from missing
+    if content_type is None or not file.is_relative_to(root) or not file.is_file():
+        raise Http404
+    modified = file.stat().st_mtime
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        return HttpResponseNotModified()
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    return response
 
 
 def home(request):

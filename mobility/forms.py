@@ -2,11 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.forms import QueryForm
 from partnerships.models import Unit
 
 from .models import DOCUMENT_RULES, Application, ApplicationDocument, ExchangeCall, validate_application_document
 
 STUDENT_FIELDS = ("gpa", "credits", "year_of_study", "has_academic_debts")
+
+
+class CallFilterForm(QueryForm):
+    """The open calls' filters in the query string: mobility type, level and host institution."""
+
+    type = forms.ChoiceField(required=False, choices=ExchangeCall.MobilityType.choices)
+    level = forms.ChoiceField(required=False, choices=ExchangeCall.Level.choices)
+    partner = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class FacultyChoiceField(forms.ModelChoiceField):

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import office_rights
 from accounts.roles import may_apply, may_confirm_selection, may_decide, may_review
-from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
-from . import exports, services
+from . import exports, forms, services
 from .forms import AboutForm, DocumentsForm, HostsForm, MotivationForm, ReviewForm, SubmitForm, WithdrawForm
 from .models import Application, ApplicationDocument, ExchangeCall, HostChoice, Review, detect_format
 
@@ -33,14 +33,15 @@ STEPS = [
 def call_list(request):
     """Open exchange calls, filterable by mobility type, level and host institution."""
     calls = ExchangeCall.objects.open().prefetch_related("partners")
-    filters = {name: request.GET.get(name, "") for name in ("type", "level", "partner")}
-    if filters["type"] in ExchangeCall.MobilityType.values:
+    form = forms.CallFilterForm(request.GET)
+    filters = form.chosen()
+    if filters["type"]:
         calls = calls.filter(mobility_type=filters["type"])
-    if filters["level"] in ExchangeCall.Level.values:
+    if filters["level"]:
         # Levels are a short JSON list: matched in Python-free SQL on PostgreSQL and SQLite alike.
         calls = calls.filter(levels__icontains=f'"{filters["level"]}"')
-    if partner := whole_number(filters["partner"]):
-        calls = calls.filter(partners=partner)
+    if filters["partner"]:
+        calls = calls.filter(partners=filters["partner"])
     hosts = Partner.objects.filter(calls__in=ExchangeCall.objects.open()).distinct().order_by("name")
     page = Paginator(calls.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -48,8 +49,7 @@ def call_list(request):
         "mobility/call_list.html",
         {
             "page": page,
-            "query": query_without_page(request),
-            "filters": filters,
+            "filters": form.as_text(),
             "types": ExchangeCall.MobilityType.choices,
             "levels": ExchangeCall.Level.choices,
             "hosts": hosts,
@@ -227,6 +227,7 @@ def withdraw(request, pk):
     return redirect(application)
 
 
+@office_rights
 @login_required
 def document_download(request, pk):
     """An applicant's document, for the applicant, the call's reviewers and office staff only."""
@@ -246,6 +247,7 @@ def document_download(request, pk):
     return response
 
 
+@office_rights
 @login_required
 def review_list(request):
     """The calls this user reviews, with their number of applications and of those the user has scored."""
@@ -261,6 +263,7 @@ def review_list(request):
     return render(request, "mobility/review_list.html", {"calls": calls.order_by("-closes_at")})
 
 
+@office_rights
 @login_required
 def review_call(request, slug):
     """A call's applications ranked by score, with the proposed nominees and waiting list."""
@@ -278,7 +281,6 @@ def review_call(request, slug):
             "call": call,
             "ranking": ranking,
             "page": page,
-            "query": query_without_page(request),
             "mine": mine,
             "hosts": hosts,
             "may_decide": may_decide(request.user),
@@ -288,6 +290,7 @@ def review_call(request, slug):
     )
 
 
+@office_rights
 @login_required
 def review_application(request, pk):
     """Score one application criterion by criterion; reviewers see its answers and documents."""
@@ -318,6 +321,7 @@ def review_application(request, pk):
     )
 
 
+@office_rights
 @require_POST
 @login_required
 def confirm_selection(request, slug):
@@ -344,6 +348,7 @@ def confirm_selection(request, slug):
     return redirect("mobility:review_call", slug=slug)
 
 
+@office_rights
 @require_POST
 @login_required
 def close_call_early(request, slug):
@@ -360,6 +365,7 @@ def close_call_early(request, slug):
     return redirect("mobility:review_call", slug=slug)
 
 
+@office_rights
 @login_required
 def nominees_export(request, slug, host, fmt):
     """The nominees to one host as XLSX or PDF, in the host's preferred language."""

@@ -30,6 +30,18 @@ class PartnerFilterForm(forms.Form):
         "field": None,
     }
 
+    def submitted(self):
+        """What the reader asked for, before the facets' choices are known: each value as a person can type it
+        (no NUL byte, no longer than the search box allows); a value nobody can type is left out."""
+        text = forms.CharField(required=False, max_length=200)
+        values = {}
+        for name in self.fields if self.is_bound else ():
+            try:
+                values[name] = text.clean(self.data.get(name, ""))
+            except forms.ValidationError:
+                continue
+        return values
+
     def set_facet_choices(self, name, counted_choices):
         """counted_choices: (value, label, count); the empty choice comes first."""
         self.fields[name].choices = [("", _("All"))] + [

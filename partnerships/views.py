@@ -7,9 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django_countries import countries
 
+from accounts.middleware import office_rights
 from accounts.roles import is_office, may_see_contacts
 from config.i18n import localized_expression
-from config.views import query_without_page
 
 from .forms import PartnerFilterForm, ProgramFilterForm
 from .models import Agreement, AgreementDocument, JointProgram, Partner, ResearchProject, Unit
@@ -22,9 +22,8 @@ CHART_COUNTRIES = 12
 def partner_list(request):
     """The public directory: search in any language, filters with counts, sorting and a chart by country."""
     form = PartnerFilterForm(request.GET or None)
-    data = form.data if form.is_bound else {}
     base = Partner.objects.public()
-    facets, by_country = base.facets(data)
+    facets, by_country = base.facets(form.submitted())
     for name, counted_choices in facets.items():
         form.set_facet_choices(name, counted_choices)
     valid = form.is_valid() if form.is_bound else True
@@ -39,7 +38,7 @@ def partner_list(request):
     return render(
         request,
         "partnerships/partner_list.html",
-        {"form": form, "page": page, "chart": chart, "query": query_without_page(request), "is_filtered": bool(data)},
+        {"form": form, "page": page, "chart": chart, "is_filtered": bool(data)},
     )
 
 
@@ -91,9 +90,7 @@ def program_list(request):
                 programs = programs.filter(**{name: form.cleaned_data[name]})
     programs = programs.annotate(sort_title=localized_expression("title")).order_by("sort_title", "pk")
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "partnerships/program_list.html", {"form": form, "page": page, "query": query_without_page(request)}
-    )
+    return render(request, "partnerships/program_list.html", {"form": form, "page": page})
 
 
 def program_detail(request, slug):
@@ -108,6 +105,7 @@ def program_detail(request, slug):
     return render(request, "partnerships/program_detail.html", context)
 
 
+@office_rights
 @login_required
 def agreement_document(request, pk):
     """A signed agreement or its annex, for office staff and the agreement's coordinator only."""

@@ -33,6 +33,17 @@ class StaffFactory(UserFactory):
     role = User.Role.STAFF
 
 
+class OfficeStaffFactory(StaffFactory):
+    """Office staff as they work on the portal: with the authenticator app the staff two-factor rule asks for."""
+
+    @factory.post_generation
+    def authenticator(user, create, extracted, **kwargs):
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        if create:
+            TOTP.activate(user, generate_totp_secret())
+
+
 class HomeInstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = HomeInstitution

@@ -1,7 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from .models import TypoReport
+from config.forms import QueryForm
+
+from .models import TypoReport, Visit
+
+
+class VisitFilterForm(QueryForm):
+    """The news list's filters in the query string: year, partner, country and direction of the visit."""
+
+    year = forms.IntegerField(required=False, min_value=1, max_value=9999)
+    partner = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    country = forms.ChoiceField(required=False, choices=lambda: [(code, code) for code, _name in countries])
+    direction = forms.ChoiceField(required=False, choices=Visit.Direction.choices)
 
 
 class TypoReportForm(forms.ModelForm):

@@ -1,3 +1,5 @@
+import re
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,17 +16,19 @@ from icalendar import Calendar, Event
 from modeltranslation.settings import FALLBACK_LANGUAGES
 from modeltranslation.utils import resolution_order
 
+from accounts.middleware import office_rights
 from accounts.models import User
 from accounts.roles import is_office
 from config.text import collation_key, place
-from config.views import query_without_page, whole_number
 from partnerships.models import Partner
 
 from . import services
-from .forms import TypoReportForm
+from .forms import TypoReportForm, VisitFilterForm
 from .models import AgendaItem, CalendarFeed, NewsArticle, Visit, VisitDocument
 
 PAGE_SIZE = 12
+# The private calendars' addresses: secrets.token_urlsafe (CalendarFeed.token).
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # One whole sentence per language an article may be shown in, so that each language names the other in its own
 # words (the reader's own language is the one the page is in, and its translation names it).
 FALLBACK_NOTICES = {
@@ -44,19 +48,15 @@ def visit_list(request):
         .values_list("year", flat=True)
         .distinct()
     )
-    filters = {
-        "year": request.GET.get("year", ""),
-        "partner": request.GET.get("partner", ""),
-        "country": request.GET.get("country", ""),
-        "direction": request.GET.get("direction", ""),
-    }
-    if year := whole_number(filters["year"], 9999):
-        articles = articles.filter(visit__starts_on__year=year)
-    if partner := whole_number(filters["partner"]):
-        articles = articles.filter(visit__partners=partner)
-    if filters["country"] in countries:
+    form = VisitFilterForm(request.GET)
+    filters = form.chosen()
+    if filters["year"]:
+        articles = articles.filter(visit__starts_on__year=filters["year"])
+    if filters["partner"]:
+        articles = articles.filter(visit__partners=filters["partner"])
+    if filters["country"]:
         articles = articles.filter(visit__country=filters["country"])
-    if filters["direction"] in Visit.Direction.values:
+    if filters["direction"]:
         articles = articles.filter(visit__direction=filters["direction"])
     published_visits = NewsArticle.objects.published().values("visit")
     partners = Partner.objects.filter(visits__in=published_visits).distinct().order_by("name")
@@ -72,8 +72,7 @@ def visit_list(request):
         "visits/visit_list.html",
         {
             "page": page,
-            "query": query_without_page(request),
-            "filters": filters,
+            "filters": form.as_text(),
             "years": list(years),
             "partners": partners,
             "countries": [(code, countries.name(code)) for code in visit_countries],
@@ -108,6 +107,7 @@ def article_detail(request, slug):
     )
 
 
+@office_rights
 @login_required
 def visit_document(request, pk):
     """Invitation letters, orders and visa papers: office staff and the delegation only."""
@@ -158,6 +158,8 @@ def private_calendar(request, token):
     """Every visit and programme item the feed's owner takes part in; the token is the only key."""
     # A feed stops with its owner's account or office role.
     feeds = CalendarFeed.objects.select_related("user").filter(user__is_active=True, user__role=User.Role.STAFF)
+    if not FEED_TOKEN.fullmatch(token):
+        raise Http404  # not an address the portal makes (a NUL byte would not even reach the database)
     feed = get_object_or_404(feeds, token=token)
     calendar = _calendar(str(translation.gettext("My visits")))
     visits = (
@@ -183,6 +185,7 @@ def private_calendar(request, token):
     return _ics(calendar)
 
 
+@office_rights
 @login_required
 def calendar_settings(request):
     if not is_office(request.user):
@@ -191,6 +194,7 @@ def calendar_settings(request):
     return render(request, "visits/calendar_settings.html", {"feed": feed})
 
 
+@office_rights
 @require_POST
 @login_required
 def renew_calendar(request):

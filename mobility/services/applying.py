@@ -41,6 +41,11 @@ def start_application(call: ExchangeCall, *, applicant: User) -> Application:
     return application
 
 
+def lock_application(application: Application) -> Application:
+    """The application's row, locked until the transaction ends: two saves of the same draft take turns."""
+    return Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+
+
 def ensure_editable(application: Application) -> None:
     if application.status != Status.DRAFT:
         raise ValidationError(_("A submitted application cannot be changed."), code="not_a_draft")
@@ -51,6 +56,7 @@ def ensure_editable(application: Application) -> None:
 @transaction.atomic
 def save_draft(application: Application, *, values: dict) -> Application:
     """Keep what the applicant entered in this step; completeness is checked only when submitting."""
+    application = lock_application(application)
     ensure_editable(application)
     for name, value in values.items():
         setattr(application, name, value)
@@ -62,6 +68,7 @@ def save_draft(application: Application, *, values: dict) -> Application:
 @transaction.atomic
 def choose_hosts(application: Application, *, partners: list[Partner]) -> None:
     """Replace the ranked host choices (first = most wanted); only hosts the call offers, each once."""
+    application = lock_application(application)
     ensure_editable(application)
     offered = set(application.call.partners.values_list("pk", flat=True))
     if any(partner.pk not in offered for partner in partners):
@@ -77,19 +84,29 @@ def choose_hosts(application: Application, *, partners: list[Partner]) -> None:
 
 @transaction.atomic
 def upload_document(application: Application, *, kind: str, file) -> ApplicationDocument:
-    """Store a required document after checking its size and real format; a new upload replaces the old one."""
+    """Store a required document after checking its size and real format; a new upload replaces the old one.
+
+    The file is written before its row: if the row is not saved, the file goes too (what an interrupted
+    transaction still leaves behind, the periodic `remove_orphan_files` removes)."""
+    application = lock_application(application)
     ensure_editable(application)
     if kind not in application.call.document_kinds:
         raise ValidationError(_("This call does not ask for this document."), code="not_required")
     validate_application_document(kind, file)
     old = ApplicationDocument.objects.filter(application=application, kind=kind).first()
-    if old:
-        transaction.on_commit(partial(old.file.storage.delete, old.file.name))
-        old.delete()
     document = ApplicationDocument(application=application, kind=kind, original_name=file.name[:255], size=file.size)
     document.file.save(file.name, file, save=False)
-    document.save()
-    application.save(update_fields=["updated_at"])
+    try:
+        with transaction.atomic():
+            if old:
+                old.delete()
+            document.save()
+            application.save(update_fields=["updated_at"])
+    except BaseException:
+        document.file.storage.delete(document.file.name)
+        raise
+    if old:
+        transaction.on_commit(partial(old.file.storage.delete, old.file.name))
     return document
 
 

@@ -7,8 +7,8 @@ from tests.factories import (
     ActiveAgreementFactory,
     HomeInstitutionFactory,
     JointProgramFactory,
+    OfficeStaffFactory,
     PartnerFactory,
-    StaffFactory,
     UnitFactory,
     UserFactory,
 )
@@ -215,7 +215,7 @@ def document(xinjiang):
 def test_agreement_documents_are_served_to_permitted_users_only(client, document, who, status):
     users = {
         "coordinator": document.agreement.coordinator,
-        "staff": StaffFactory(),
+        "staff": OfficeStaffFactory(),
         "other faculty": UserFactory(role="faculty"),
         "student": UserFactory(),
     }

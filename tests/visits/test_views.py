@@ -8,6 +8,7 @@ from icalendar import Calendar
 from tests.factories import (
     ArticleFactory,
     HomeInstitutionFactory,
+    OfficeStaffFactory,
     PartnerFactory,
     StaffFactory,
     UserFactory,
@@ -106,7 +107,7 @@ def test_visit_documents_are_for_the_delegation_and_the_office(client, who, stat
     DelegationMember.objects.create(visit=visit, user=member)
     document = VisitDocument(visit=visit, kind="invitation")
     document.file.save("invitation.pdf", ContentFile(pdf_bytes()))
-    client.force_login({"member": member, "staff": StaffFactory(), "stranger": UserFactory(role="faculty")}[who])
+    client.force_login({"member": member, "staff": OfficeStaffFactory(), "stranger": UserFactory(role="faculty")}[who])
 
     response = client.get(f"/en/visits/documents/{document.pk}/")
 
@@ -149,7 +150,7 @@ def test_a_private_calendar_has_the_members_visits_and_programme_until_its_addre
 
 
 def test_staff_see_and_renew_their_calendar_address(client):
-    staff = StaffFactory()
+    staff = OfficeStaffFactory()
     client.force_login(staff)
 
     client.post("/en/visits/calendar/renew/")
