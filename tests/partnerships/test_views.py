@@ -10,6 +10,7 @@ from tests.factories import (
     OfficeStaffFactory,
     PartnerFactory,
     UnitFactory,
+    StaffFactory,
     UserFactory,
 )
 from tests.helpers import pdf_bytes
