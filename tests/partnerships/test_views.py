@@ -9,8 +9,8 @@ from tests.factories import (
     JointProgramFactory,
     OfficeStaffFactory,
     PartnerFactory,
-    UnitFactory,
     StaffFactory,
+    UnitFactory,
     UserFactory,
 )
 from tests.helpers import pdf_bytes
