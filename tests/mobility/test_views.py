@@ -367,6 +367,23 @@ def test_the_admin_bulk_changes_status_with_a_comment(client, office):
     assert first.transitions.last().by == office
 
 
+@pytest.mark.parametrize("language", ["en", "kk"])
+def test_the_admins_bulk_withdraw_refuses_a_draft_with_a_message_and_withdraws_the_others(client, office, language):
+    draft, done = ApplicationFactory(), submitted()
+
+    response = client.post(
+        f"/{language}/admin/mobility/application/",
+        {"action": "change_status", "_selected_action": [draft.pk, done.pk], "apply": "1", "to": "withdrawn"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses == {draft.pk: Status.DRAFT, done.pk: Status.WITHDRAWN}
+    refusal = {"en": "A draft is withdrawn only by its applicant", "kk": "Қараламаны тек үміткердің өзі"}[language]
+    assert refusal in response.content.decode()
+
+
 def test_the_call_list_in_the_admin_counts_applications_per_status(client, office):
     call = CallFactory()
     submitted(call=call)
