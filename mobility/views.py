@@ -229,6 +229,9 @@ def _save_step(step, application, form, request):
 def withdraw(request, pk):
     """Withdraw after confirming on a page that says what is lost: a draft is deleted, a nomination given up."""
     application = _own_application(request, pk)
+    if application.status == Application.Status.WITHDRAWN:
+        messages.info(request, _("This application is withdrawn already."))
+        return redirect(application)
     if not application.can_be_withdrawn:
         messages.error(request, _("After a final decision, ask the international office."))
         return redirect(application)

@@ -626,6 +626,21 @@ def test_after_withdrawing_the_student_applies_again_from_the_call_page(client):
     assert started.url == f"/en/mobility/applications/{again.pk}/about/"
 
 
+def test_a_withdrawn_or_decided_application_is_not_withdrawn_again(client):
+    withdrawn, accepted = submitted(), submitted()
+    services.withdraw_application(withdrawn, by=withdrawn.applicant)
+    Application.objects.filter(pk=accepted.pk).update(status=Status.ACCEPTED)
+
+    client.force_login(withdrawn.applicant)
+    again = client.get(f"/en/mobility/applications/{withdrawn.pk}/withdraw/", follow=True)
+    client.force_login(accepted.applicant)
+    late = client.post(f"/en/mobility/applications/{accepted.pk}/withdraw/", follow=True)
+
+    assert "This application is withdrawn already." in again.content.decode()
+    assert "After a final decision, ask the international office." in late.content.decode()
+    assert Application.objects.get(pk=accepted.pk).status == Status.ACCEPTED
+
+
 def test_a_staff_only_call_offers_no_apply_button_to_a_student_and_lets_no_student_in(client):
     call = CallFactory(levels=["staff"])
     student = UserFactory()
