@@ -705,7 +705,9 @@ def test_the_refusal_of_an_upload_is_in_the_readers_language(client):
 
 
 def test_the_check_step_and_the_submitted_application_show_every_answer(client):
-    application = ApplicationFactory(phone="+7 701 555 01 02", motivation="Robotics at a strong lab")
+    application = ApplicationFactory(
+        phone="+7 701 555 01 02", motivation="Robotics at a strong lab", latin_name="Dauren Ospanov"
+    )
     services.upload_document(application, kind="transcript", file=SimpleUploadedFile("t.pdf", pdf_bytes()))
     client.force_login(application.applicant)
     base = f"/en/mobility/applications/{application.pk}"
@@ -718,6 +720,7 @@ def test_the_check_step_and_the_submitted_application_show_every_answer(client):
     assert application.status == Status.SUBMITTED
     for html in (check, after):
         for text in (
+            "Name in Latin letters</dt><dd>Dauren Ospanov</dd>",
             "Year of study</dt><dd>3</dd>",
             "Academic debts</dt><dd>No</dd>",
             "GPA</dt><dd>3.40</dd>",
