@@ -194,7 +194,6 @@ def test_my_applications_fit_a_phone_and_the_header_leaves_room_for_them(browser
     """At 390 x 844 nothing is wider than the screen and the header takes less than a fifth of its height."""
     from mobility import services
     from tests.factories import ApplicationFactory, CallFactory, UserFactory
-    from tests.quality.conftest import sign_in_as
 
     HomeInstitutionFactory()
     student = UserFactory(full_name="Дәурен Оспанұлы Жолдасбеков", language=language)
