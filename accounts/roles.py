@@ -32,6 +32,11 @@ def may_apply(user) -> bool:
     return user.is_authenticated and getattr(user, "role", None) in APPLICANT_ROLES
 
 
+def may_apply_to(user, call) -> bool:
+    """An applicant whom the call admits: students to a call with a student level, staff to a staff call."""
+    return may_apply(user) and call.admits(user.role)
+
+
 def may_decide(user) -> bool:
     """Office staff decide on applications; faculty reviewers only score them."""
     return is_office(user)

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from config.forms import QueryForm
 from partnerships.models import Unit
 
-from .models import DOCUMENT_RULES, Application, ApplicationDocument, ExchangeCall, validate_application_document
+from .models import DOCUMENT_RULES, Application, ApplicationDocument, ExchangeCall
 
 STUDENT_FIELDS = ("gpa", "credits", "year_of_study", "has_academic_debts")
 
@@ -69,7 +69,7 @@ class AboutForm(forms.ModelForm):
             self.fields["priority_category"].help_text = _("Only if you belong to one; you will be asked for proof.")
         else:
             del self.fields["priority_category"]
-        if call.levels == [ExchangeCall.Level.STAFF]:
+        if call.is_for_staff_only:
             for name in STUDENT_FIELDS:
                 del self.fields[name]
         if not call.min_language_level:
@@ -114,7 +114,7 @@ class MotivationForm(forms.ModelForm):
 
 
 class DocumentsForm(forms.Form):
-    """Step 4: one upload per required document; a file checked here is stored at once."""
+    """Step 4: one upload per required document; each file is checked and stored on its own (see refuse)."""
 
     def __init__(self, *args, call: ExchangeCall, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,14 +131,16 @@ class DocumentsForm(forms.Form):
                 ),
             )
 
-    def clean(self):
-        for kind, file in list(self.cleaned_data.items()):
-            if file:
-                try:
-                    validate_application_document(kind, file)
-                except forms.ValidationError as error:
-                    self.add_error(kind, error)
-        return self.cleaned_data
+    def refuse(self, kind, file, error):
+        """Say under the field which file was not stored and why (the other files of the same submit are)."""
+        self.add_error(
+            kind,
+            forms.ValidationError(
+                _("«%(name)s» is not saved: %(reason)s"),
+                params={"name": file.name, "reason": " ".join(error.messages)},
+                code=getattr(error, "code", None) or "refused",
+            ),
+        )
 
 
 class SubmitForm(forms.Form):

@@ -210,6 +210,16 @@ class ExchangeCall(models.Model):
         """Applications are no longer accepted: the deadline has passed or office staff closed the call early."""
         return self.closes_at <= (now or timezone.now())
 
+    @property
+    def is_for_staff_only(self):
+        return self.levels == [self.Level.STAFF]
+
+    def admits(self, role: str) -> bool:
+        """Whether people with this account role may apply: students at a student level, staff as teaching staff."""
+        if role == User.Role.STUDENT:
+            return any(level != self.Level.STAFF for level in self.levels)
+        return role in {User.Role.STAFF, User.Role.FACULTY} and self.Level.STAFF in self.levels
+
     def document_labels(self):
         return [ApplicationDocument.Kind(kind).label for kind in self.document_kinds if kind in DOCUMENT_RULES]
 
@@ -410,8 +420,10 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         constraints = [
+            # A withdrawn application stays on record, and its applicant may start again while the call is open.
             models.UniqueConstraint(
                 fields=["call", "applicant"],
+                condition=~Q(status="withdrawn"),
                 name="one_application_per_call",
                 violation_error_message=_("This person has already applied to this call."),
                 violation_error_code="unique",

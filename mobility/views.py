@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import office_rights
-from accounts.roles import may_apply, may_confirm_selection, may_decide, may_review
+from accounts.roles import may_apply, may_apply_to, may_confirm_selection, may_decide, may_review
 from partnerships.models import Partner
 
 from . import exports, forms, services
@@ -65,7 +65,12 @@ def call_detail(request, slug):
     now = timezone.now()
     application = None
     if request.user.is_authenticated:
-        application = Application.objects.filter(call=call, applicant=request.user).first()
+        # The current application, else the last withdrawn one (its applicant may start again while the call is open).
+        application = (
+            Application.objects.filter(call=call, applicant=request.user)
+            .order_by(Case(When(status=Application.Status.WITHDRAWN, then=1), default=0), "-created_at")
+            .first()
+        )
     return render(
         request,
         "mobility/call_detail.html",
@@ -75,6 +80,8 @@ def call_detail(request, slug):
             "not_yet_open": now < call.opens_at,
             "application": application,
             "may_apply": may_apply(request.user),
+            "admitted": may_apply_to(request.user, call),
+            "who_may_apply": services.who_may_apply(call),
         },
     )
 
@@ -131,7 +138,6 @@ def application_detail(request, pk):
             "transitions": transitions,
             "missing": application.missing_items() if application.status == Application.Status.DRAFT else [],
             "failures": application.eligibility_failures(),
-            "withdraw_form": WithdrawForm(),
             "steps": STEPS,
         },
     )
@@ -147,6 +153,9 @@ def application_step(request, pk, step):
     if not application.is_editable:
         return redirect(application)
     call = application.call
+    if not may_apply_to(request.user, call):
+        messages.error(request, services.who_may_apply(call))
+        return redirect(application)
     form = _step_form(step, application, request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -154,7 +163,7 @@ def application_step(request, pk, step):
                 _save_step(step, application, form, request)
             except ValidationError as error:
                 form.add_error(None, error)
-            else:
+            if not form.errors:
                 if step == "submit":
                     messages.success(request, _("Your application has been submitted."))
                     return redirect(application)
@@ -162,7 +171,7 @@ def application_step(request, pk, step):
                 if "stay" in request.POST:
                     return redirect("mobility:application_step", pk=pk, step=step)
                 return redirect("mobility:application_step", pk=pk, step=names[names.index(step) + 1])
-        else:
+        if form.errors:
             messages.error(request, _("Please correct the errors below; the other steps are saved."))
     if request.method == "POST":
         # Validation wrote the refused values onto the instance: show the checks of what is really saved.
@@ -203,28 +212,52 @@ def _save_step(step, application, form, request):
     elif step == "hosts":
         services.choose_hosts(application, partners=form.cleaned_data["partners"])
     elif step == "documents":
-        for kind, file in form.cleaned_data.items():
-            if file:
-                services.upload_document(application, kind=kind, file=file)
+        files = {kind: file for kind, file in form.cleaned_data.items() if file}
+        refused = services.upload_documents(application, files=files)
+        for kind, error in refused.items():
+            form.refuse(kind, files[kind], error)
+        if refused and (stored := len(files) - len(refused)):
+            messages.success(
+                request,
+                ngettext("%(count)d file is saved.", "%(count)d files are saved.", stored) % {"count": stored},
+            )
     else:
         services.submit_application(application, by=request.user)
 
 
-@require_POST
 @login_required
 def withdraw(request, pk):
+    """Withdraw after confirming on a page that says what is lost: a draft is deleted, a nomination given up."""
     application = _own_application(request, pk)
-    form = WithdrawForm(request.POST)
+    if application.status == Application.Status.WITHDRAWN:
+        messages.info(request, _("This application is withdrawn already."))
+        return redirect(application)
+    if not application.can_be_withdrawn:
+        messages.error(request, _("After a final decision, ask the international office."))
+        return redirect(application)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
+        call = application.call
         try:
-            services.change_application_status(
-                application, to=Application.Status.WITHDRAWN, by=request.user, comment=form.cleaned_data["comment"]
-            )
+            comment = form.cleaned_data["comment"]
+            withdrawn = services.withdraw_application(application, by=request.user, comment=comment)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect(application)
+        if withdrawn is None:
+            messages.success(request, _("Your draft is deleted."))
+            return redirect(call)
+        if call.is_open():
+            messages.success(request, _("Your application is withdrawn. You may apply again until the deadline."))
         else:
             messages.success(request, _("Your application is withdrawn."))
-    return redirect(application)
+        return redirect(withdrawn)
+    return render(
+        request,
+        "mobility/application_withdraw.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @office_rights

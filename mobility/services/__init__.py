@@ -4,8 +4,17 @@ One module per part; everything is called as `services.submit_application(...)` 
 """
 
 from ..models import APPLICANT_WITHDRAWABLE
-from .applying import choose_hosts, ensure_editable, save_draft, start_application, submit_application, upload_document
-from .lifecycle import change_application_status
+from .applying import (
+    choose_hosts,
+    ensure_editable,
+    save_draft,
+    start_application,
+    submit_application,
+    upload_document,
+    upload_documents,
+    who_may_apply,
+)
+from .lifecycle import change_application_status, withdraw_application
 from .mobilities import (
     approve_learning_agreement,
     cancel_mobility,
@@ -57,5 +66,8 @@ __all__ = [
     "start_application",
     "submit_application",
     "upload_document",
+    "upload_documents",
+    "who_may_apply",
+    "withdraw_application",
     "withdraw_learning_agreement_approval",
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import APPLICANT_ROLES
+from accounts.roles import APPLICANT_ROLES, may_apply_to
 from config.text import join_labels
 from partnerships.models import Partner
 
@@ -20,13 +20,18 @@ Status = Application.Status
 
 @transaction.atomic
 def start_application(call: ExchangeCall, *, applicant: User) -> Application:
-    """The applicant's application to this call: their existing one, or a new draft while the call is open."""
+    """The applicant's application to this call: their current one, or a new draft while the call is open.
+
+    Only people the call admits start one; after withdrawing, the applicant may start again before the deadline.
+    """
     call = lock_call(call)  # two quick clicks on "Apply" make one draft
-    existing = Application.objects.filter(call=call, applicant=applicant).first()
+    existing = Application.objects.filter(call=call, applicant=applicant).exclude(status=Status.WITHDRAWN).first()
     if existing:
         return existing
     if applicant.role not in APPLICANT_ROLES:
         raise PermissionDenied
+    if not may_apply_to(applicant, call):
+        raise ValidationError(who_may_apply(call), code="not_admitted")
     if not call.is_open():
         raise ValidationError(_("This call does not accept applications now."), code="call_closed")
     application = Application(call=call, applicant=applicant)
@@ -44,6 +49,11 @@ def start_application(call: ExchangeCall, *, applicant: User) -> Application:
 def lock_application(application: Application) -> Application:
     """The application's row, locked until the transaction ends: two saves of the same draft take turns."""
     return Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+
+
+def who_may_apply(call: ExchangeCall) -> str:
+    """The refusal for someone the call does not admit, naming whom it admits."""
+    return _("Only %(levels)s can apply to this call.") % {"levels": join_labels(call.level_labels())}
 
 
 def ensure_editable(application: Application) -> None:
@@ -108,6 +118,18 @@ def upload_document(application: Application, *, kind: str, file) -> Application
     if old:
         transaction.on_commit(partial(old.file.storage.delete, old.file.name))
     return document
+
+
+def upload_documents(application: Application, *, files: dict) -> dict[str, ValidationError]:
+    """Store each document given ({kind: file}), each on its own: a refused file (too large, not a readable file of
+    an allowed format) leaves the others stored. Returns the refusals, by kind."""
+    refused = {}
+    for kind, file in files.items():
+        try:
+            upload_document(application, kind=kind, file=file)
+        except ValidationError as error:
+            refused[kind] = error
+    return refused
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Moving an application along its lifecycle: the applicant submits and withdraws, office staff decide."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -40,6 +42,11 @@ def change_application_status(application: Application, *, to: str, by: User, co
         raise PermissionDenied
     if is_applicant and application.status not in APPLICANT_WITHDRAWABLE:
         raise ValidationError(_("After a final decision, ask the international office."), code="too_late")
+    if application.status == Status.DRAFT and target == Status.WITHDRAWN:
+        # Nobody but the applicant has seen a draft: only they may withdraw it, and withdrawing deletes it.
+        raise ValidationError(
+            _("A draft is withdrawn only by its applicant, which deletes it; nothing was changed."), code="draft"
+        )
     was_nominated = application.status in {Status.NOMINATED, Status.ACCEPTED}
     was_waiting = application.status == Status.WAITLISTED
     if target == Status.NOMINATED:
@@ -59,3 +66,19 @@ def change_application_status(application: Application, *, to: str, by: User, co
     elif was_waiting:
         renumber_waitlist(application.call)
     return application
+
+
+@transaction.atomic
+def withdraw_application(application: Application, *, by: User, comment: str = "") -> Application | None:
+    """The applicant withdraws their application: a draft is deleted with its answers and documents (None is
+    returned, its files go after commit); a submitted one becomes withdrawn (see change_application_status)."""
+    if by.pk != application.applicant_id:
+        raise PermissionDenied
+    lock_call(application.call)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    if application.status != Status.DRAFT:
+        return change_application_status(application, to=Status.WITHDRAWN, by=by, comment=comment)
+    for document in application.documents.all():
+        transaction.on_commit(partial(document.file.storage.delete, document.file.name))
+    application.delete()
+    return None

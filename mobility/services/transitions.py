@@ -12,9 +12,10 @@ from ..models import Application, ApplicationTransition, ExchangeCall
 Status = Application.Status
 
 
-# Where an application may go from each status; the applicant may only submit and withdraw.
+# Where an application may go from each status; the applicant may only submit and withdraw. A draft is never
+# "withdrawn": it has no date of submission and nobody else has seen it, so withdrawing it deletes it.
 APPLICATION_TRANSITIONS = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.DRAFT: {Status.SUBMITTED},
     Status.SUBMITTED: {Status.UNDER_REVIEW, Status.SHORTLISTED, Status.REJECTED, Status.WITHDRAWN},
     Status.UNDER_REVIEW: {Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},
     Status.SHORTLISTED: {Status.NOMINATED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},

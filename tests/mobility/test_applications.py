@@ -243,7 +243,7 @@ OFFICE_MOVES = {
 
 def test_the_lifecycle_in_the_code_is_the_one_the_office_runs():
     table = {str(start): {str(t) for t in targets} for start, targets in services.APPLICATION_TRANSITIONS.items()}
-    assert table == {"draft": {"submitted", "withdrawn"}, **OFFICE_MOVES}
+    assert table == {"draft": {"submitted"}, **OFFICE_MOVES}  # withdrawing a draft deletes it
     assert {str(s) for s in services.APPLICANT_WITHDRAWABLE} == {
         "draft",
         "submitted",
@@ -293,13 +293,121 @@ def test_applicants_and_faculty_reviewers_cannot_decide(target):
             services.change_application_status(application, to=target, by=person)
 
 
-@pytest.mark.parametrize("start", sorted(services.APPLICANT_WITHDRAWABLE))
+@pytest.mark.parametrize("start", sorted(set(services.APPLICANT_WITHDRAWABLE) - {Status.DRAFT}))
 def test_the_applicant_withdraws_before_a_final_decision(start):
     application = ApplicationFactory(status=start, submitted_at=timezone.now())
 
     services.change_application_status(application, to=Status.WITHDRAWN, by=application.applicant)
 
     assert Application.objects.get().status == Status.WITHDRAWN
+
+
+@pytest.mark.parametrize("start", sorted(set(services.APPLICANT_WITHDRAWABLE) - {Status.DRAFT}))
+def test_withdrawing_a_submitted_application_keeps_it_on_record_as_withdrawn(start):
+    application = ApplicationFactory(status=start, submitted_at=timezone.now())
+
+    kept = services.withdraw_application(application, by=application.applicant, comment="Found a job")
+
+    assert kept.status == Application.objects.get().status == Status.WITHDRAWN
+    assert kept.transitions.get().comment == "Found a job"
+
+
+def test_withdrawing_a_draft_deletes_it_with_its_documents(django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    document = upload(application)
+    storage, name = document.file.storage, document.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.withdraw_application(application, by=application.applicant) is None
+
+    assert not Application.objects.exists()
+    assert not ApplicationDocument.objects.exists()
+    assert not storage.exists(name)
+
+
+def test_nobody_but_the_applicant_withdraws_a_draft_and_the_office_is_told_why():
+    application = ApplicationFactory()
+
+    with pytest.raises(PermissionDenied):
+        services.withdraw_application(application, by=StaffFactory())
+    with pytest.raises(ValidationError, match="only by its applicant"):
+        services.change_application_status(application, to=Status.WITHDRAWN, by=StaffFactory())
+    with pytest.raises(ValidationError, match="only by its applicant"):
+        services.change_application_status(application, to=Status.WITHDRAWN, by=application.applicant)
+
+    assert Application.objects.get().status == Status.DRAFT
+
+
+def test_after_withdrawing_before_the_deadline_the_applicant_starts_a_new_application():
+    application = submitted()
+    services.withdraw_application(application, by=application.applicant)
+
+    again = services.start_application(application.call, applicant=application.applicant)
+
+    assert again.pk != application.pk
+    assert again.status == Status.DRAFT
+    assert services.start_application(application.call, applicant=application.applicant) == again
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(call=application.call, applicant=application.applicant)
+
+
+def test_after_the_deadline_a_withdrawn_applicant_cannot_start_again():
+    application = submitted()
+    services.withdraw_application(application, by=application.applicant)
+    call = application.call
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.opens_at = call.closes_at - datetime.timedelta(days=20)
+    call.save()
+
+    with pytest.raises(ValidationError, match="does not accept applications now"):
+        services.start_application(call, applicant=application.applicant)
+
+
+@pytest.mark.parametrize(
+    ("levels", "role", "admitted"),
+    [
+        (["staff"], User.Role.STUDENT, False),
+        (["staff"], User.Role.STAFF, True),
+        (["staff"], User.Role.FACULTY, True),
+        (["bachelor"], User.Role.STAFF, False),
+        (["bachelor"], User.Role.STUDENT, True),
+        (["master", "staff"], User.Role.STUDENT, True),
+    ],
+)
+def test_only_people_the_call_admits_start_an_application(levels, role, admitted):
+    call = CallFactory(levels=levels)
+    person = UserFactory(role=role)
+
+    if admitted:
+        assert services.start_application(call, applicant=person).status == Status.DRAFT
+    else:
+        with pytest.raises(ValidationError, match="can apply to this call"):
+            services.start_application(call, applicant=person)
+        assert not Application.objects.exists()
+
+
+def test_a_student_with_academic_debts_submits_to_a_call_that_allows_them():
+    application = ApplicationFactory(call=CallFactory(no_academic_debts=False), has_academic_debts=True)
+    upload(application)
+
+    services.submit_application(application, by=application.applicant)
+
+    assert Application.objects.get().status == Status.SUBMITTED
+
+
+def test_one_refused_file_leaves_the_other_files_of_the_same_upload_stored():
+    application = ApplicationFactory(call=CallFactory(document_kinds=["transcript", "cv", "passport"]))
+    files = {
+        "transcript": SimpleUploadedFile("transcript.pdf", pdf_bytes()),
+        "cv": SimpleUploadedFile("cv.pdf", b"MZ\x90\x00" + b"\x00" * 100),
+        "passport": SimpleUploadedFile("passport.png", png_bytes()),
+    }
+
+    refused = services.upload_documents(application, files=files)
+
+    assert list(refused) == ["cv"]
+    assert "not a readable PDF file" in refused["cv"].messages[0]
+    assert set(application.documents.values_list("kind", flat=True)) == {"transcript", "passport"}
 
 
 def test_the_applicant_cannot_withdraw_after_acceptance_nor_someone_elses_application():

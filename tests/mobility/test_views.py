@@ -367,6 +367,23 @@ def test_the_admin_bulk_changes_status_with_a_comment(client, office):
     assert first.transitions.last().by == office
 
 
+@pytest.mark.parametrize("language", ["en", "kk"])
+def test_the_admins_bulk_withdraw_refuses_a_draft_with_a_message_and_withdraws_the_others(client, office, language):
+    draft, done = ApplicationFactory(), submitted()
+
+    response = client.post(
+        f"/{language}/admin/mobility/application/",
+        {"action": "change_status", "_selected_action": [draft.pk, done.pk], "apply": "1", "to": "withdrawn"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses == {draft.pk: Status.DRAFT, done.pk: Status.WITHDRAWN}
+    refusal = {"en": "A draft is withdrawn only by its applicant", "kk": "Қараламаны тек үміткердің өзі"}[language]
+    assert refusal in response.content.decode()
+
+
 def test_the_call_list_in_the_admin_counts_applications_per_status(client, office):
     call = CallFactory()
     submitted(call=call)
@@ -543,3 +560,174 @@ def test_the_admin_bulk_nomination_stops_at_the_calls_places(client, office):
 
     assert Application.objects.filter(status=Status.NOMINATED).count() == 1
     assert "No place is left at the host institutions this applicant chose" in answer.content.decode()
+
+
+# ---------------------------------------------------------------- withdrawing, re-applying, who may apply
+
+
+def test_withdrawing_asks_to_confirm_on_a_page_that_says_what_is_lost(client):
+    application = submitted()
+    client.force_login(application.applicant)
+    detail = client.get(f"/en/mobility/applications/{application.pk}/").content.decode()
+
+    page = client.get(f"/en/mobility/applications/{application.pk}/withdraw/")
+
+    assert f'<form method="get" action="/en/mobility/applications/{application.pk}/withdraw/">' in detail
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "leaves the selection" in html
+    assert "This cannot be undone." in html
+    assert "you may start a new application to this call" in html
+    assert f'<form method="post" action="/en/mobility/applications/{application.pk}/withdraw/">' in html
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED  # opening the page changes nothing
+
+
+def test_the_confirmation_warns_a_nominee_that_the_place_is_given_up(client):
+    application = submitted()
+    staff = StaffFactory()
+    services.change_application_status(application, to=Status.SHORTLISTED, by=staff)
+    services.change_application_status(application, to=Status.NOMINATED, by=staff)
+    client.force_login(application.applicant)
+
+    html = client.get(f"/en/mobility/applications/{application.pk}/withdraw/").content.decode()
+
+    assert 'class="message message-error" role="alert"' in html
+    assert f"You are nominated to {application.call.partners.get()}" in html
+    assert "gives up this place for good" in html
+
+
+def test_withdrawing_a_draft_after_confirming_deletes_it_and_the_student_may_start_again(client):
+    application = ApplicationFactory()
+    client.force_login(application.applicant)
+
+    confirm = client.get(f"/en/mobility/applications/{application.pk}/withdraw/").content.decode()
+    done = client.post(f"/en/mobility/applications/{application.pk}/withdraw/", follow=True)
+
+    assert "Your draft is deleted with all its answers and uploaded documents." in confirm
+    assert done.status_code == 200
+    assert "Your draft is deleted." in done.content.decode()
+    assert not Application.objects.exists()
+    assert "Start my application" in done.content.decode()  # back on the call's page
+
+
+def test_after_withdrawing_the_student_applies_again_from_the_call_page(client):
+    application = submitted()
+    client.force_login(application.applicant)
+    client.post(f"/en/mobility/applications/{application.pk}/withdraw/", {"comment": "Wrong host"})
+
+    page = client.get(application.call.get_absolute_url()).content.decode()
+    started = client.post(f"/en/mobility/{application.call.slug}/apply/")
+
+    assert "you may apply again until the deadline" in page
+    assert "Start my application" in page
+    again = Application.objects.get(status=Status.DRAFT)
+    assert again.pk != application.pk
+    assert started.url == f"/en/mobility/applications/{again.pk}/about/"
+
+
+def test_a_withdrawn_or_decided_application_is_not_withdrawn_again(client):
+    withdrawn, accepted = submitted(), submitted()
+    services.withdraw_application(withdrawn, by=withdrawn.applicant)
+    Application.objects.filter(pk=accepted.pk).update(status=Status.ACCEPTED)
+
+    client.force_login(withdrawn.applicant)
+    again = client.get(f"/en/mobility/applications/{withdrawn.pk}/withdraw/", follow=True)
+    client.force_login(accepted.applicant)
+    late = client.post(f"/en/mobility/applications/{accepted.pk}/withdraw/", follow=True)
+
+    assert "This application is withdrawn already." in again.content.decode()
+    assert "After a final decision, ask the international office." in late.content.decode()
+    assert Application.objects.get(pk=accepted.pk).status == Status.ACCEPTED
+
+
+def test_a_staff_only_call_offers_no_apply_button_to_a_student_and_lets_no_student_in(client):
+    call = CallFactory(levels=["staff"])
+    student = UserFactory()
+    client.force_login(student)
+
+    page = client.get(call.get_absolute_url()).content.decode()
+    refused = client.post(f"/en/mobility/{call.slug}/apply/", follow=True)
+
+    assert "Only teaching staff can apply to this call." in page
+    assert "Start my application" not in page
+    assert "Only teaching staff can apply to this call." in refused.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_a_draft_to_a_call_that_does_not_admit_its_applicant_opens_no_step(client):
+    application = ApplicationFactory(call=CallFactory(levels=["staff"]), level="staff")
+    client.force_login(application.applicant)
+
+    response = client.get(f"/en/mobility/applications/{application.pk}/about/", follow=True)
+
+    assert response.redirect_chain[0][0] == f"/en/mobility/applications/{application.pk}/"
+    assert "Only teaching staff can apply to this call." in response.content.decode()
+
+
+def test_staff_see_the_apply_button_of_a_staff_call(client):
+    call = CallFactory(levels=["staff"])
+    client.force_login(UserFactory(role=User.Role.STAFF))
+
+    page = client.get(call.get_absolute_url()).content.decode()
+
+    assert "Start my application" in page
+
+
+# ---------------------------------------------------------------- uploads and answers
+
+
+def test_one_refused_upload_keeps_the_valid_files_of_the_same_submit_and_names_the_refused_one(client):
+    application = ApplicationFactory(call=CallFactory(document_kinds=["transcript", "cv"]))
+    client.force_login(application.applicant)
+    good = SimpleUploadedFile("my-transcript.pdf", pdf_bytes(), content_type="application/pdf")
+    bad = SimpleUploadedFile("my-cv.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
+
+    response = client.post(f"/en/mobility/applications/{application.pk}/documents/", {"transcript": good, "cv": bad})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert list(application.documents.values_list("original_name", flat=True)) == ["my-transcript.pdf"]
+    assert "«my-cv.pdf» is not saved: This file is not a readable PDF file." in html
+    assert "1 file is saved." in html
+
+
+def test_the_refusal_of_an_upload_is_in_the_readers_language(client):
+    application = ApplicationFactory(call=CallFactory(document_kinds=["transcript"]))
+    client.force_login(application.applicant)
+    bad = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
+
+    html = client.post(f"/ru/mobility/applications/{application.pk}/documents/", {"transcript": bad}).content.decode()
+
+    assert "«scan.pdf»" in html
+    assert "is not saved" not in html
+    assert "not a readable" not in html
+
+
+def test_the_check_step_and_the_submitted_application_show_every_answer(client):
+    application = ApplicationFactory(
+        phone="+7 701 555 01 02", motivation="Robotics at a strong lab", latin_name="Dauren Ospanov"
+    )
+    services.upload_document(application, kind="transcript", file=SimpleUploadedFile("t.pdf", pdf_bytes()))
+    client.force_login(application.applicant)
+    base = f"/en/mobility/applications/{application.pk}"
+
+    check = client.get(f"{base}/submit/").content.decode()
+    client.post(f"{base}/submit/", {"confirm": "on"})
+    after = client.get(f"{base}/").content.decode()
+
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    for html in (check, after):
+        for text in (
+            "Name in Latin letters</dt><dd>Dauren Ospanov</dd>",
+            "Year of study</dt><dd>3</dd>",
+            "Academic debts</dt><dd>No</dd>",
+            "GPA</dt><dd>3.40</dd>",
+            "Credits completed</dt><dd>90</dd>",
+            "Language level</dt><dd>B2</dd>",
+            "Phone</dt><dd>+7 701 555 01 02</dd>",
+            "Robotics at a strong lab",
+            "t.pdf",
+        ):
+            assert text in html

@@ -41,7 +41,8 @@ STUDENT_PAGES = [
     "notifications/",
     "notifications/settings/",
 ]
-APPLICATION_STEPS = ["", "about/", "hosts/", "motivation/", "documents/", "submit/"]
+# The pages of a draft: its summary, each step, and the confirmation of withdrawing it.
+APPLICATION_STEPS = ["", "about/", "hosts/", "motivation/", "documents/", "submit/", "withdraw/"]
 
 
 def localised(pages):

@@ -55,16 +55,7 @@ class KnownDefect(Exception):
 # Defects that changes under way elsewhere fix: the problem's words, and the cases (role, URL name) that meet it.
 # Each such case is a strict expected failure: once the defect is fixed it passes, which fails the suite until its
 # line here goes. A case with any other problem fails as usual.
-KNOWN_DEFECTS = {
-    "students: withdrawing a draft answers 500 (the submitted_application_has_date constraint)": (
-        "submitted_application_has_date",
-        [
-            ("student:draft", "mobility:application_detail"),
-            ("staff", "admin:mobility_application_changelist"),  # the bulk "Change status…" to withdrawn
-            ("superuser", "admin:mobility_application_changelist"),
-        ],
-    ),
-}
+KNOWN_DEFECTS: dict[str, tuple[str, list[tuple[str, str]]]] = {}
 KNOWN = {case: (words, defect) for defect, (words, cases) in KNOWN_DEFECTS.items() for case in cases}
 
 

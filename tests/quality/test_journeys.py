@@ -178,7 +178,39 @@ def test_student_applies_to_an_exchange_step_by_step_and_withdraws(page, client,
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Semester in Urumqi")
     expect(page.locator(".status")).to_have_text("Submitted")
+    page.get_by_role("button", name="Withdraw my application…", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw your application?")
     page.get_by_label("Why do you withdraw? (optional)").fill("I got a scholarship elsewhere.")
-    page.get_by_role("button", name="Withdraw my application").click()
+    page.get_by_role("button", name="Yes, withdraw my application", exact=True).click()
     expect(page.locator(".status")).to_have_text("Withdrawn")
     assert Application.objects.get().transitions.last().comment == "I got a scholarship elsewhere."
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en", "zh-hans"])
+def test_my_applications_fit_a_phone_and_the_header_leaves_room_for_them(browser, live_server, client, language):
+    """At 390 x 844 nothing is wider than the screen and the header takes less than a fifth of its height."""
+    from mobility import services
+    from tests.factories import ApplicationFactory, CallFactory, UserFactory
+
+    HomeInstitutionFactory()
+    student = UserFactory(full_name="Дәурен Оспанұлы Жолдасбеков", language=language)
+    for title in ("Semester exchange at Xinjiang University, Urumqi, spring 2027", "Summer school"):
+        call = CallFactory(title_en=title, document_kinds=["transcript", "language_certificate", "cv"])
+        services.save_draft(ApplicationFactory(call=call, applicant=student, motivation=""), values={})
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, device_scale_factor=3, is_mobile=True)
+    page = context.new_page()
+    try:
+        sign_in_as(page, client, student, live_server)
+        page.goto(f"/{language}/mobility/applications/")
+
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        viewport = page.evaluate("() => window.innerWidth")
+        header = page.locator(".site-header").bounding_box()["height"]
+        assert width <= viewport == PHONE["width"]
+        assert header < 0.2 * PHONE["height"], f"the header is {header:.0f} px high"
+    finally:
+        context.close()

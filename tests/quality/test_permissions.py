@@ -52,7 +52,7 @@ RULES = [
     ("mobility:my_applications", SIGNED_IN),
     ("mobility:application_detail", SIGNED_IN_NOT_FOUND),  # only the applicant sees an application
     ("mobility:application_step", SIGNED_IN_NOT_FOUND),
-    ("mobility:withdraw", expect(405, 405, 405, 405, 405)),
+    ("mobility:withdraw", SIGNED_IN_NOT_FOUND),  # the confirmation, for the applicant only
     ("mobility:document_download", expect(302, 404, 404, 200, 200)),  # applicant, the call's reviewers, office
     ("mobility:review_list", expect(302, 404, 200, 200, 200)),  # faculty see the calls given to them
     ("mobility:review_call", expect(302, 404, 404, 200, 200)),
