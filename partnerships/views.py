@@ -100,8 +100,9 @@ def program_detail(request, slug):
         .prefetch_related("partners"),
         slug=slug,
     )
-    # Whom to ask: the coordinators by name for those who may see people at partners, the office for everyone.
-    context = {"program": program, "show_coordinators": may_see_contacts(request.user)}
+    # Whom to ask: our coordinator and the office for everyone; the partner's people by name only for those who
+    # may see contacts at partners (the public reads the partner coordinator's position).
+    context = {"program": program, "show_partner_people": may_see_contacts(request.user)}
     return render(request, "partnerships/program_detail.html", context)
 
 
