@@ -10,8 +10,7 @@ from django.db.models.lookups import Exact
 from django.forms.models import InlineForeignKeyField
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -114,10 +113,8 @@ class ClashLinksForm:
             record = clashing_record(self.instance, fields, expressions, condition)
             if record is None:
                 continue
-            see = mark_safe(  # noqa: S308 - the sentence is escaped, the link is built by format_html
-                conditional_escape(gettext("See %(record)s."))
-                % {"record": admin_link(record, self.clash_request, self.clash_site)}
-            )
+            before, _placeholder, after = gettext("See %(record)s.").partition("%(record)s")
+            see = format_html("{}{}{}", before, admin_link(record, self.clash_request, self.clash_site), after)
             errors.data = [
                 ValidationError(format_html("{} {}", message, see), code="unique") if str(text) == message else error
                 for error, text in zip(errors.as_data(), errors, strict=True)

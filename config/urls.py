@@ -2,7 +2,6 @@ from allauth.urls import build_provider_urlpatterns
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
@@ -20,7 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     # Staff sign in through allauth, which asks for the second factor; the admin's own form would not.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True), name="admin_sign_in"),
+    path("admin/login/", views.admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.account.urls")),

@@ -2,12 +2,15 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.static import was_modified_since
@@ -70,6 +73,15 @@ def public_media(request, path):
     response["Last-Modified"] = http_date(modified)
     response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
     return response
+
+
+def admin_sign_in(request):
+    """The admin's sign-in is the portal's (allauth asks for the second factor). Someone already signed in without
+    admin rights is refused here: sent back to the admin, they would go round in a loop."""
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise PermissionDenied
+    query = request.META.get("QUERY_STRING")
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
 def home(request):

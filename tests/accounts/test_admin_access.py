@@ -48,6 +48,16 @@ def test_students_never_reach_the_admin(client):
     assert response["Location"].startswith("/en/admin/login/")
 
 
+def test_a_signed_in_student_sent_to_the_admin_is_refused_in_their_language_not_sent_round_in_a_loop(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/kk/admin/", follow=True)
+
+    assert response.status_code == 403
+    assert response.redirect_chain == [("/kk/admin/login/?next=/kk/admin/", 302)]
+    assert "Кіруге рұқсат жоқ" in response.content.decode()
+
+
 def test_admin_sign_in_goes_through_the_portals_sign_in_with_its_second_factor(client):
     staff = StaffFactory(email="office@kopir.example")
     secret = generate_totp_secret()

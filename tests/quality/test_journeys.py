@@ -214,3 +214,37 @@ def test_my_applications_fit_a_phone_and_the_header_leaves_room_for_them(browser
         assert header < 0.2 * PHONE["height"], f"the header is {header:.0f} px high"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_demos_call_partner_and_application_pages_fit_a_phone(browser, live_server, client, settings, language):
+    """The longest words of the demo (faculty names, table headings in Kazakh and Russian) wrap on a 390 px phone."""
+    from django.core.management import call_command
+
+    from mobility.models import Application
+
+    settings.DEBUG = True  # the demo loads only there
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    student = User.objects.get(email="student@kopir.example")
+    application = Application.objects.filter(applicant=student).order_by("pk").first()
+    paths = [
+        "/mobility/semester-exchange-xinjiang-university/",
+        "/mobility/teaching-staff-internship-xinjiang-university/",
+        "/partners/xinjiang-university/",
+        "/mobility/applications/",
+        f"/mobility/applications/{application.pk}/",
+    ]
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, device_scale_factor=3, is_mobile=True)
+    page = context.new_page()
+    try:
+        sign_in_as(page, client, student, live_server)
+        too_wide = {}
+        for path in paths:
+            page.goto(f"/{language}{path}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide[path] = width
+        assert too_wide == {}
+    finally:
+        context.close()

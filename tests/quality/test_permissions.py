@@ -100,7 +100,7 @@ RULES = [
     ("socialaccount_login_cancelled", OPEN),
     ("socialaccount_login_error", expect(401, 401, 401, 401, 401)),
     # Sign-in and account pages (allauth)
-    ("admin_sign_in", REDIRECT),
+    ("admin_sign_in", expect(302, 403, 302, 302, 302)),  # signed in without admin rights: refused, no loop
     ("account_login", SIGNED_OUT),
     ("account_signup", SIGNED_OUT),
     ("account_logout", expect(302, 200, 200, 200, 200)),
