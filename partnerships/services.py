@@ -17,11 +17,23 @@ from django_countries import countries
 from simple_history.models import HistoricalChanges
 
 from accounts.models import User
+from config.history import save_with_history, upsert_with_history
 from config.i18n import localized_fields
 from config.models import check_transition
 from config.text import join_list
 
-from .models import Agreement, AgreementTransition, Campus, Contact, Partner, PartnerDomain, Unit
+from .models import (
+    Agreement,
+    AgreementTransition,
+    Campus,
+    Contact,
+    CooperationCondition,
+    JointProgram,
+    Partner,
+    PartnerDomain,
+    ResearchProject,
+    Unit,
+)
 
 # Which status may follow which: the agreement lifecycle.
 AGREEMENT_TRANSITIONS = {
@@ -91,15 +103,12 @@ def draft_agreement(*, reference_number: str, partners: Iterable[Partner], by: U
 
 
 @transaction.atomic
-def describe_partner(partner: Partner, *, values: dict) -> Partner:
+def describe_partner(partner: Partner, *, values: dict, by: User | None = None) -> Partner:
     """Write what the office knows of a partner (names in every language, city, status, whether it is listed).
 
     Validated before saving, the change kept in the partner's history, its search text rebuilt.
     """
-    for name, value in values.items():
-        setattr(partner, name, value)
-    partner.full_clean()
-    partner.save()
+    save_with_history(partner, by=by, values=values)
     refresh_search_text([partner])
     return partner
 
@@ -362,3 +371,76 @@ def import_universities(records: list, *, progress: Callable[[int, int], None] |
     if progress:
         progress(len(records), len(records))
     return report
+
+
+# ---------------------------------------------------------------- the records the office keeps
+# Each is what the admin's form does: validated, saved, the acting user and the reason kept in the history.
+# Each looks up its natural key first, so calling it again changes the record instead of adding a second one.
+
+
+def add_partner(*, slug: str, values: dict, by: User | None) -> Partner:
+    """Add the partner of this slug (or change it), its search text rebuilt."""
+    partner = upsert_with_history(Partner, lookup={"slug": slug}, values=values, by=by)
+    refresh_search_text([partner])
+    return partner
+
+
+def add_partner_domain(partner: Partner, *, domain: str, by: User | None) -> PartnerDomain:
+    """Give the partner this email domain (a domain another partner has already is refused)."""
+    found = PartnerDomain.objects.filter(domain=domain.lower()).first()
+    if found and found.partner_id != partner.pk:
+        raise ValidationError(_("This email domain belongs to another partner."), code="domain_taken")
+    record = found or save_with_history(PartnerDomain(partner=partner, domain=domain.lower()), by=by)
+    refresh_search_text([partner])
+    return record
+
+
+def add_campus(partner: Partner | None, *, name_en: str, values: dict, by: User | None) -> Campus:
+    """Add a campus of the partner (None: of the home university), or change the one of this English name."""
+    return upsert_with_history(Campus, lookup={"partner": partner, "name_en": name_en}, values=values, by=by)
+
+
+def add_unit(partner: Partner | None, *, name_en: str, values: dict, by: User | None) -> Unit:
+    """Add a unit of the partner (None: of the home university), or change the one of this English name."""
+    return upsert_with_history(Unit, lookup={"partner": partner, "name_en": name_en}, values=values, by=by)
+
+
+def add_contact(partner: Partner, *, name: str, values: dict, by: User | None) -> Contact:
+    """Add a contact person of the partner, or change the one of this name."""
+    return upsert_with_history(Contact, lookup={"partner": partner, "name": name}, values=values, by=by)
+
+
+def add_cooperation_condition(
+    agreement: Agreement, *, mobility_type: str, sending, receiving, values: dict, fields=(), by: User | None
+) -> CooperationCondition:
+    """Add the agreement's condition for one mobility type and direction (or change it), with its fields."""
+    lookup = {
+        "agreement": agreement,
+        "mobility_type": mobility_type,
+        "sending_partner": sending,
+        "receiving_partner": receiving,
+    }
+    condition = upsert_with_history(CooperationCondition, lookup=lookup, values=values, by=by)
+    condition.fields_of_education.set(fields)
+    return condition
+
+
+def create_program(*, slug: str, partners: Iterable[Partner], values: dict, by: User | None) -> JointProgram:
+    """Add the joint program of this slug with its partners (or change it)."""
+    program = upsert_with_history(JointProgram, lookup={"slug": slug}, values=values, by=by)
+    program.partners.set(partners)
+    return program
+
+
+def create_research_project(
+    *, acronym: str, partners: Iterable[Partner], values: dict, by: User | None
+) -> ResearchProject:
+    """Add the research project of this acronym with its partners (or change it)."""
+    project = upsert_with_history(ResearchProject, lookup={"acronym": acronym}, values=values, by=by)
+    project.partners.set(partners)
+    return project
+
+
+def set_agreement_dates(agreement: Agreement, *, by: User | None, **dates) -> Agreement:
+    """Change when the agreement is valid (valid_from, valid_until), checked as the agreement form checks it."""
+    return save_with_history(agreement, by=by, values=dates)

@@ -7,15 +7,19 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.history import save_with_history, upsert_with_history
 from config.i18n import language_codes, localized_fields
 from config.models import HomeInstitution, check_transition
 from notifications.services import notify
 
 from .models import (
     NOT_TAKEN_PLACE,
+    AgendaItem,
     CalendarFeed,
+    DelegationMember,
     NewsArticle,
     Outcome,
+    Report,
     TypoReport,
     Visit,
     VisitTransition,
@@ -107,9 +111,7 @@ def follow_up_visit_of(outcome: Outcome) -> Visit:
 @transaction.atomic
 def propose_visit(*, by: User, partners, values: dict) -> Visit:
     """Create a proposed visit with its partners; the proposal is the first row of its history."""
-    visit = Visit(status=Visit.Status.PROPOSED, **values)
-    visit.full_clean()
-    visit.save()
+    visit = save_with_history(Visit(status=Visit.Status.PROPOSED), by=by, values=values)
     visit.partners.set(partners)
     VisitTransition.objects.create(
         visit=visit, from_status=Visit.Status.PROPOSED, to_status=Visit.Status.PROPOSED, by=by
@@ -252,3 +254,43 @@ def notify_typo_report(report_id: int) -> None:
     if report is None:
         return
     notify(rule="typo_report", obj=report, recipients=User.objects.staff())
+
+
+# ---------------------------------------------------------------- what the office writes about a visit
+# Each is what the admin's form does: validated, saved, the acting user and the reason kept in the history.
+# Each looks up its natural key first, so calling it again changes the record instead of adding a second one.
+
+
+@transaction.atomic
+def describe_visit(visit: Visit, *, values: dict, by: User | None, partners=None) -> Visit:
+    """Change the facts of a visit (title, dates, place, purpose) and, if given, its partners."""
+    visit = save_with_history(visit, by=by, values=values)
+    if partners is not None:
+        visit.partners.set(partners)
+    return visit
+
+
+def add_delegation_member(visit: Visit, *, name: str, values: dict, by: User | None) -> DelegationMember:
+    """Add a member of the visit's delegation (or change the one of this name); a visit has one head."""
+    return upsert_with_history(DelegationMember, lookup={"visit": visit, "name": name}, values=values, by=by)
+
+
+def add_agenda_item(visit: Visit, *, starts_at, values: dict, by: User | None) -> AgendaItem:
+    """Add the item of the visit's programme that starts at this moment (or change it)."""
+    return upsert_with_history(AgendaItem, lookup={"visit": visit, "starts_at": starts_at}, values=values, by=by)
+
+
+def record_outcome(visit: Visit, *, description_en: str, values: dict, by: User | None) -> Outcome:
+    """Record what the sides agreed on this visit (or change it): its owner, status, due date, what it produced."""
+    lookup = {"visit": visit, "description_en": description_en}
+    return upsert_with_history(Outcome, lookup=lookup, values=values, by=by)
+
+
+def write_report(visit: Visit, *, values: dict, by: User | None) -> Report:
+    """Write the visit's report (one per visit), or change it."""
+    return upsert_with_history(Report, lookup={"visit": visit}, values=values, by=by)
+
+
+def write_article(visit: Visit, *, values: dict, by: User | None) -> NewsArticle:
+    """Write the news article about the visit (one per visit), or change it; publishing is publish_articles."""
+    return upsert_with_history(NewsArticle, lookup={"visit": visit}, values=values, by=by)

@@ -1,0 +1,22 @@
+"""Saving through a service: validated as the admin's form would, with who did it and why kept in its history."""
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+
+@transaction.atomic
+def save_with_history(obj: models.Model, *, by, values: dict | None = None, reason: str = "") -> models.Model:
+    """Set these values, validate (full_clean) and save; the history row names the acting user and the reason."""
+    for name, value in (values or {}).items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj._history_user = by
+    obj._change_reason = reason or (_("Added") if obj._state.adding else _("Changed"))
+    obj.save()
+    return obj
+
+
+def upsert_with_history(model: type[models.Model], *, lookup: dict, values: dict, by, reason: str = ""):
+    """The object of this natural key given these values, added or changed by save_with_history (never twice)."""
+    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    return save_with_history(obj, by=by, values=values, reason=reason)
