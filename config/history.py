@@ -11,9 +11,14 @@ def save_with_history(obj: models.Model, *, by, values: dict | None = None, reas
         setattr(obj, name, value)
     obj.full_clean()
     obj._history_user = by
-    obj._change_reason = reason or (_("Added") if obj._state.adding else _("Changed"))
+    obj._change_reason = reason or default_reason(obj)
     obj.save()
     return obj
+
+
+def default_reason(obj: models.Model) -> str:
+    """What its history says of a save no one explained: added, or changed."""
+    return _("Added") if obj._state.adding else _("Changed")
 
 
 def upsert_with_history(model: type[models.Model], *, lookup: dict, values: dict, by, reason: str = ""):

@@ -772,7 +772,7 @@ def seed_directory(*, coordinator, today: date | None = None, universities_file=
     """
     today = today or timezone.localdate()
     universities_file = universities_file or settings.DEMO_UNIVERSITIES_FILE
-    import_universities(_directory_records(universities_file))
+    import_universities(_directory_records(universities_file), by=coordinator)
     home_office = Unit.objects.get(partner=None, name_en=HOME_OFFICE)
     partners = []
     for number, entry in enumerate(DIRECTORY, start=1):

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 from simple_history.models import HistoricalChanges
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from config.history import save_with_history, upsert_with_history
@@ -70,9 +71,7 @@ def change_agreement_status(
         agreement.valid_from = agreement.valid_from or agreement.signed_on
     if target == Agreement.Status.TERMINATED and not comment.strip():
         raise ValidationError(_("Say why the agreement is terminated."), code="comment_required")
-    agreement.status = target
-    agreement.full_clean()
-    agreement.save()
+    agreement = save_with_history(agreement, by=by, values={"status": target}, reason=comment)
     AgreementTransition.objects.create(
         agreement=agreement, from_status=current, to_status=target, by=by, comment=comment, at=timezone.now()
     )
@@ -88,9 +87,8 @@ def draft_agreement(*, reference_number: str, partners: Iterable[Partner], by: U
     existing = Agreement.objects.filter(reference_number=reference_number).first()
     if existing:
         return existing
-    agreement = Agreement(reference_number=reference_number, status=Agreement.Status.DRAFT, **values)
-    agreement.full_clean()
-    agreement.save()
+    agreement = Agreement(reference_number=reference_number, status=Agreement.Status.DRAFT)
+    agreement = save_with_history(agreement, by=by, values=values)
     agreement.partners.set(partners)
     AgreementTransition.objects.create(
         agreement=agreement,
@@ -307,7 +305,9 @@ def _clean_record(record) -> tuple[str, str, list[str], str, str]:
 
 
 @transaction.atomic
-def import_universities(records: list, *, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_universities(
+    records: list, *, progress: Callable[[int, int], None] | None = None, by: User | None = None
+) -> ImportReport:
     """Create or update prospective partners from world-universities records, matched by email domain.
 
     Idempotent: a second run with the same records changes nothing. Works in bulk, with a fixed number of
@@ -360,9 +360,19 @@ def import_universities(records: list, *, progress: Callable[[int, int], None] |
         )
         partner.search_text = partner.build_search_text(domains)
         to_create.append((partner, domains))
-    Partner.objects.bulk_create([partner for partner, _domains in to_create], batch_size=1_000)
-    PartnerDomain.objects.bulk_create(
+    reason = _("Imported from the world universities list")
+    bulk_create_with_history(
+        [partner for partner, _domains in to_create],
+        Partner,
+        batch_size=1_000,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    bulk_create_with_history(
         [PartnerDomain(partner=partner, domain=domain) for partner, domains in to_create for domain in domains],
+        PartnerDomain,
+        default_user=by,
+        default_change_reason=reason,
         batch_size=2_000,
     )
     Partner.objects.bulk_update(list(to_update.values()), ["country", "website", "region"], batch_size=1_000)

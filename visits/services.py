@@ -56,6 +56,7 @@ def change_visit_status(visit: Visit, *, to: str, by: User, comment: str = "") -
     if target == Visit.Status.CANCELLED and not comment.strip():
         raise ValidationError(_("Say why the visit is cancelled."), code="comment_required")
     visit.status = target
+    visit._history_user, visit._change_reason = by, comment or target.label  # kept in its history too
     visit.save(update_fields=["status"])
     VisitTransition.objects.create(visit=visit, from_status=current, to_status=target, by=by, comment=comment)
     return visit

@@ -39,6 +39,7 @@ def start_application(call: ExchangeCall, *, applicant: User, now=None) -> Appli
         application.level = call.levels[0]
     elif applicant.role != User.Role.STUDENT and ExchangeCall.Level.STAFF in call.levels:
         application.level = ExchangeCall.Level.STAFF
+    application._history_user, application._change_reason = applicant, _("Added")
     application.save()
     hosts = list(call.partners.all())
     if len(hosts) == 1:
