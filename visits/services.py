@@ -272,7 +272,7 @@ def describe_visit(visit: Visit, *, values: dict, by: User | None, partners=None
 
 
 def add_delegation_member(visit: Visit, *, name: str, values: dict, by: User | None) -> DelegationMember:
-    """Add a member of the visit's delegation (or change the one of this name); a visit has one head."""
+    """Add a member of the visit's delegation (or change the one of this name)."""
     return upsert_with_history(DelegationMember, lookup={"visit": visit, "name": name}, values=values, by=by)
 
 
