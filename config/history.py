@@ -5,14 +5,19 @@ from django.utils.translation import gettext as _
 
 
 @transaction.atomic
-def save_with_history(obj: models.Model, *, by, values: dict | None = None, reason: str = "") -> models.Model:
-    """Set these values, validate (full_clean) and save; the history row names the acting user and the reason."""
+def save_with_history(
+    obj: models.Model, *, by, values: dict | None = None, reason: str = "", relations: dict | None = None
+) -> models.Model:
+    """Set these values, validate (full_clean) and save, then set these many-to-many relations (name: objects);
+    the history row names the acting user and the reason."""
     for name, value in (values or {}).items():
         setattr(obj, name, value)
     obj.full_clean()
     obj._history_user = by
     obj._change_reason = reason or default_reason(obj)
     obj.save()
+    for name, related in (relations or {}).items():
+        getattr(obj, name).set(related)
     return obj
 
 
@@ -21,7 +26,9 @@ def default_reason(obj: models.Model) -> str:
     return _("Added") if obj._state.adding else _("Changed")
 
 
-def upsert_with_history(model: type[models.Model], *, lookup: dict, values: dict, by, reason: str = ""):
+def upsert_with_history(
+    model: type[models.Model], *, lookup: dict, values: dict, by, reason: str = "", relations: dict | None = None
+):
     """The object of this natural key given these values, added or changed by save_with_history (never twice)."""
     obj = model.objects.filter(**lookup).first() or model(**lookup)
-    return save_with_history(obj, by=by, values=values, reason=reason)
+    return save_with_history(obj, by=by, values=values, reason=reason, relations=relations)

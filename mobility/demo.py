@@ -56,11 +56,10 @@ def seed(
         xju = describe_partner(xju, values={"language": "zh-hans"}, by=office)
     faculties = _faculties()
     categories = _priority_categories(by=office)
-    semester = _semester_call(xju, faculties, categories, today, by=office)
-    staff = _staff_call(xju, today, by=office)
-    doctoral = _doctoral_call(xju, today, by=office)
-    for call in (semester, staff, doctoral):
-        call.reviewers.set([reviewer] if reviewer else [])
+    reviewers = [reviewer] if reviewer else []
+    semester = _semester_call(xju, faculties, categories, today, by=office, reviewers=reviewers)
+    staff = _staff_call(xju, today, by=office, reviewers=reviewers)
+    doctoral = _doctoral_call(xju, today, by=office, reviewers=reviewers)
     under_review = _under_review_call(_partner("shzu.edu.cn"), faculties, today, by=office)
     finished = _finished_call(_partner("tpu.ru"), today, by=office)
     _applications(
@@ -120,11 +119,12 @@ def _priority_categories(*, by):
     return categories
 
 
-def _call(by, slug, partner, criteria, **values):
-    call = services.create_call(slug=slug, values={"is_published": True, **values}, by=by)
+def _call(by, slug, partner, criteria, relations=None, **values):
+    agreements = Agreement.objects.filter(partners=partner, status=Agreement.Status.ACTIVE)
+    relations = {"agreements": agreements, **(relations or {})}
+    call = services.create_call(slug=slug, values={"is_published": True, **values}, relations=relations, by=by)
     if not call.hosts.filter(partner=partner).exists():
         services.add_call_host(call, partner=partner, by=by)
-    call.agreements.set(Agreement.objects.filter(partners=partner, status=Agreement.Status.ACTIVE))
     for name_en, name_ru, name_kk, name_zh, weight in criteria:
         services.add_selection_criterion(
             call,
@@ -136,7 +136,7 @@ def _call(by, slug, partner, criteria, **values):
     return call
 
 
-def _semester_call(xju, faculties, categories, today, *, by):
+def _semester_call(xju, faculties, categories, today, *, by, reviewers=()):
     closes = today + 40 * DAY
     starts = autumn_after(closes)
     call = _call(
@@ -182,13 +182,12 @@ def _semester_call(xju, faculties, categories, today, *, by):
         second_stage_ru="Собеседование на китайском или английском языке.",
         second_stage_kk="Қытай немесе ағылшын тіліндегі сұхбат.",
         second_stage_zh_hans="中文或英文面试。",
+        relations={"faculties": faculties.values(), "priority_categories": categories, "reviewers": reviewers},
     )
-    call.faculties.set(faculties.values())
-    call.priority_categories.set(categories)
     return call
 
 
-def _staff_call(xju, today, *, by):
+def _staff_call(xju, today, *, by, reviewers=()):
     closes = today + 3 * DAY  # the call closing within a week
     starts = closes + 75 * DAY
     return _call(
@@ -221,10 +220,11 @@ def _staff_call(xju, today, *, by):
         min_language_level="B1",
         no_academic_debts=False,
         document_kinds=["cv", "motivation_letter"],
+        relations={"reviewers": reviewers},
     )
 
 
-def _doctoral_call(xju, today, *, by):
+def _doctoral_call(xju, today, *, by, reviewers=()):
     closes = today + 25 * DAY
     starts = closes + 60 * DAY
     return _call(
@@ -257,6 +257,7 @@ def _doctoral_call(xju, today, *, by):
         min_language_level="B2",
         no_academic_debts=True,
         document_kinds=["cv", "recommendation"],
+        relations={"reviewers": reviewers},
     )
 
 
@@ -292,8 +293,8 @@ def _under_review_call(shihezi, faculties, today, *, by):
         mobility_ends_on=datetime.date(starts.year + 1, 1, 31),
         min_gpa="2.50",
         document_kinds=["transcript", "motivation_letter"],
+        relations={"faculties": [faculties["engineering"]]},
     )
-    call.faculties.set([faculties["engineering"]])
     return call
 
 

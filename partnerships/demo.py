@@ -34,6 +34,7 @@ from .services import (
     describe_partner,
     draft_agreement,
     import_universities,
+    link_agreement_units,
     set_agreement_dates,
 )
 
@@ -388,7 +389,7 @@ def seed_xinjiang(*, coordinator):
         mou = change_agreement_status(
             mou, to=Agreement.Status.ACTIVE, by=coordinator, signed_on=date(2025, 10, 31), comment="Urumqi"
         )
-    mou.partner_units.add(cultural, cooperation)
+    link_agreement_units(mou, units={*mou.partner_units.all(), cultural, cooperation}, by=coordinator)
     years = {"academic_year_from": "2026/2027", "academic_year_to": "2029/2030"}
     languages = IscedField.objects.filter(code="0231").first()
     engineering = IscedField.objects.filter(code="0711").first()

@@ -451,6 +451,14 @@ def create_research_project(
     return project
 
 
+def link_agreement_units(agreement: Agreement, *, units: Iterable[Unit], by: User | None) -> Agreement:
+    """Name the partners' units the agreement was concluded with (units of its partners only)."""
+    partners = set(agreement.partners.values_list("pk", flat=True))
+    if any(unit.partner_id not in partners for unit in units):
+        raise ValidationError(_("Choose units of the agreement's partners."), code="foreign_unit")
+    return save_with_history(agreement, by=by, relations={"partner_units": units})
+
+
 def set_agreement_dates(agreement: Agreement, *, by: User | None, **dates) -> Agreement:
     """Change when the agreement is valid (valid_from, valid_until), checked as the agreement form checks it."""
     return save_with_history(agreement, by=by, values=dates)

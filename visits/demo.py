@@ -102,7 +102,7 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
             "purpose_zh_hans": "应新疆大学国际文化交流学院和国际合作与交流处邀请，出席研讨会开幕式并商定下一步合作。",
         },
     )
-    visit.partner_units.set(
+    units = list(
         Unit.objects.filter(
             partner=xju,
             name_en__in=[
@@ -111,6 +111,8 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
             ],
         )
     )
+    if set(visit.partner_units.all()) != set(units):
+        visit = describe_visit(visit, values={}, relations={"partner_units": units}, by=owner)
     add_delegation_member(
         visit,
         name="E. Imangaliyev",
@@ -163,10 +165,12 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
         ),
     ]
     for starts_at, kind, en, ru, kk, zh, place_en, place_zh in agenda:
+        met = Contact.objects.filter(partner=xju, latin_name="Jin Gang") if starts_at == at(31, 14) else []
         add_agenda_item(
             visit,
             starts_at=starts_at,
             by=owner,
+            relations={"met_contacts": met},
             values={
                 "kind": kind,
                 "title_en": en,
@@ -177,8 +181,6 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
                 "place_zh_hans": place_zh,
             },
         )
-    meeting = AgendaItem.objects.get(visit=visit, starts_at=at(31, 14))
-    meeting.met_contacts.set(Contact.objects.filter(partner=xju, latin_name="Jin Gang"))
     _outcomes(visit, owner=owner, calls=(call, practice_call), today=today)
     if owner is not None and visit.status == Visit.Status.PROPOSED:
         if not hasattr(visit, "report"):
@@ -206,7 +208,7 @@ def _visit(owner, partners, *, title_en, values):
     visit = Visit.objects.filter(title_en=title_en).first()
     if visit is None and owner is not None:
         return propose_visit(by=owner, partners=partners, values={"title_en": title_en, **values})
-    return describe_visit(visit or Visit(title_en=title_en), values=values, partners=partners, by=owner)
+    return describe_visit(visit or Visit(title_en=title_en), values=values, relations={"partners": partners}, by=owner)
 
 
 def _names(field, texts):

@@ -263,12 +263,9 @@ def notify_typo_report(report_id: int) -> None:
 
 
 @transaction.atomic
-def describe_visit(visit: Visit, *, values: dict, by: User | None, partners=None) -> Visit:
-    """Change the facts of a visit (title, dates, place, purpose) and, if given, its partners."""
-    visit = save_with_history(visit, by=by, values=values)
-    if partners is not None:
-        visit.partners.set(partners)
-    return visit
+def describe_visit(visit: Visit, *, values: dict, by: User | None, relations: dict | None = None) -> Visit:
+    """Change the facts of a visit (title, dates, place, purpose) and, if given, its partners and their units."""
+    return save_with_history(visit, by=by, values=values, relations=relations)
 
 
 def add_delegation_member(visit: Visit, *, name: str, values: dict, by: User | None) -> DelegationMember:
@@ -276,9 +273,12 @@ def add_delegation_member(visit: Visit, *, name: str, values: dict, by: User | N
     return upsert_with_history(DelegationMember, lookup={"visit": visit, "name": name}, values=values, by=by)
 
 
-def add_agenda_item(visit: Visit, *, starts_at, values: dict, by: User | None) -> AgendaItem:
-    """Add the item of the visit's programme that starts at this moment (or change it)."""
-    return upsert_with_history(AgendaItem, lookup={"visit": visit, "starts_at": starts_at}, values=values, by=by)
+def add_agenda_item(
+    visit: Visit, *, starts_at, values: dict, by: User | None, relations: dict | None = None
+) -> AgendaItem:
+    """Add the item of the visit's programme that starts at this moment (or change it), with whom it met."""
+    lookup = {"visit": visit, "starts_at": starts_at}
+    return upsert_with_history(AgendaItem, lookup=lookup, values=values, by=by, relations=relations)
 
 
 def record_outcome(visit: Visit, *, description_en: str, values: dict, by: User | None) -> Outcome:

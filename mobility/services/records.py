@@ -18,9 +18,10 @@ def add_priority_category(*, name_en: str, values: dict, by: User | None) -> Pri
     return upsert_with_history(PriorityCategory, lookup={"name_en": name_en}, values=values, by=by)
 
 
-def create_call(*, slug: str, values: dict, by: User | None) -> ExchangeCall:
-    """Add the call of this slug (or change it), checked as the call form checks it (dates in order, levels...)."""
-    return upsert_with_history(ExchangeCall, lookup={"slug": slug}, values=values, by=by)
+def create_call(*, slug: str, values: dict, by: User | None, relations: dict | None = None) -> ExchangeCall:
+    """Add the call of this slug (or change it), checked as the call form checks it (dates in order, levels...),
+    with its agreements, faculties, priority categories and reviewers when given in `relations`."""
+    return upsert_with_history(ExchangeCall, lookup={"slug": slug}, values=values, by=by, relations=relations)
 
 
 def add_call_host(call: ExchangeCall, *, partner: Partner, by: User | None, places: int | None = None) -> CallHost:

@@ -37,7 +37,7 @@ def test_create_call_with_its_host_and_criteria_never_twice():
     partner = PartnerFactory()
 
     call = services.create_call(slug="semester", values=call_values(), by=staff)
-    services.create_call(slug="semester", values=call_values(places=3), by=staff)
+    services.create_call(slug="semester", values=call_values(places=3), relations={"reviewers": [staff]}, by=staff)
     services.add_call_host(call, partner=partner, by=staff)
     services.add_call_host(call, partner=partner, places=1, by=staff)
     criterion = services.add_selection_criterion(call, name_en="GPA", weight=60, values={}, by=staff)
@@ -47,6 +47,7 @@ def test_create_call_with_its_host_and_criteria_never_twice():
     assert (ExchangeCall.objects.count(), call.places, actors(call)) == (1, 3, {staff.pk})
     assert list(call.hosts.values_list("partner", "places")) == [(partner.pk, 1)]
     assert list(call.criteria.values_list("pk", "weight")) == [(criterion.pk, 50)]
+    assert list(call.reviewers.all()) == [staff]
 
 
 def test_create_call_refuses_a_call_that_closes_before_it_opens():

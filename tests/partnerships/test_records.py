@@ -13,9 +13,10 @@ from partnerships.services import (
     add_unit,
     create_program,
     create_research_project,
+    link_agreement_units,
     set_agreement_dates,
 )
-from tests.factories import AgreementFactory, PartnerFactory, StaffFactory
+from tests.factories import AgreementFactory, PartnerFactory, StaffFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,18 @@ def test_set_agreement_dates_refuses_an_end_before_the_start():
         set_agreement_dates(agreement, valid_until=datetime.date(2025, 1, 1), by=staff)
     agreement.refresh_from_db()
     assert agreement.valid_until == datetime.date(2030, 1, 1)
+
+
+def test_link_agreement_units_takes_only_units_of_its_partners():
+    staff = StaffFactory()
+    partner = PartnerFactory()
+    agreement = AgreementFactory()
+    agreement.partners.set([partner])
+    ours = UnitFactory(partner=partner)
+
+    link_agreement_units(agreement, units=[ours], by=staff)
+
+    assert list(agreement.partner_units.all()) == [ours]
+    with pytest.raises(ValidationError, match="Choose units of the agreement's partners"):
+        link_agreement_units(agreement, units=[ours, UnitFactory()], by=staff)
+    assert list(agreement.partner_units.all()) == [ours]
