@@ -72,6 +72,7 @@ def save_draft(application: Application, *, values: dict, now=None) -> Applicati
     for name, value in values.items():
         setattr(application, name, value)
     application.full_clean(validate_constraints=False)
+    application._history_user, application._change_reason = application.applicant, _("Changed")  # their draft
     application.save()
     return application
 
