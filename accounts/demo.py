@@ -1,8 +1,7 @@
 """Demo data of the accounts app: people who can sign in to the `make run` demo."""
 
-from allauth.account.models import EmailAddress
-
 from .models import User
+from .services import create_user
 
 DEMO_PASSWORD = "kopir-demo"  # noqa: S105 (printed for the local demo; seed_demo refuses to run without DEBUG)
 
@@ -36,13 +35,10 @@ DEMO_USERS = [
 
 def seed() -> list[User]:
     users = []
+    office = None  # the first person adds the others
     for data in DEMO_USERS:
-        user, created = User.objects.update_or_create(
-            email=data["email"], defaults={k: v for k, v in data.items() if k != "email"}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        values = {k: v for k, v in data.items() if k != "email"}
+        user = create_user(email=data["email"], values=values, password=DEMO_PASSWORD, by=office)
+        office = office or user
         users.append(user)
     return users

@@ -13,19 +13,13 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import User
+from accounts.services import create_user
 from partnerships import demo as partnerships_demo
 from partnerships.models import Agreement, Partner, PartnerDomain, Unit
+from partnerships.services import describe_partner
 
 from . import services
-from .models import (
-    Application,
-    CallHost,
-    ExchangeCall,
-    LearningAgreementCourse,
-    Mobility,
-    PriorityCategory,
-    SelectionCriterion,
-)
+from .models import Application, ExchangeCall, Mobility
 
 Status = Application.Status
 DAY = datetime.timedelta(days=1)
@@ -59,17 +53,15 @@ def seed(
         partnerships_demo.seed_directory(coordinator=office, today=today)  # the hosts of the other calls
     xju = Partner.objects.get(slug="xinjiang-university")
     if not xju.language:
-        xju.language = "zh-hans"
-        xju.save(update_fields=["language"])
+        xju = describe_partner(xju, values={"language": "zh-hans"}, by=office)
     faculties = _faculties()
-    categories = _priority_categories()
-    semester = _semester_call(xju, faculties, categories, today)
-    staff = _staff_call(xju, today)
-    doctoral = _doctoral_call(xju, today)
-    for call in (semester, staff, doctoral):
-        call.reviewers.set([reviewer] if reviewer else [])
-    under_review = _under_review_call(_partner("shzu.edu.cn"), faculties, today)
-    finished = _finished_call(_partner("tpu.ru"), today)
+    categories = _priority_categories(by=office)
+    reviewers = [reviewer] if reviewer else []
+    semester = _semester_call(xju, faculties, categories, today, by=office, reviewers=reviewers)
+    staff = _staff_call(xju, today, by=office, reviewers=reviewers)
+    doctoral = _doctoral_call(xju, today, by=office, reviewers=reviewers)
+    under_review = _under_review_call(_partner("shzu.edu.cn"), faculties, today, by=office)
+    finished = _finished_call(_partner("tpu.ru"), today, by=office)
     _applications(
         semester,
         staff,
@@ -83,7 +75,7 @@ def seed(
         reviewer=reviewer,
         today=today,
     )
-    _incoming_guests(xju, today)
+    _incoming_guests(xju, today, by=office)
     return semester
 
 
@@ -102,7 +94,7 @@ def _faculties():
     return {key: faculties.get(name_en=name) for key, name in names.items()}
 
 
-def _priority_categories():
+def _priority_categories(*, by):
     names = [
         (
             "Orphans and children left without parental care",
@@ -120,30 +112,35 @@ def _priority_categories():
     ]
     categories = []
     for name_en, name_ru, name_kk, name_zh in names:
-        category, _created = PriorityCategory.objects.update_or_create(
-            name_en=name_en, defaults={"name_ru": name_ru, "name_kk": name_kk, "name_zh_hans": name_zh}
+        category = services.add_priority_category(
+            name_en=name_en, values={"name_ru": name_ru, "name_kk": name_kk, "name_zh_hans": name_zh}, by=by
         )
         categories.append(category)
     return categories
 
 
-def _call(slug, partner, criteria, **values):
-    call, _created = ExchangeCall.objects.update_or_create(slug=slug, defaults={"is_published": True, **values})
-    CallHost.objects.get_or_create(call=call, partner=partner)
-    call.agreements.set(Agreement.objects.filter(partners=partner, status=Agreement.Status.ACTIVE))
+def _call(by, slug, partner, criteria, relations=None, **values):
+    agreements = Agreement.objects.filter(partners=partner, status=Agreement.Status.ACTIVE)
+    relations = {"agreements": agreements, **(relations or {})}
+    call = services.create_call(slug=slug, values={"is_published": True, **values}, relations=relations, by=by)
+    if not call.hosts.filter(partner=partner).exists():
+        services.add_call_host(call, partner=partner, by=by)
     for name_en, name_ru, name_kk, name_zh, weight in criteria:
-        SelectionCriterion.objects.update_or_create(
-            call=call,
+        services.add_selection_criterion(
+            call,
             name_en=name_en,
-            defaults={"name_ru": name_ru, "name_kk": name_kk, "name_zh_hans": name_zh, "weight": weight},
+            weight=weight,
+            values={"name_ru": name_ru, "name_kk": name_kk, "name_zh_hans": name_zh},
+            by=by,
         )
     return call
 
 
-def _semester_call(xju, faculties, categories, today):
+def _semester_call(xju, faculties, categories, today, *, by, reviewers=()):
     closes = today + 40 * DAY
     starts = autumn_after(closes)
     call = _call(
+        by,
         "semester-exchange-xinjiang-university",
         xju,
         [
@@ -185,16 +182,16 @@ def _semester_call(xju, faculties, categories, today):
         second_stage_ru="Собеседование на китайском или английском языке.",
         second_stage_kk="Қытай немесе ағылшын тіліндегі сұхбат.",
         second_stage_zh_hans="中文或英文面试。",
+        relations={"faculties": faculties.values(), "priority_categories": categories, "reviewers": reviewers},
     )
-    call.faculties.set(faculties.values())
-    call.priority_categories.set(categories)
     return call
 
 
-def _staff_call(xju, today):
+def _staff_call(xju, today, *, by, reviewers=()):
     closes = today + 3 * DAY  # the call closing within a week
     starts = closes + 75 * DAY
     return _call(
+        by,
         "teaching-staff-internship-xinjiang-university",
         xju,
         [
@@ -223,13 +220,15 @@ def _staff_call(xju, today):
         min_language_level="B1",
         no_academic_debts=False,
         document_kinds=["cv", "motivation_letter"],
+        relations={"reviewers": reviewers},
     )
 
 
-def _doctoral_call(xju, today):
+def _doctoral_call(xju, today, *, by, reviewers=()):
     closes = today + 25 * DAY
     starts = closes + 60 * DAY
     return _call(
+        by,
         "doctoral-scientific-practice-xinjiang-university",
         xju,
         [
@@ -258,14 +257,16 @@ def _doctoral_call(xju, today):
         min_language_level="B2",
         no_academic_debts=True,
         document_kinds=["cv", "recommendation"],
+        relations={"reviewers": reviewers},
     )
 
 
-def _under_review_call(shihezi, faculties, today):
+def _under_review_call(shihezi, faculties, today, *, by):
     """A semester exchange that closed last week: its applications are being scored, nothing is decided yet."""
     closes = today - 7 * DAY
     starts = autumn_after(closes)
     call = _call(
+        by,
         "semester-exchange-shihezi-university",
         shihezi,
         [
@@ -292,16 +293,17 @@ def _under_review_call(shihezi, faculties, today):
         mobility_ends_on=datetime.date(starts.year + 1, 1, 31),
         min_gpa="2.50",
         document_kinds=["transcript", "motivation_letter"],
+        relations={"faculties": [faculties["engineering"]]},
     )
-    call.faculties.set([faculties["engineering"]])
     return call
 
 
-def _finished_call(tomsk, today):
+def _finished_call(tomsk, today, *, by):
     """A doctoral call of last season: selection confirmed, the nominee accepted by the host and on the move."""
     closes = today - 120 * DAY
     starts = closes + 90 * DAY
     return _call(
+        by,
         "doctoral-research-tomsk-polytechnic-university",
         tomsk,
         [
@@ -342,42 +344,34 @@ APPLICANTS = [
 ]
 
 
-def _person(email, name, latin_name, language, role):
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": name, "latin_name": latin_name, "language": language, "role": role}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+def _person(email, name, latin_name, language, role, *, by):
+    """An applicant of the demo (added once; no password: the demo signs in only as its three people)."""
+    existing = User.objects.filter(email=email).first()
+    values = {"full_name": name, "latin_name": latin_name, "language": language, "role": role}
+    return existing or create_user(email=email, values=values, by=by)
 
 
 def _apply(call, applicant, answers, *, submit, now):
     """The applicant's application, filled in, documents attached and (if `submit`) submitted, through the services.
 
-    A call that has closed is opened for the moment of applying and closed again, as if they applied in time.
+    To a call that has closed they apply an hour before its deadline, as if they had applied in time.
     Idempotent: an application that exists already is returned unchanged.
     """
     existing = Application.objects.filter(call=call, applicant=applicant).first()
     if existing:
         return existing, False
-    closes_at = call.closes_at
     if not call.is_open(now):
-        call.closes_at = now + datetime.timedelta(hours=1)
-        call.save(update_fields=["closes_at"])
-    application = services.start_application(call, applicant=applicant)
-    services.save_draft(application, values={"phone": "+7 701 000 00 00", **answers})
+        now = call.closes_at - datetime.timedelta(hours=1)
+    application = services.start_application(call, applicant=applicant, now=now)
+    services.save_draft(application, values={"phone": "+7 701 000 00 00", **answers}, now=now)
     if not application.choices.exists():
-        services.choose_hosts(application, partners=list(call.partners.all()))
+        services.choose_hosts(application, partners=list(call.partners.all()), now=now)
     scan = blank_pdf()
     for kind in call.document_kinds:
         upload = SimpleUploadedFile(f"{kind}.pdf", scan, content_type="application/pdf")
-        services.upload_document(application, kind=kind, file=upload)
+        services.upload_document(application, kind=kind, file=upload, now=now)
     if submit:
-        application = services.submit_application(application, by=applicant)
-    if call.closes_at != closes_at:
-        call.closes_at = closes_at
-        call.save(update_fields=["closes_at"])
+        application = services.submit_application(application, by=applicant, now=now)
     return application, True
 
 
@@ -392,7 +386,7 @@ def _applications(
     semester, staff, doctoral, under_review, finished, faculties, categories, *, office, student, reviewer, today
 ):
     now = timezone.now()
-    people = {email.split("@")[0]: _person(email, *rest) for email, *rest in APPLICANTS}
+    people = {email.split("@")[0]: _person(email, *rest, by=office) for email, *rest in APPLICANTS}
     bachelor = {"level": "bachelor", "credits": 120, "year_of_study": 3, "has_academic_debts": False}
     motivation = {
         "motivation": "I want to study Chinese and the engineering of the host and bring a joint project home."
@@ -496,20 +490,20 @@ def _applications(
             Application.objects.get(pk=yerlan.pk), to=Status.ACCEPTED, by=office, comment="Invitation received."
         )
         mobility = services.create_mobility(yerlan, by=office)
-        LearningAgreementCourse.objects.create(
-            mobility=mobility,
+        services.add_learning_agreement_course(
+            mobility,
             host_course="Rock mechanics",
-            host_credits=2,
-            home_course="Research practice",
-            home_credits=3,
+            values={"host_credits": 2, "home_course": "Research practice", "home_credits": 3},
+            by=office,
         )
         services.approve_learning_agreement(mobility, by=office)
     for mobility in Mobility.objects.filter(application__call=finished):  # it moves with its call
-        mobility.starts_on, mobility.ends_on = finished.mobility_starts_on, finished.mobility_ends_on
-        mobility.save(update_fields=["starts_on", "ends_on"])
+        services.move_mobility_dates(
+            mobility, starts_on=finished.mobility_starts_on, ends_on=finished.mobility_ends_on, by=office
+        )
 
 
-def _incoming_guests(xju, today):
+def _incoming_guests(xju, today, *, by):
     """Mobility the other way: a teacher from Xinjiang University who came, a colleague from Ankara who comes."""
     metu = _partner("metu.edu.tr")
     guests = [
@@ -524,11 +518,11 @@ def _incoming_guests(xju, today):
         ("Ayşe Demir", metu, ExchangeCall.MobilityType.STAFF_TEACHING, today + 20 * DAY, Mobility.Status.PLANNED, ""),
     ]
     for name, partner, kind, starts_on, status, report in guests:
-        Mobility.objects.update_or_create(
+        services.record_incoming_mobility(
             participant_name=name,
             partner=partner,
-            defaults={
-                "direction": Mobility.Direction.INCOMING,
+            by=by,
+            values={
                 "mobility_type": kind,
                 "starts_on": starts_on,
                 "ends_on": starts_on + 11 * DAY,

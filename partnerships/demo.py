@@ -8,10 +8,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.models import HomeInstitution
+from config.services import describe_home_institution
 
 from .models import (
     Agreement,
-    Campus,
     Contact,
     CooperationCondition,
     IscedField,
@@ -21,13 +21,28 @@ from .models import (
     ResearchProject,
     Unit,
 )
-from .services import change_agreement_status, describe_partner, draft_agreement, import_universities
+from .services import (
+    add_campus,
+    add_contact,
+    add_cooperation_condition,
+    add_partner,
+    add_partner_domain,
+    add_unit,
+    change_agreement_status,
+    create_program,
+    create_research_project,
+    describe_partner,
+    draft_agreement,
+    import_universities,
+    link_agreement_units,
+    set_agreement_dates,
+)
 
 
-def seed() -> HomeInstitution:
-    home, _created = HomeInstitution.objects.update_or_create(
-        singleton=True,
-        defaults={
+def seed(*, by=None) -> HomeInstitution:
+    home = describe_home_institution(
+        by=by,
+        values={
             "name_en": "M. Auezov South Kazakhstan University",
             "name_ru": "Южно-Казахстанский университет имени М. Ауэзова",
             "name_kk": "М. Әуезов атындағы Оңтүстік Қазақстан университеті",
@@ -64,7 +79,7 @@ def seed() -> HomeInstitution:
             "staff_email_domains": "auezov.edu.kz",
         },
     )
-    seed_home_units()
+    seed_home_units(by=by)
     return home
 
 
@@ -141,30 +156,33 @@ def _names(field, names):
     return dict(zip((f"{field}_en", f"{field}_ru", f"{field}_kk", f"{field}_zh_hans"), names, strict=True))
 
 
-def seed_home_units():
+def seed_home_units(*, by=None):
     """The home side drawn whole: two campuses, faculties with their departments, the international office."""
     campuses = []
     for *names, address in HOME_CAMPUSES:
-        campus, _created = Campus.objects.update_or_create(
-            partner=None, name_en=names[0], defaults={**_names("name", names), "address": address, "city": "Shymkent"}
+        campus = add_campus(
+            None, name_en=names[0], values={**_names("name", names), "address": address, "city": "Shymkent"}, by=by
         )
         campuses.append(campus)
     for names, departments in HOME_FACULTIES:
-        faculty, _created = Unit.objects.update_or_create(
-            partner=None,
+        faculty = add_unit(
+            None,
             name_en=names[0],
-            defaults={**_names("name", names), "kind": Unit.Kind.FACULTY, "campus": campuses[0], "parent": None},
+            values={**_names("name", names), "kind": Unit.Kind.FACULTY, "campus": campuses[0], "parent": None},
+            by=by,
         )
         for department in departments:
-            Unit.objects.update_or_create(
-                partner=None,
+            add_unit(
+                None,
                 name_en=department[0],
-                defaults={**_names("name", department), "kind": Unit.Kind.DEPARTMENT, "parent": faculty},
+                values={**_names("name", department), "kind": Unit.Kind.DEPARTMENT, "parent": faculty},
+                by=by,
             )
-    Unit.objects.update_or_create(
-        partner=None,
+    add_unit(
+        None,
         name_en=HOME_OFFICE,
-        defaults={
+        by=by,
+        values={
             **_names(
                 "name",
                 (
@@ -182,9 +200,10 @@ def seed_home_units():
 
 def seed_xinjiang(*, coordinator):
     """Xinjiang University (Urumqi): campuses, units, contacts, the memorandum, its conditions and programs."""
-    xju, _created = Partner.objects.update_or_create(
+    xju = add_partner(
         slug="xinjiang-university",
-        defaults={
+        by=coordinator,
+        values={
             "name_en": "Xinjiang University",
             "name_ru": "Синьцзянский университет",
             "name_kk": "Шыңжаң университеті",
@@ -211,24 +230,26 @@ def seed_xinjiang(*, coordinator):
             "description_zh_hans": "位于乌鲁木齐的综合性大学，在语言培训、工程、地质与矿业领域是重要的合作院校。",
         },
     )
-    PartnerDomain.objects.get_or_create(domain="xju.edu.cn", defaults={"partner": xju})
-    describe_partner(xju, values={})  # its search text now knows the domain
-    honghu, _created = Campus.objects.update_or_create(
-        partner=xju,
+    add_partner_domain(xju, domain="xju.edu.cn", by=coordinator)  # its search text now knows the domain
+    honghu = add_campus(
+        xju,
         name_en="Honghu (Red Lake) campus",
-        defaults={"name_ru": "Кампус Хунху", "name_kk": "Хунху кампусы", "name_zh_hans": "红湖校区"},
+        values={"name_ru": "Кампус Хунху", "name_kk": "Хунху кампусы", "name_zh_hans": "红湖校区"},
+        by=coordinator,
     )
-    boda, _created = Campus.objects.update_or_create(
-        partner=xju,
+    boda = add_campus(
+        xju,
         name_en="Boda campus",
-        defaults={"name_ru": "Кампус Бода", "name_kk": "Бода кампусы", "name_zh_hans": "博达校区"},
+        values={"name_ru": "Кампус Бода", "name_kk": "Бода кампусы", "name_zh_hans": "博达校区"},
+        by=coordinator,
     )
 
     def unit(name_en, name_ru, name_kk, name_zh, kind, *, partner=xju, parent=None, campus=None):
-        found, _created = Unit.objects.update_or_create(
-            partner=partner,
+        return add_unit(
+            partner,
             name_en=name_en,
-            defaults={
+            by=coordinator,
+            values={
                 "name_ru": name_ru,
                 "name_kk": name_kk,
                 "name_zh_hans": name_zh,
@@ -237,7 +258,6 @@ def seed_xinjiang(*, coordinator):
                 "campus": campus,
             },
         )
-        return found
 
     cultural = unit(
         "Institute of International Cultural Exchange",
@@ -300,10 +320,11 @@ def seed_xinjiang(*, coordinator):
     home_office = Unit.objects.get(partner=None, name_en=HOME_OFFICE)
 
     def contact(name, latin, position_en, position_ru, position_kk, position_zh, *, unit=None, primary=False):
-        Contact.objects.update_or_create(
-            partner=xju,
+        add_contact(
+            xju,
             name=name,
-            defaults={
+            by=coordinator,
+            values={
                 "latin_name": latin,
                 "position_en": position_en,
                 "position_ru": position_ru,
@@ -368,7 +389,7 @@ def seed_xinjiang(*, coordinator):
         mou = change_agreement_status(
             mou, to=Agreement.Status.ACTIVE, by=coordinator, signed_on=date(2025, 10, 31), comment="Urumqi"
         )
-    mou.partner_units.add(cultural, cooperation)
+    link_agreement_units(mou, units={*mou.partner_units.all(), cultural, cooperation}, by=coordinator)
     years = {"academic_year_from": "2026/2027", "academic_year_to": "2029/2030"}
     languages = IscedField.objects.filter(code="0231").first()
     engineering = IscedField.objects.filter(code="0711").first()
@@ -378,12 +399,14 @@ def seed_xinjiang(*, coordinator):
             (CooperationCondition.MobilityType.STUDENT_STUDIES, 5, 10, None),
             (CooperationCondition.MobilityType.STAFF_TEACHING, 2, None, 10),
         ):
-            condition, _created = CooperationCondition.objects.update_or_create(
-                agreement=mou,
-                sending_partner=sending,
-                receiving_partner=receiving,
+            add_cooperation_condition(
+                mou,
+                sending=sending,
+                receiving=receiving,
                 mobility_type=mobility_type,
-                defaults={
+                fields=[field for field in (languages, engineering) if field],
+                by=coordinator,
+                values={
                     **years,
                     "places_per_year": places,
                     "total_months_per_year": months,
@@ -393,7 +416,6 @@ def seed_xinjiang(*, coordinator):
                     "cefr_level": "B1",
                 },
             )
-            condition.fields_of_education.set([field for field in (languages, engineering) if field])
 
     programs = [
         (
@@ -490,9 +512,11 @@ def seed_xinjiang(*, coordinator):
     }
     partner_coordinator = Contact.objects.filter(partner=xju, is_primary=True).first()
     for en, ru, kk, zh, kind, level, field_code, slug in programs:
-        program, _created = JointProgram.objects.update_or_create(
+        create_program(
             slug=slug,
-            defaults={
+            partners=[xju],
+            by=coordinator,
+            values={
                 "title_en": en,
                 "title_ru": ru,
                 "title_kk": kk,
@@ -507,12 +531,11 @@ def seed_xinjiang(*, coordinator):
                 **details[slug],
             },
         )
-        program.partners.set([xju])
-    _joint_research(xju)
+    _joint_research(xju, by=coordinator)
     return xju
 
 
-def _joint_research(xju):
+def _joint_research(xju, *, by):
     """The joint research the sides agreed on in Urumqi, as research projects."""
     projects = [
         (
@@ -556,9 +579,11 @@ def _joint_research(xju):
         ),
     ]
     for acronym, titles, summaries, status, starts_on, ends_on in projects:
-        project, _created = ResearchProject.objects.update_or_create(
+        create_research_project(
             acronym=acronym,
-            defaults={
+            partners=[xju],
+            by=by,
+            values={
                 **_names("title", titles),
                 **_names("summary", summaries),
                 "status": status,
@@ -567,7 +592,6 @@ def _joint_research(xju):
                 "is_public": True,
             },
         )
-        project.partners.set([xju])
 
 
 # The directory's partners, as world-universities records (name, domain, website and country are facts), with
@@ -749,13 +773,14 @@ def seed_directory(*, coordinator, today: date | None = None, universities_file=
     """
     today = today or timezone.localdate()
     universities_file = universities_file or settings.DEMO_UNIVERSITIES_FILE
-    import_universities(_directory_records(universities_file))
+    import_universities(_directory_records(universities_file), by=coordinator)
     home_office = Unit.objects.get(partner=None, name_en=HOME_OFFICE)
     partners = []
     for number, entry in enumerate(DIRECTORY, start=1):
         partner = PartnerDomain.objects.select_related("partner").get(domain=entry["record"][1]).partner
         partner = describe_partner(
             partner,
+            by=coordinator,
             values={
                 **_names("name", entry["names"]),
                 **_names("city", entry["cities"]),
@@ -807,11 +832,9 @@ def _move_agreement(agreement, status, *, signed_on, ends_in, today, by):
     valid_until = today + timedelta(days=ends_in) if ends_in is not None else None
     if agreement.status == Agreement.Status.DRAFT and status != Agreement.Status.DRAFT:
         if signed_on:
-            agreement.valid_from, agreement.valid_until = signed_on, valid_until
-            agreement.save()
+            agreement = set_agreement_dates(agreement, valid_from=signed_on, valid_until=valid_until, by=by)
         for step in AGREEMENT_PATHS[status]:
             comment = "The partner asked to end the cooperation." if step == Agreement.Status.TERMINATED else ""
             agreement = change_agreement_status(agreement, to=step, by=by, signed_on=signed_on, comment=comment)
     elif agreement.status == Agreement.Status.ACTIVE and valid_until and agreement.valid_until != valid_until:
-        agreement.valid_until = valid_until  # the demo's expiries move with the day it runs
-        agreement.save()
+        set_agreement_dates(agreement, valid_until=valid_until, by=by)  # the demo's expiries move with today

@@ -15,13 +15,26 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 from simple_history.models import HistoricalChanges
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from config.history import save_with_history, upsert_with_history
 from config.i18n import localized_fields
 from config.models import check_transition
 from config.text import join_list
 
-from .models import Agreement, AgreementTransition, Campus, Contact, Partner, PartnerDomain, Unit
+from .models import (
+    Agreement,
+    AgreementTransition,
+    Campus,
+    Contact,
+    CooperationCondition,
+    JointProgram,
+    Partner,
+    PartnerDomain,
+    ResearchProject,
+    Unit,
+)
 
 # Which status may follow which: the agreement lifecycle.
 AGREEMENT_TRANSITIONS = {
@@ -58,9 +71,7 @@ def change_agreement_status(
         agreement.valid_from = agreement.valid_from or agreement.signed_on
     if target == Agreement.Status.TERMINATED and not comment.strip():
         raise ValidationError(_("Say why the agreement is terminated."), code="comment_required")
-    agreement.status = target
-    agreement.full_clean()
-    agreement.save()
+    agreement = save_with_history(agreement, by=by, values={"status": target}, reason=comment)
     AgreementTransition.objects.create(
         agreement=agreement, from_status=current, to_status=target, by=by, comment=comment, at=timezone.now()
     )
@@ -76,9 +87,8 @@ def draft_agreement(*, reference_number: str, partners: Iterable[Partner], by: U
     existing = Agreement.objects.filter(reference_number=reference_number).first()
     if existing:
         return existing
-    agreement = Agreement(reference_number=reference_number, status=Agreement.Status.DRAFT, **values)
-    agreement.full_clean()
-    agreement.save()
+    agreement = Agreement(reference_number=reference_number, status=Agreement.Status.DRAFT)
+    agreement = save_with_history(agreement, by=by, values=values)
     agreement.partners.set(partners)
     AgreementTransition.objects.create(
         agreement=agreement,
@@ -91,15 +101,12 @@ def draft_agreement(*, reference_number: str, partners: Iterable[Partner], by: U
 
 
 @transaction.atomic
-def describe_partner(partner: Partner, *, values: dict) -> Partner:
+def describe_partner(partner: Partner, *, values: dict, by: User | None = None) -> Partner:
     """Write what the office knows of a partner (names in every language, city, status, whether it is listed).
 
     Validated before saving, the change kept in the partner's history, its search text rebuilt.
     """
-    for name, value in values.items():
-        setattr(partner, name, value)
-    partner.full_clean()
-    partner.save()
+    save_with_history(partner, by=by, values=values)
     refresh_search_text([partner])
     return partner
 
@@ -298,7 +305,9 @@ def _clean_record(record) -> tuple[str, str, list[str], str, str]:
 
 
 @transaction.atomic
-def import_universities(records: list, *, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_universities(
+    records: list, *, progress: Callable[[int, int], None] | None = None, by: User | None = None
+) -> ImportReport:
     """Create or update prospective partners from world-universities records, matched by email domain.
 
     Idempotent: a second run with the same records changes nothing. Works in bulk, with a fixed number of
@@ -351,9 +360,19 @@ def import_universities(records: list, *, progress: Callable[[int, int], None] |
         )
         partner.search_text = partner.build_search_text(domains)
         to_create.append((partner, domains))
-    Partner.objects.bulk_create([partner for partner, _domains in to_create], batch_size=1_000)
-    PartnerDomain.objects.bulk_create(
+    reason = _("Imported from the world universities list")
+    bulk_create_with_history(
+        [partner for partner, _domains in to_create],
+        Partner,
+        batch_size=1_000,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    bulk_create_with_history(
         [PartnerDomain(partner=partner, domain=domain) for partner, domains in to_create for domain in domains],
+        PartnerDomain,
+        default_user=by,
+        default_change_reason=reason,
         batch_size=2_000,
     )
     Partner.objects.bulk_update(list(to_update.values()), ["country", "website", "region"], batch_size=1_000)
@@ -362,3 +381,84 @@ def import_universities(records: list, *, progress: Callable[[int, int], None] |
     if progress:
         progress(len(records), len(records))
     return report
+
+
+# ---------------------------------------------------------------- the records the office keeps
+# Each is what the admin's form does: validated, saved, the acting user and the reason kept in the history.
+# Each looks up its natural key first, so calling it again changes the record instead of adding a second one.
+
+
+def add_partner(*, slug: str, values: dict, by: User | None) -> Partner:
+    """Add the partner of this slug (or change it), its search text rebuilt."""
+    partner = upsert_with_history(Partner, lookup={"slug": slug}, values=values, by=by)
+    refresh_search_text([partner])
+    return partner
+
+
+def add_partner_domain(partner: Partner, *, domain: str, by: User | None) -> PartnerDomain:
+    """Give the partner this email domain (a domain another partner has already is refused)."""
+    found = PartnerDomain.objects.filter(domain=domain.lower()).first()
+    if found and found.partner_id != partner.pk:
+        raise ValidationError(_("This email domain belongs to another partner."), code="domain_taken")
+    record = found or save_with_history(PartnerDomain(partner=partner, domain=domain.lower()), by=by)
+    refresh_search_text([partner])
+    return record
+
+
+def add_campus(partner: Partner | None, *, name_en: str, values: dict, by: User | None) -> Campus:
+    """Add a campus of the partner (None: of the home university), or change the one of this English name."""
+    return upsert_with_history(Campus, lookup={"partner": partner, "name_en": name_en}, values=values, by=by)
+
+
+def add_unit(partner: Partner | None, *, name_en: str, values: dict, by: User | None) -> Unit:
+    """Add a unit of the partner (None: of the home university), or change the one of this English name."""
+    return upsert_with_history(Unit, lookup={"partner": partner, "name_en": name_en}, values=values, by=by)
+
+
+def add_contact(partner: Partner, *, name: str, values: dict, by: User | None) -> Contact:
+    """Add a contact person of the partner, or change the one of this name."""
+    return upsert_with_history(Contact, lookup={"partner": partner, "name": name}, values=values, by=by)
+
+
+def add_cooperation_condition(
+    agreement: Agreement, *, mobility_type: str, sending, receiving, values: dict, fields=(), by: User | None
+) -> CooperationCondition:
+    """Add the agreement's condition for one mobility type and direction (or change it), with its fields."""
+    lookup = {
+        "agreement": agreement,
+        "mobility_type": mobility_type,
+        "sending_partner": sending,
+        "receiving_partner": receiving,
+    }
+    condition = upsert_with_history(CooperationCondition, lookup=lookup, values=values, by=by)
+    condition.fields_of_education.set(fields)
+    return condition
+
+
+def create_program(*, slug: str, partners: Iterable[Partner], values: dict, by: User | None) -> JointProgram:
+    """Add the joint program of this slug with its partners (or change it)."""
+    program = upsert_with_history(JointProgram, lookup={"slug": slug}, values=values, by=by)
+    program.partners.set(partners)
+    return program
+
+
+def create_research_project(
+    *, acronym: str, partners: Iterable[Partner], values: dict, by: User | None
+) -> ResearchProject:
+    """Add the research project of this acronym with its partners (or change it)."""
+    project = upsert_with_history(ResearchProject, lookup={"acronym": acronym}, values=values, by=by)
+    project.partners.set(partners)
+    return project
+
+
+def link_agreement_units(agreement: Agreement, *, units: Iterable[Unit], by: User | None) -> Agreement:
+    """Name the partners' units the agreement was concluded with (units of its partners only)."""
+    partners = set(agreement.partners.values_list("pk", flat=True))
+    if any(unit.partner_id not in partners for unit in units):
+        raise ValidationError(_("Choose units of the agreement's partners."), code="foreign_unit")
+    return save_with_history(agreement, by=by, relations={"partner_units": units})
+
+
+def set_agreement_dates(agreement: Agreement, *, by: User | None, **dates) -> Agreement:
+    """Change when the agreement is valid (valid_from, valid_until), checked as the agreement form checks it."""
+    return save_with_history(agreement, by=by, values=dates)

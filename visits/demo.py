@@ -11,8 +11,19 @@ from django.utils import timezone
 
 from partnerships.models import Agreement, Contact, JointProgram, Partner, PartnerDomain, ResearchProject, Unit
 
-from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Report, Visit
-from .services import change_visit_status, plan_follow_up_visit, propose_visit, publish_articles
+from .models import AgendaItem, DelegationMember, NewsArticle, Outcome, Visit
+from .services import (
+    add_agenda_item,
+    add_delegation_member,
+    change_visit_status,
+    describe_visit,
+    plan_follow_up_visit,
+    propose_visit,
+    publish_articles,
+    record_outcome,
+    write_article,
+    write_report,
+)
 
 DAY = datetime.timedelta(days=1)
 # The statuses a visit passes through to reach each one.
@@ -91,7 +102,7 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
             "purpose_zh_hans": "应新疆大学国际文化交流学院和国际合作与交流处邀请，出席研讨会开幕式并商定下一步合作。",
         },
     )
-    visit.partner_units.set(
+    units = list(
         Unit.objects.filter(
             partner=xju,
             name_en__in=[
@@ -100,10 +111,13 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
             ],
         )
     )
-    DelegationMember.objects.update_or_create(
-        visit=visit,
+    if set(visit.partner_units.all()) != set(units):
+        visit = describe_visit(visit, values={}, relations={"partner_units": units}, by=owner)
+    add_delegation_member(
+        visit,
         name="E. Imangaliyev",
-        defaults={"role": DelegationMember.Role.HEAD, "position": "Vice-Rector for Academic Affairs"},
+        values={"role": DelegationMember.Role.HEAD, "position": "Vice-Rector for Academic Affairs"},
+        by=owner,
     )
     agenda = [
         (
@@ -151,10 +165,13 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
         ),
     ]
     for starts_at, kind, en, ru, kk, zh, place_en, place_zh in agenda:
-        AgendaItem.objects.update_or_create(
-            visit=visit,
+        met = Contact.objects.filter(partner=xju, latin_name="Jin Gang") if starts_at == at(31, 14) else []
+        add_agenda_item(
+            visit,
             starts_at=starts_at,
-            defaults={
+            by=owner,
+            relations={"met_contacts": met},
+            values={
                 "kind": kind,
                 "title_en": en,
                 "title_ru": ru,
@@ -164,15 +181,15 @@ def seed(*, owner=None, call=None, practice_call=None, today=None):
                 "place_zh_hans": place_zh,
             },
         )
-    meeting = AgendaItem.objects.get(visit=visit, starts_at=at(31, 14))
-    meeting.met_contacts.set(Contact.objects.filter(partner=xju, latin_name="Jin Gang"))
     _outcomes(visit, owner=owner, calls=(call, practice_call), today=today)
     if owner is not None and visit.status == Visit.Status.PROPOSED:
-        Report.objects.get_or_create(visit=visit, defaults=_names("body", REPORT))
+        if not hasattr(visit, "report"):
+            write_report(visit, values=_names("body", REPORT), by=owner)
         visit = move_visit(visit, Visit.Status.REPORTED, by=owner)
-    article, _created = NewsArticle.objects.update_or_create(
-        visit=visit,
-        defaults={
+    article = write_article(
+        visit,
+        by=owner,
+        values={
             "slug": "official-visit-to-xinjiang-university",
             **_names("title", ARTICLE["title"]),
             **_names("summary", ARTICLE["summary"]),
@@ -191,13 +208,7 @@ def _visit(owner, partners, *, title_en, values):
     visit = Visit.objects.filter(title_en=title_en).first()
     if visit is None and owner is not None:
         return propose_visit(by=owner, partners=partners, values={"title_en": title_en, **values})
-    if visit is None:
-        visit = Visit(title_en=title_en)
-    for name, value in values.items():
-        setattr(visit, name, value)
-    visit.save()
-    visit.partners.set(partners)
-    return visit
+    return describe_visit(visit or Visit(title_en=title_en), values=values, relations={"partners": partners}, by=owner)
 
 
 def _names(field, texts):
@@ -239,36 +250,31 @@ def _outcomes(visit, *, owner, calls, today):
     ]
     for text, status, due_on, produced in outcomes:
         kk, ru, zh = OUTCOME_TRANSLATIONS[text]
-        outcome, created = Outcome.objects.get_or_create(
-            visit=visit,
-            description_en=text,
-            defaults={
-                "owner": owner,
-                "status": status,
-                "description_kk": kk,
-                "description_ru": ru,
-                "description_zh_hans": zh,
-            },
-        )
+        outcome = visit.outcomes.filter(description_en=text).first()
+        first = {
+            "owner": owner,
+            "status": status,
+            "description_kk": kk,
+            "description_ru": ru,
+            "description_zh_hans": zh,
+        }
         due_on = due_on or datetime.date(max(2026, today.year), 12, 31)
-        changed = {"due_on": due_on, **produced} if outcome.status == Outcome.Status.OPEN or created else produced
-        for name, value in changed.items():
-            setattr(outcome, name, value)
-        outcome.save()
+        changed = (
+            {"due_on": due_on, **produced} if outcome is None or outcome.status == Outcome.Status.OPEN else produced
+        )
+        record_outcome(visit, description_en=text, values={**(first if outcome is None else {}), **changed}, by=owner)
     delegation = Outcome.objects.get(visit=visit, description_en__startswith="The Chinese side")
     if delegation.follow_up_visit is None:
         # Only this outcome promises a visit (staff say so); the others are action items.
-        delegation.kind, delegation.visit_year = Outcome.Kind.INCOMING_VISIT, max(2026, today.year)
-        delegation.save()
+        values = {"kind": Outcome.Kind.INCOMING_VISIT, "visit_year": max(2026, today.year)}
+        delegation = record_outcome(visit, description_en=delegation.description_en, values=values, by=owner)
     if owner is None:
         return
     incoming = plan_follow_up_visit(delegation, by=owner)
     if incoming.status in {Visit.Status.PROPOSED, Visit.Status.APPROVED}:
         # The delegation moves with today: always six weeks ahead, dates agreed, approved.
-        incoming.precision = Visit.Precision.DAY
-        incoming.starts_on, incoming.ends_on = today + 42 * DAY, today + 46 * DAY
-        incoming.full_clean()
-        incoming.save()
+        dates = {"precision": Visit.Precision.DAY, "starts_on": today + 42 * DAY, "ends_on": today + 46 * DAY}
+        incoming = describe_visit(incoming, values=dates, by=owner)
         move_visit(incoming, Visit.Status.APPROVED, by=owner)
 
 
@@ -333,16 +339,22 @@ def _working_visit(*, owner, today):
             "purpose_en": "Agree the research stays of doctoral students in mining engineering.",
         },
     )
-    DelegationMember.objects.update_or_create(
-        visit=visit,
-        role=DelegationMember.Role.HEAD,
-        defaults={"name": "A. Seitova", "position": "Head of the International Cooperation Office", "user": owner},
+    add_delegation_member(
+        visit,
+        name="A. Seitova",
+        values={
+            "role": DelegationMember.Role.HEAD,
+            "position": "Head of the International Cooperation Office",
+            "user": owner,
+        },
+        by=owner,
     )
     if visit.status == Visit.Status.PROPOSED:
         move_visit(visit, Visit.Status.COMPLETED, by=owner)
-    article, _created = NewsArticle.objects.update_or_create(
-        visit=visit,
-        defaults={
+    article = write_article(
+        visit,
+        by=owner,
+        values={
             "slug": "working-visit-to-tomsk-polytechnic-university",
             "title_en": "Research stays in Tomsk agreed",
             "title_ru": "В Томске согласованы научные стажировки",

@@ -7,15 +7,19 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.history import save_with_history, upsert_with_history
 from config.i18n import language_codes, localized_fields
 from config.models import HomeInstitution, check_transition
 from notifications.services import notify
 
 from .models import (
     NOT_TAKEN_PLACE,
+    AgendaItem,
     CalendarFeed,
+    DelegationMember,
     NewsArticle,
     Outcome,
+    Report,
     TypoReport,
     Visit,
     VisitTransition,
@@ -52,6 +56,7 @@ def change_visit_status(visit: Visit, *, to: str, by: User, comment: str = "") -
     if target == Visit.Status.CANCELLED and not comment.strip():
         raise ValidationError(_("Say why the visit is cancelled."), code="comment_required")
     visit.status = target
+    visit._history_user, visit._change_reason = by, comment or target.label  # kept in its history too
     visit.save(update_fields=["status"])
     VisitTransition.objects.create(visit=visit, from_status=current, to_status=target, by=by, comment=comment)
     return visit
@@ -107,9 +112,7 @@ def follow_up_visit_of(outcome: Outcome) -> Visit:
 @transaction.atomic
 def propose_visit(*, by: User, partners, values: dict) -> Visit:
     """Create a proposed visit with its partners; the proposal is the first row of its history."""
-    visit = Visit(status=Visit.Status.PROPOSED, **values)
-    visit.full_clean()
-    visit.save()
+    visit = save_with_history(Visit(status=Visit.Status.PROPOSED), by=by, values=values)
     visit.partners.set(partners)
     VisitTransition.objects.create(
         visit=visit, from_status=Visit.Status.PROPOSED, to_status=Visit.Status.PROPOSED, by=by
@@ -252,3 +255,43 @@ def notify_typo_report(report_id: int) -> None:
     if report is None:
         return
     notify(rule="typo_report", obj=report, recipients=User.objects.staff())
+
+
+# ---------------------------------------------------------------- what the office writes about a visit
+# Each is what the admin's form does: validated, saved, the acting user and the reason kept in the history.
+# Each looks up its natural key first, so calling it again changes the record instead of adding a second one.
+
+
+@transaction.atomic
+def describe_visit(visit: Visit, *, values: dict, by: User | None, relations: dict | None = None) -> Visit:
+    """Change the facts of a visit (title, dates, place, purpose) and, if given, its partners and their units."""
+    return save_with_history(visit, by=by, values=values, relations=relations)
+
+
+def add_delegation_member(visit: Visit, *, name: str, values: dict, by: User | None) -> DelegationMember:
+    """Add a member of the visit's delegation (or change the one of this name)."""
+    return upsert_with_history(DelegationMember, lookup={"visit": visit, "name": name}, values=values, by=by)
+
+
+def add_agenda_item(
+    visit: Visit, *, starts_at, values: dict, by: User | None, relations: dict | None = None
+) -> AgendaItem:
+    """Add the item of the visit's programme that starts at this moment (or change it), with whom it met."""
+    lookup = {"visit": visit, "starts_at": starts_at}
+    return upsert_with_history(AgendaItem, lookup=lookup, values=values, by=by, relations=relations)
+
+
+def record_outcome(visit: Visit, *, description_en: str, values: dict, by: User | None) -> Outcome:
+    """Record what the sides agreed on this visit (or change it): its owner, status, due date, what it produced."""
+    lookup = {"visit": visit, "description_en": description_en}
+    return upsert_with_history(Outcome, lookup=lookup, values=values, by=by)
+
+
+def write_report(visit: Visit, *, values: dict, by: User | None) -> Report:
+    """Write the visit's report (one per visit), or change it."""
+    return upsert_with_history(Report, lookup={"visit": visit}, values=values, by=by)
+
+
+def write_article(visit: Visit, *, values: dict, by: User | None) -> NewsArticle:
+    """Write the news article about the visit (one per visit), or change it; publishing is publish_articles."""
+    return upsert_with_history(NewsArticle, lookup={"visit": visit}, values=values, by=by)

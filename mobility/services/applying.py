@@ -19,8 +19,8 @@ Status = Application.Status
 
 
 @transaction.atomic
-def start_application(call: ExchangeCall, *, applicant: User) -> Application:
-    """The applicant's application to this call: their current one, or a new draft while the call is open.
+def start_application(call: ExchangeCall, *, applicant: User, now=None) -> Application:
+    """The applicant's application to this call: their current one, or a new draft while the call is open (at `now`).
 
     Only people the call admits start one; after withdrawing, the applicant may start again before the deadline.
     """
@@ -32,13 +32,14 @@ def start_application(call: ExchangeCall, *, applicant: User) -> Application:
         raise PermissionDenied
     if not may_apply_to(applicant, call):
         raise ValidationError(who_may_apply(call), code="not_admitted")
-    if not call.is_open():
+    if not call.is_open(now):
         raise ValidationError(_("This call does not accept applications now."), code="call_closed")
     application = Application(call=call, applicant=applicant)
     if applicant.role == User.Role.STUDENT and len(call.levels) == 1 and call.levels != [ExchangeCall.Level.STAFF]:
         application.level = call.levels[0]
     elif applicant.role != User.Role.STUDENT and ExchangeCall.Level.STAFF in call.levels:
         application.level = ExchangeCall.Level.STAFF
+    application._history_user, application._change_reason = applicant, _("Added")
     application.save()
     hosts = list(call.partners.all())
     if len(hosts) == 1:
@@ -56,30 +57,31 @@ def who_may_apply(call: ExchangeCall) -> str:
     return _("Only %(levels)s can apply to this call.") % {"levels": join_labels(call.level_labels())}
 
 
-def ensure_editable(application: Application) -> None:
+def ensure_editable(application: Application, *, now=None) -> None:
     if application.status != Status.DRAFT:
         raise ValidationError(_("A submitted application cannot be changed."), code="not_a_draft")
-    if not application.call.is_open():
+    if not application.call.is_open(now):
         raise ValidationError(_("The deadline has passed: the application can no longer be changed."), code="closed")
 
 
 @transaction.atomic
-def save_draft(application: Application, *, values: dict) -> Application:
+def save_draft(application: Application, *, values: dict, now=None) -> Application:
     """Keep what the applicant entered in this step; completeness is checked only when submitting."""
     application = lock_application(application)
-    ensure_editable(application)
+    ensure_editable(application, now=now)
     for name, value in values.items():
         setattr(application, name, value)
     application.full_clean(validate_constraints=False)
+    application._history_user, application._change_reason = application.applicant, _("Changed")  # their draft
     application.save()
     return application
 
 
 @transaction.atomic
-def choose_hosts(application: Application, *, partners: list[Partner]) -> None:
+def choose_hosts(application: Application, *, partners: list[Partner], now=None) -> None:
     """Replace the ranked host choices (first = most wanted); only hosts the call offers, each once."""
     application = lock_application(application)
-    ensure_editable(application)
+    ensure_editable(application, now=now)
     offered = set(application.call.partners.values_list("pk", flat=True))
     if any(partner.pk not in offered for partner in partners):
         raise ValidationError(_("Choose only host institutions this call offers."), code="not_offered")
@@ -93,13 +95,13 @@ def choose_hosts(application: Application, *, partners: list[Partner]) -> None:
 
 
 @transaction.atomic
-def upload_document(application: Application, *, kind: str, file) -> ApplicationDocument:
+def upload_document(application: Application, *, kind: str, file, now=None) -> ApplicationDocument:
     """Store a required document after checking its size and real format; a new upload replaces the old one.
 
     The file is written before its row: if the row is not saved, the file goes too (what an interrupted
     transaction still leaves behind, the periodic `remove_orphan_files` removes)."""
     application = lock_application(application)
-    ensure_editable(application)
+    ensure_editable(application, now=now)
     if kind not in application.call.document_kinds:
         raise ValidationError(_("This call does not ask for this document."), code="not_required")
     validate_application_document(kind, file)

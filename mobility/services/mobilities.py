@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import may_approve_learning_agreements, may_decide
+from config.history import default_reason
 
 from ..models import Application, LearningAgreementCourse, Mobility
 
@@ -40,6 +41,7 @@ def create_mobility(application: Application, *, by: User) -> Mobility:
         ends_on=call.mobility_ends_on,
     )
     mobility.full_clean()
+    mobility._history_user, mobility._change_reason = by, default_reason(mobility)
     mobility.save()
     return mobility
 
@@ -78,6 +80,7 @@ def approve_learning_agreement(mobility: Mobility, *, by: User) -> Mobility:
         raise ValidationError(_("Add the courses before approving the learning agreement."), code="no_courses")
     mobility.learning_agreement_approved_by = by
     mobility.learning_agreement_approved_at = timezone.now()
+    mobility._history_user, mobility._change_reason = by, default_reason(mobility)
     mobility.save(update_fields=["learning_agreement_approved_by", "learning_agreement_approved_at"])
     return mobility
 

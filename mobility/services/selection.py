@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import may_confirm_selection, may_review
+from config.history import default_reason
 from partnerships.models import Partner
 
 from ..models import Application, CallHost, ExchangeCall, HostChoice, Review, Score
@@ -33,15 +34,18 @@ def save_review(application: Application, *, reviewer: User, points: dict[int, i
     criteria = {criterion.pk: criterion for criterion in application.call.criteria.all()}
     if set(points) - set(criteria):
         raise ValidationError(_("Score only the criteria of this call."), code="unknown_criterion")
-    review, _created = Review.objects.update_or_create(
-        application=application, reviewer=reviewer, defaults={"comment": comment}
-    )
+    review = Review.objects.filter(application=application, reviewer=reviewer).first()
+    review = review or Review(application=application, reviewer=reviewer)
+    review.comment, review._history_user, review._change_reason = comment, reviewer, default_reason(review)
+    review.save()
     for pk, value in points.items():
         Score(review=review, criterion=criteria[pk], points=value).full_clean(
             exclude=["review"], validate_constraints=False
         )
-    for pk, value in points.items():  # one by one, so each change of points is kept in the history
-        Score.objects.update_or_create(review=review, criterion=criteria[pk], defaults={"points": value})
+    for pk, value in points.items():  # one by one, so each change of points is kept in the history (and by whom)
+        score = review.scores.filter(criterion=criteria[pk]).first() or Score(review=review, criterion=criteria[pk])
+        score.points, score._history_user, score._change_reason = value, reviewer, default_reason(score)
+        score.save()
     if application.status == Status.SUBMITTED:
         move_application(application, to=Status.UNDER_REVIEW, by=reviewer, comment="")
     return review

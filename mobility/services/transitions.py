@@ -49,6 +49,7 @@ def move_application(application: Application, *, to: Status, by: User, comment:
         application.waitlist_position = None
     if to in {Status.WITHDRAWN, Status.REJECTED, Status.WAITLISTED}:
         application.host = None
+    application._history_user, application._change_reason = by, comment or Status(to).label  # kept in its history
     application.save(update_fields=["status", "host", "waitlist_position", "submitted_at", "updated_at"])
     transition = ApplicationTransition.objects.create(
         application=application, from_status=current, to_status=to, by=by, comment=comment, at=timezone.now()

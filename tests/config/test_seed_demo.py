@@ -1,17 +1,20 @@
 import datetime
 import json
+import re
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from simple_history.models import registered_models
 
 from accounts.models import User
 from config.models import HomeInstitution
 from mobility.models import Application, ExchangeCall, Mobility
 from notifications.models import Notification
 from notifications.services import sweep_reminders
-from partnerships.models import Agreement, Campus, JointProgram, Partner, ResearchProject, Unit
+from partnerships.models import Agreement, Campus, IscedField, JointProgram, Partner, ResearchProject, Unit
 from visits.models import NewsArticle, Outcome, Visit
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +105,30 @@ def test_seed_demo_builds_every_object_with_its_history(settings):
     mobility = Mobility.objects.get(application=accepted)
     assert mobility.learning_agreement_approved_at is not None and mobility.agreement is not None
     assert Partner.objects.get(slug="xinjiang-university").history.exists()
+    people = set(User.objects.values_list("pk", flat=True))
+    office = User.objects.get(email="office@kopir.example").pk
+    by_others = {"Application", "Review", "Score"}  # the applicants' and reviewers' own work
+    written = [model for model in registered_models.values() if hasattr(model, "history") and model is not IscedField]
+    assert len([model for model in written if model.objects.exists()]) >= 20
+    for model in written:  # every object the demo writes has the history a real one has: who, and why
+        for obj in model.objects.all():
+            rows = obj.history.exclude(history_user=None)
+            actors = set(rows.values_list("history_user", flat=True))
+            assert actors and actors <= people, (model.__name__, obj.pk)
+            assert model.__name__ in by_others or office in actors, (model.__name__, obj.pk)
+            assert all(rows.values_list("history_change_reason", flat=True)), (model.__name__, obj.pk)
+
+
+SEED_MODULES = ["accounts/demo.py", "partnerships/demo.py", "mobility/demo.py", "visits/demo.py"]
+DIRECT_WRITE = re.compile(r"\.objects\.\w*create|bulk_create|bulk_update|\.(save|update|delete|set|add|remove)\(")
+
+
+def test_seed_demo_writes_nothing_but_through_services():
+    """The models without history (users, call hosts, criteria, delegation members) are guarded by the source."""
+    root = Path(__file__).resolve().parents[2]
+    for module in [*SEED_MODULES, "config/management/commands/seed_demo.py"]:
+        source = (root / module).read_text(encoding="utf-8")
+        assert not DIRECT_WRITE.findall(source), module
 
 
 def test_seed_demo_draws_both_sides_whole(settings):

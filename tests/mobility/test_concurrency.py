@@ -27,8 +27,8 @@ def at_the_same_time(monkeypatch, *saves):
     both_ready = threading.Barrier(len(saves), timeout=3)
     ensure_editable = applying.ensure_editable
 
-    def ensure_editable_together(application):
-        ensure_editable(application)
+    def ensure_editable_together(application, **kwargs):
+        ensure_editable(application, **kwargs)
         with contextlib.suppress(threading.BrokenBarrierError):  # the other save waits for this one's lock
             both_ready.wait()
 

@@ -30,9 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production=False, universities="", **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError(_("The demo data has well-known passwords; it loads only with DJANGO_DEBUG on."))
-        partnerships_demo.seed()
         users = accounts_demo.seed()
-        office = next(u for u in users if u.role == User.Role.STAFF)
+        office = next(u for u in users if u.role == User.Role.STAFF)  # who does everything the office does
+        partnerships_demo.seed(by=office)
         today = timezone.localdate()  # what moves (calls, deadlines, expiries, the delegation) moves with today
         partnerships_demo.seed_xinjiang(coordinator=office)
         partnerships_demo.seed_directory(coordinator=office, today=today, universities_file=universities or None)
