@@ -382,20 +382,27 @@ def confirm_selection(request, slug):
 
 
 @office_rights
-@require_POST
 @login_required
 def close_call_early(request, slug):
-    """Office staff close a call's applications before its deadline, so its selection can be confirmed."""
+    """Office staff close a call's applications before its deadline, after confirming on a page that says what it
+    does; the selection can then be confirmed."""
     call = get_object_or_404(ExchangeCall.objects.reviewable_by(request.user), slug=slug)
     if not may_decide(request.user):
         raise Http404
-    try:
-        services.close_call_early(call, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Applications to this call are closed: the selection can now be confirmed."))
-    return redirect("mobility:review_call", slug=slug)
+    if request.method == "POST":
+        try:
+            services.close_call_early(call, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Applications to this call are closed: the selection can now be confirmed."))
+        return redirect("mobility:review_call", slug=slug)
+    if not may_confirm_selection(request.user, call):
+        raise PermissionDenied  # nobody closes a call they applied to
+    if call.has_closed():
+        messages.info(request, _("Applications to this call are already closed."))
+        return redirect("mobility:review_call", slug=slug)
+    return render(request, "mobility/review_close.html", {"call": call})
 
 
 @office_rights

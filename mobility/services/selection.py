@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -96,18 +96,24 @@ def rank_applications(call: ExchangeCall) -> Ranking:
     Nobody is placed before a complete review. Runs in a constant number of queries, reading bare values.
     """
     weights = dict(call.criteria.values_list("pk", "weight"))
-    in_selection = {"status__in": Application.RANKED_STATUSES}
+
+    def in_selection(prefix=""):
+        # Those in selection, and everyone a confirmed selection ranked, whatever became of them since.
+        return Q(**{f"{prefix}status__in": Application.RANKED_STATUSES}) | Q(
+            **{f"{prefix}selection_rank__isnull": False}
+        )
+
     applications = list(
-        call.applications.filter(**in_selection).select_related("applicant", "priority_category", "host")
+        call.applications.filter(in_selection()).select_related("applicant", "priority_category", "host")
     )
     points = defaultdict(lambda: defaultdict(dict))
     for application_id, review_id, criterion_id, value in Score.objects.filter(
-        review__application__call=call, **{f"review__application__{k}": v for k, v in in_selection.items()}
+        in_selection("review__application__"), review__application__call=call
     ).values_list("review__application_id", "review_id", "criterion_id", "points"):
         points[application_id][review_id][criterion_id] = value
     choices = defaultdict(list)
     for application_id, partner_id in (
-        HostChoice.objects.filter(application__call=call, **{f"application__{k}": v for k, v in in_selection.items()})
+        HostChoice.objects.filter(in_selection("application__"), application__call=call)
         .order_by("application_id", "rank")
         .values_list("application_id", "partner_id")
     ):
@@ -133,7 +139,16 @@ def rank_applications(call: ExchangeCall) -> Ranking:
     def key(entry):
         app = entry.application
         submitted = app.submitted_at.timestamp() if app.submitted_at else 0
-        return (-entry.score, not entry.has_priority, -(app.gpa or 0), submitted, app.pk)
+        # The ranks of a confirmed selection come first and in their order; anyone scored later follows.
+        return (
+            app.selection_rank is None,
+            app.selection_rank or 0,
+            -entry.score,
+            not entry.has_priority,
+            -(app.gpa or 0),
+            submitted,
+            app.pk,
+        )
 
     scored.sort(key=key)
     # Each tied entry says what set it apart from the next one below, or (the last of a tie) from the one above.
@@ -201,6 +216,12 @@ def _allocate(call: ExchangeCall, ranked: list[RankedApplication], *, hosts: dic
     deciding = {Status.SHORTLISTED, Status.NOMINATED, Status.WAITLISTED} if call.has_second_stage else None
     for position, entry in enumerate(ranked, 1):
         entry.position = position
+        if entry.application.status not in Application.RANKED_STATUSES:
+            # Ranked at the confirmation and decided since (accepted by the host, withdrawn, ...): shown as they are,
+            # an accepted or completed one at the host whose place is counted above.
+            if entry.application.status in (Status.ACCEPTED, Status.COMPLETED):
+                entry.host = entry.application.host
+            continue
         if deciding and entry.application.status not in deciding:
             # Before the selection is confirmed they still wait for the second stage; after it, they were not
             # shortlisted.
@@ -249,6 +270,15 @@ def confirm_selection(call: ExchangeCall, *, by: User, now=None) -> Ranking:
     if not may_confirm_selection(by, call):
         raise PermissionDenied  # nobody confirms a selection they take part in
     call = lock_call(call)
+    if call.selection_confirmed_at:
+        raise ValidationError(
+            _(
+                "The selection of this call was confirmed on %(at)s: it cannot be confirmed again. Change the status "
+                "of a single application instead."
+            ),
+            params={"at": formats.date_format(timezone.localtime(call.selection_confirmed_at), "DATETIME_FORMAT")},
+            code="already_confirmed",
+        )
     if not call.has_closed(now):
         raise ValidationError(
             _(
@@ -259,7 +289,11 @@ def confirm_selection(call: ExchangeCall, *, by: User, now=None) -> Ranking:
             code="call_still_open",
         )
     ranking = rank_applications(call)
-    decided = [entry for entry in ranking.entries if entry.host or entry.waitlist_position]
+    decided = [
+        entry
+        for entry in ranking.entries
+        if entry.application.status in Application.RANKED_STATUSES and (entry.host or entry.waitlist_position)
+    ]
     if not decided:
         raise ValidationError(_("No application has been scored yet."), code="nothing_to_confirm")
     for entry in decided:

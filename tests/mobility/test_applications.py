@@ -654,10 +654,12 @@ def test_a_second_confirmation_never_gives_more_places_than_the_call_has():
     services.change_application_status(first, to=Status.ACCEPTED, by=office)
     late = scored(call, (95, 95))
 
-    services.confirm_selection(call, by=office, now=after_deadline(call))
+    with pytest.raises(ValidationError) as again:
+        services.confirm_selection(call, by=office, now=after_deadline(call))
 
     late.refresh_from_db()
-    assert late.status == Status.WAITLISTED
+    assert again.value.code == "already_confirmed"
+    assert late.status == Status.UNDER_REVIEW
     assert Application.objects.filter(status__in=["nominated", "accepted"]).count() == 1
 
 

@@ -484,11 +484,11 @@ def test_office_confirms_only_after_closing_the_call_early_from_the_ranking_page
     closed = client.post(f"/en/mobility/review/{call.slug}/close/", follow=True).content.decode()
     client.post(f"/en/mobility/review/{call.slug}/confirm/")
 
-    assert f'action="/en/mobility/review/{call.slug}/close/"' in shown
+    assert f'href="/en/mobility/review/{call.slug}/close/"' in shown
     assert "the selection can be confirmed once the call is closed" in refused
     assert "Applications to this call are closed: the selection can now be confirmed." in closed
     assert "Applications were closed early on" in closed
-    assert f'action="/en/mobility/review/{call.slug}/close/"' not in closed
+    assert f'href="/en/mobility/review/{call.slug}/close/"' not in closed
     application.refresh_from_db()
     assert application.status == Status.NOMINATED
 
@@ -731,3 +731,68 @@ def test_the_check_step_and_the_submitted_application_show_every_answer(client):
             "t.pdf",
         ):
             assert text in html
+
+
+def test_closing_a_call_early_asks_to_confirm_on_a_page_that_says_what_it_does(client, office):
+    call = CallFactory()
+    page = f"/en/mobility/review/{call.slug}/"
+    close = f"/en/mobility/review/{call.slug}/close/"
+
+    ranking = client.get(page).content.decode()
+    asked = client.get(close)
+    call.refresh_from_db()
+    still_open = call.is_open()
+    client.post(close)
+    call.refresh_from_db()
+
+    assert f'href="{close}"' in ranking and f'action="{close}"' not in ranking
+    assert asked.status_code == 200
+    assert "This cannot be undone." in asked.content.decode() and f'action="{close}"' in asked.content.decode()
+    assert still_open and not call.is_open() and call.closed_early_by == office
+
+
+def test_once_the_selection_is_confirmed_it_is_not_offered_again_and_a_repeated_post_is_refused(client, office):
+    call = CallFactory(places=1)
+    scored(call, 90, office)
+    scored(call, 80, office)
+    client.post(f"/en/mobility/review/{call.slug}/close/")
+    client.post(f"/en/mobility/review/{call.slug}/confirm/")
+
+    page = client.get(f"/en/mobility/review/{call.slug}/").content.decode()
+    again = client.post(f"/en/mobility/review/{call.slug}/confirm/", follow=True).content.decode()
+
+    assert f'action="/en/mobility/review/{call.slug}/confirm/"' not in page
+    assert "it cannot be confirmed again" in again
+    assert "The selection is confirmed. 0" not in again
+    assert Application.objects.filter(status=Status.NOMINATED).count() == 1
+
+
+def test_after_the_selection_the_ranking_shows_everyone_it_ranked_with_their_status_now(client, office):
+    call = CallFactory(places=1)
+    first = scored(call, 90, office, applicant=UserFactory(full_name="Ерлан Тоқтаров"))
+    second = scored(call, 80, office, applicant=UserFactory(full_name="Аружан Қасымова"))
+    client.post(f"/en/mobility/review/{call.slug}/close/")
+    client.post(f"/en/mobility/review/{call.slug}/confirm/")
+    services.change_application_status(Application.objects.get(pk=first.pk), to=Status.ACCEPTED, by=office)
+
+    entries = services.rank_applications(call).entries
+    page = client.get(f"/en/mobility/review/{call.slug}/").content.decode()
+
+    assert [(e.position, e.application.pk, e.application.status) for e in entries] == [
+        (1, first.pk, Status.ACCEPTED),
+        (2, second.pk, Status.WAITLISTED),
+    ]
+    assert page.index("Ерлан Тоқтаров") < page.index("Аружан Қасымова")
+
+
+def test_the_call_page_says_a_draft_is_in_progress_with_a_link_to_continue_it(client):
+    student = UserFactory()
+    call = CallFactory()
+    draft = ApplicationFactory(call=call, applicant=student)
+    client.force_login(student)
+
+    page = client.get(f"/en/mobility/{call.slug}/").content.decode()
+
+    assert draft.status == Status.DRAFT
+    assert "You have applied to this call." not in page
+    assert "a draft in progress" in page and f'href="/en/mobility/applications/{draft.pk}/">Continue your draft' in page
