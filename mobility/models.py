@@ -228,7 +228,9 @@ class ExchangeCall(models.Model):
 
 
 class SelectionCriterion(models.Model):
-    call = models.ForeignKey(ExchangeCall, on_delete=models.CASCADE, related_name="criteria")
+    call = models.ForeignKey(
+        ExchangeCall, verbose_name=_("exchange call"), on_delete=models.CASCADE, related_name="criteria"
+    )
     name = models.CharField(_("criterion"), max_length=255)
     weight = models.PositiveSmallIntegerField(
         _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
@@ -262,7 +264,9 @@ class SelectionCriterion(models.Model):
 class CallHost(models.Model):
     """A host institution a call offers, with its own number of places where the agreement sets one."""
 
-    call = models.ForeignKey(ExchangeCall, on_delete=models.CASCADE, related_name="hosts")
+    call = models.ForeignKey(
+        ExchangeCall, verbose_name=_("exchange call"), on_delete=models.CASCADE, related_name="hosts"
+    )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="call_hosts", verbose_name=_("host"))
     places = models.PositiveSmallIntegerField(
         _("places at this host"), null=True, blank=True, help_text=_("Empty: any of the call's places.")
@@ -544,7 +548,9 @@ APPLICANT_WITHDRAWABLE = {
 
 
 class ApplicationTransition(StatusTransition):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Application.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Application.Status.choices)
 
@@ -555,7 +561,9 @@ class ApplicationTransition(StatusTransition):
 class HostChoice(models.Model):
     """One host institution an applicant would like to go to, ranked (1 = first choice)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="choices"
+    )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+", verbose_name=_("host"))
     rank = models.PositiveSmallIntegerField(_("choice"), validators=[MinValueValidator(1)])
 
@@ -599,7 +607,9 @@ class ApplicationDocument(models.Model):
         PASSPORT = "passport", _("Passport copy")
         RECOMMENDATION = "recommendation", _("Recommendation letter")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(_("document"), max_length=30, choices=Kind.choices)
     file = models.FileField(_("file"), storage=PrivateStorage(), upload_to="applications/%Y/")
     original_name = models.CharField(_("file name"), max_length=255)
@@ -694,7 +704,9 @@ def validate_application_document(kind, file):
 class Review(models.Model):
     """One reviewer's scores of one application, criterion by criterion."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reviews"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
     )
@@ -719,7 +731,7 @@ class Review(models.Model):
 
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(
         SelectionCriterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
     )
@@ -869,7 +881,7 @@ class Mobility(models.Model):
 class LearningAgreementCourse(models.Model):
     """One line of a learning agreement: a course at the host recognised as a course at home."""
 
-    mobility = models.ForeignKey(Mobility, on_delete=models.CASCADE, related_name="courses")
+    mobility = models.ForeignKey(Mobility, verbose_name=_("mobility"), on_delete=models.CASCADE, related_name="courses")
     host_course = models.CharField(_("course at the host"), max_length=255)
     host_credits = models.DecimalField(_("host credits"), max_digits=4, decimal_places=1)
     home_course = models.CharField(_("recognised as (home course)"), max_length=255)

@@ -138,7 +138,9 @@ class Notification(models.Model):
 class EmailOptOut(models.Model):
     """A kind of notice a person does not want by email (they still see it in the portal)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
     rule = models.CharField(_("kind"), max_length=64)
 
     class Meta:

@@ -186,3 +186,24 @@ def test_kazakh_sentences_need_no_case_ending_after_a_placeholder():
             found += [(entry.msgid, form) for form in forms if CASE_AFTER_PLACEHOLDER.search(form)]
 
     assert found == []
+
+
+def test_every_field_people_edit_has_a_translated_label():
+    """A field without its own verbose_name is labelled with its English attribute name in every language."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+    from modeltranslation.fields import TranslationField
+
+    portal_apps = {"config", "accounts", "notifications", "partnerships", "visits", "mobility", "api"}
+    unlabelled = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in portal_apps and not model.__name__.startswith("Historical")
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False)
+        and not field.auto_created
+        and field.editable
+        and not isinstance(field, TranslationField)
+        and not isinstance(field.verbose_name, Promise)
+    ]
+    assert unlabelled == []

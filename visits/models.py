@@ -209,7 +209,7 @@ class Visit(models.Model):
 
 
 class VisitTransition(StatusTransition):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions")
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=20, choices=Visit.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Visit.Status.choices)
     comment = models.TextField(_("why"), blank=True)
@@ -264,7 +264,7 @@ class AgendaItem(models.Model):
         LECTURE = "lecture", _("Lecture")
         CULTURAL = "cultural", _("Cultural programme")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda")
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="agenda")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
@@ -435,7 +435,7 @@ class Outcome(models.Model):
 
 
 class Report(models.Model):
-    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="report")
+    visit = models.OneToOneField(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="report")
     body = models.TextField(_("report"), help_text=_("Formatting is kept; scripts and styles are removed."))
     written_at = models.DateTimeField(_("written"), auto_now=True)
 
@@ -458,7 +458,7 @@ class VisitDocument(models.Model):
         VISA_SUPPORT = "visa_support", _("Visa support letter")
         OTHER = "other", _("Other")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="documents")
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file = models.FileField(
         _("file"),
@@ -480,7 +480,7 @@ class VisitDocument(models.Model):
 
 
 class Photo(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         _("photo"),
         upload_to="visits/",
@@ -563,7 +563,9 @@ def new_feed_token():
 class CalendarFeed(models.Model):
     """A secret address of one person's calendar: their visits and programme items. Revoked by renewing it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
     token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now=True)
 

@@ -136,7 +136,9 @@ class Agreement(models.Model):
 
 
 class AgreementTransition(StatusTransition):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="transitions")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Agreement.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Agreement.Status.choices)
 
@@ -151,7 +153,9 @@ class AgreementDocument(models.Model):
         ANNEX = "annex", _("Annex")
         OTHER = "other", _("Other")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SIGNED)
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
     file = models.FileField(
@@ -193,7 +197,9 @@ class CooperationCondition(models.Model):
         C1 = "C1", "C1"
         C2 = "C2", "C2"
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="conditions")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="conditions"
+    )
     sending_partner = models.ForeignKey(
         Partner,
         on_delete=models.CASCADE,

@@ -301,7 +301,7 @@ class Partner(models.Model):
 
 
 class PartnerDomain(models.Model):
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="domains")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(
         _("email domain"),
         max_length=255,

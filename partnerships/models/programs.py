@@ -150,7 +150,9 @@ class ResearchProject(models.Model):
 
 
 class ResearchOutput(models.Model):
-    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="outputs")
+    project = models.ForeignKey(
+        ResearchProject, verbose_name=_("research project"), on_delete=models.CASCADE, related_name="outputs"
+    )
     title = models.CharField(_("title"), max_length=500)
     url = models.URLField(_("link"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
