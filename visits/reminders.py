@@ -8,6 +8,7 @@ finds due.
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -178,6 +179,11 @@ class OutcomeOverdue(OutcomeRule):
         }
 
 
+def page_address(report) -> str:
+    """The reported page's full address: the office opens it from the email."""
+    return settings.PORTAL_URL.rstrip("/") + report.url
+
+
 @register
 class TypoReported(Rule):
     """Sent by visits.services.notify_typo_report when a reader reports a mistake; not swept."""
@@ -188,10 +194,11 @@ class TypoReported(Rule):
     roles = (User.Role.STAFF,)
 
     def message(self, report, notification):
-        return gettext("Typo reported on %(page)s") % {"page": report.url}
+        return gettext("Typo reported on %(page)s") % {"page": page_address(report)}
 
     def details(self, report, notification):
-        lines = [gettext("A reader reported a mistake on %(page)s:") % {"page": report.url}, f"«{report.selection}»"]
+        lines = [gettext("A reader reported a mistake on %(page)s:") % {"page": page_address(report)}]
+        lines.append(f"«{report.selection}»")
         if report.context:
             lines.append(gettext("Around it: …%(context)s…") % {"context": report.context})
         if report.comment:

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -30,7 +31,7 @@ def test_a_reader_reports_a_typo_and_the_office_is_told_in_each_ones_language(
     )
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert set(subjects) == {"office@kopir.example", "zhang@kopir.example"}
-    assert "/ru/partners/" in subjects["zhang@kopir.example"]
+    assert f"{settings.PORTAL_URL.rstrip('/')}/ru/partners/" in subjects["zhang@kopir.example"]
     assert "Синцзянский" in mail.outbox[0].body
 
 
