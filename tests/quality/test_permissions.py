@@ -128,7 +128,7 @@ RULES = [
     ("mfa_view_recovery_codes", SIGNED_IN_NOT_FOUND),
     ("mfa_download_recovery_codes", SIGNED_IN_NOT_FOUND),
     # The admin: office staff work here, superusers also manage groups
-    ("admin:login", REDIRECT),
+    ("admin:login", expect(302, 403, 302, 302, 302)),  # the same address as admin_sign_in
     ("admin:logout", expect(302, 302, 302, 405, 405)),  # signing out takes a POST
     ("admin:view_on_site", REDIRECT),  # to the public page of a partner
     ("admin:autocomplete", expect(302, 302, 302, 403, 403)),  # without naming a field it refuses
