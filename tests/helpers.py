@@ -80,9 +80,14 @@ def png_bytes() -> bytes:
 
 
 def current_code(secret):
-    """The authenticator app's code for this TOTP secret right now."""
+    """The authenticator app's code for this TOTP secret, with time left to type it in: a code read in the last
+    seconds of its period is refused once the period turns, so wait for the next one, as a person would."""
+    from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
 
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < 5:
+        time.sleep(left + 0.1)
     return f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
 
 
