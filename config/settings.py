@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "mobility",
     "notifications",
     "api",
+    "ewp",
 ]
 
 # ---------------------------------------------------------------- middleware
