@@ -163,6 +163,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 # A world_universities_and_domains.json file: the demo takes its partners' records from it when it is given.
 DEMO_UNIVERSITIES_FILE = env("DEMO_UNIVERSITIES_FILE", default="")
+# The official Erasmus Without Paper schemas and the IIA hash stylesheet (schemas/, iias-v7/), read at run time.
+EWP_SCHEMAS_DIR = Path(env.str("EWP_SCHEMAS_DIR", default=str(BASE_DIR.parent / "shared" / "ewp")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -107,3 +107,69 @@ def sign_in_as(page, client, user, live_server):
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+
+
+IIA_NAMESPACE = "https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/stable-v7/endpoints/get-response.xsd"
+IIA_SPECS = {
+    "student_studies": "student-studies-mobility-spec",
+    "student_traineeship": "student-traineeship-mobility-spec",
+    "staff_teaching": "staff-teacher-mobility-spec",
+    "staff_training": "staff-training-mobility-spec",
+}
+
+
+def iia_document(
+    conditions,
+    *,
+    partner_hei="xju.edu.cn",
+    partner_iia_id="XJU-2025-17",
+    home_hei="auezov.edu.kz",
+    home_iia_id=None,
+    iia_hash="ab" * 32,
+) -> bytes:
+    """A partner's `iias-get-response` (IIA v7) with these conditions (ewp.partner_copy.Condition, seen from our
+    side), the partner listed first as in their own copy."""
+    from lxml import etree
+
+    def add(parent, name, text=None):
+        element = etree.SubElement(parent, f"{{{IIA_NAMESPACE}}}{name}")
+        if text is not None:
+            element.text = str(text)
+        return element
+
+    root = etree.Element(f"{{{IIA_NAMESPACE}}}iias-get-response", nsmap={None: IIA_NAMESPACE})
+    iia = add(root, "iia")
+    for hei, iia_id in ((partner_hei, partner_iia_id), (home_hei, home_iia_id)):
+        partner = add(iia, "partner")
+        add(partner, "hei-id", hei)
+        if iia_id is not None:
+            add(partner, "iia-id", iia_id)
+    add(iia, "in-effect", "true")
+    specs = add(iia, "cooperation-conditions")
+    for condition in sorted(conditions, key=lambda c: list(IIA_SPECS).index(c.mobility_type)):
+        spec = add(specs, IIA_SPECS[condition.mobility_type])
+        sending, receiving = (home_hei, partner_hei) if condition.direction == "out" else (partner_hei, home_hei)
+        add(spec, "sending-hei-id", sending)
+        add(spec, "receiving-hei-id", receiving)
+        add(spec, "receiving-first-academic-year-id", condition.first_year)
+        add(spec, "receiving-last-academic-year-id", condition.last_year)
+        add(spec, "mobilities-per-year", condition.places)
+        for skill in condition.languages or ("en",):
+            language, _space, cefr = skill.partition(" ")
+            element = add(spec, "recommended-language-skill")
+            add(element, "language", language)
+            if cefr:
+                add(element, "cefr-level", cefr)
+        for code in condition.isced:
+            add(add(spec, "subject-area"), "isced-f-code", code)
+        if condition.mobility_type.startswith("student"):
+            if condition.months is not None:
+                add(spec, "total-months-per-year", condition.months)
+            add(spec, "blended", "true" if condition.blended else "false")
+            for level in condition.eqf:
+                add(spec, "eqf-level", level)
+        elif condition.days is not None:
+            add(spec, "total-days-per-year", condition.days)
+    if iia_hash:
+        add(iia, "iia-hash", iia_hash)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
