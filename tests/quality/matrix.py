@@ -5,6 +5,7 @@ nominated and withdrawn, visits from proposed to reported, agreements from draft
 there through the services, and one person for every role that sees the portal differently.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.services import issue_token, record_token_use
+from ewp import partner_copy
 from mobility import demo as mobility_demo
 from mobility import services as mobility_services
 from mobility.models import Application, ApplicationDocument, ExchangeCall
@@ -39,6 +41,7 @@ from partnerships.models import (
     ResearchProject,
 )
 from tests.factories import OIDCAppFactory, PartnerFactory, SAMLAppFactory, StaffFactory, UserFactory
+from tests.helpers import iia_document
 from visits import demo as visits_demo
 from visits import services as visit_services
 from visits.models import Report, TypoReport, Visit, VisitDocument
@@ -223,6 +226,10 @@ def populate_every_model(coordinator, reviewer=None):
         created_by=coordinator,
     )
     record_token_use(token, method="GET", path="/api/v1/agreements/", status=200, client="127.0.0.1")
+    # The partner's copy of the memorandum, with one condition that differs from ours.
+    conditions = partner_copy.our_conditions(agreement)
+    conditions[0] = dataclasses.replace(conditions[0], places=conditions[0].places + 1)
+    partner_copy.import_partner_copy(iia_document(conditions), by=coordinator, agreement=agreement)
 
 
 def application_in(state, *, call, applicant, office) -> Application:
