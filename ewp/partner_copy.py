@@ -354,9 +354,17 @@ def difference_count(rows: list[Row]) -> int:
 # ---------------------------------------------------------------- matching
 
 
+OUR_IIA_ID = re.compile(r"^kopir-(\d+)$")
+
+
 def our_iia_id(agreement: Agreement) -> str:
     """The id our copies of the agreement carry in the exchange."""
-    return str(agreement.pk)
+    return f"kopir-{agreement.pk}"
+
+
+def agreement_with_our_id(iia_id: str) -> Agreement | None:
+    found = OUR_IIA_ID.match(iia_id)
+    return Agreement.objects.filter(pk=int(found.group(1))).first() if found else None
 
 
 def home_hei_ids() -> set[str]:
@@ -384,8 +392,8 @@ def match_agreement(document: PartnerDocument, *, chosen: Agreement | None = Non
         if earlier is not None:
             return _confirmed(earlier.agreement, entry, chosen)
     for entry in document.partners:
-        if entry.hei_id in ours and entry.iia_id.isdigit():
-            agreement = Agreement.objects.filter(pk=int(entry.iia_id)).first()
+        if entry.hei_id in ours:
+            agreement = agreement_with_our_id(entry.iia_id)
             others = [other for other in document.partners if other is not entry]
             if agreement is not None and others:
                 return _confirmed(agreement, others[0], chosen)

@@ -183,8 +183,8 @@ def test_a_copy_that_names_our_agreement_id_is_matched_without_choosing(mou, off
 
 
 def test_our_id_counts_only_in_our_universitys_entry(mou, office):
-    # The partner's own id happens to be the number of one of our agreements: it matches nothing.
-    document = mirror(mou, partner_iia_id=str(mou.pk))
+    # The partner's own id happens to look like one of ours: it matches nothing.
+    document = mirror(mou, partner_iia_id=partner_copy.our_iia_id(mou), home_iia_id="kopir-none")
 
     with pytest.raises(ValidationError) as refused:
         partner_copy.import_partner_copy(document, by=office)
