@@ -4,9 +4,12 @@ import dataclasses
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ewp import partner_copy
 from ewp.models import PartnerCopy
+from partnerships.services import add_cooperation_condition
 from tests.factories import UserFactory
 from tests.helpers import iia_document, pdf_bytes
 
@@ -172,3 +175,27 @@ def test_only_office_staff_open_the_copies(client, settings, mou, office):
     assert refused_upload == 403
     client.force_login(UserFactory())
     assert client.get(ADD).status_code == 302  # a student is sent to sign in as staff
+
+
+def test_the_comparison_costs_the_same_queries_for_few_or_many_conditions(client, signed_in, mou):
+    def queries():
+        copy = partner_copy.import_partner_copy(
+            iia_document(partner_copy.our_conditions(mou)), by=signed_in, agreement=mou
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/en/admin/ewp/partnercopy/{copy.pk}/change/").status_code == 200
+        return len(captured)
+
+    queries()  # the content types are cached from then on
+    few = queries()
+    for mobility_type in ("student_traineeship", "staff_training"):
+        add_cooperation_condition(
+            mou,
+            mobility_type=mobility_type,
+            sending=None,
+            receiving=mou.partners.get(),
+            values={"academic_year_from": "2026/2027", "academic_year_to": "2027/2028", "places_per_year": 1},
+            by=signed_in,
+        )
+
+    assert queries() == few
