@@ -44,6 +44,7 @@ class PartnerCopyAdmin(HistoryAdmin):
     list_select_related = ("agreement",)
     search_fields = ("partner_hei_id", "partner_iia_id", "partner_iia_code", "agreement__title")
     actions = ["approve", "record_partner_approval", "withdraw_partner_approval"]
+    view_on_site = False  # the copy has no page outside the admin
     fields = (
         "agreement",
         ("partner_hei_id", "partner_iia_id", "partner_iia_code"),

@@ -49,7 +49,7 @@ def test_an_imported_copy_with_one_changed_condition_shows_exactly_that_differen
     assert page.status_code == 200
     assert html.count('class="difference"') == 1
     assert html.count('<tr class="differs">') == 1
-    assert "The copies differ in 1 place" in html
+    assert "The copies differ in 1 place, marked in the table below." in html
     differing = html.split('<tr class="differs">')[1].split("</tr>")[0]
     assert "Places per year" in differing and "<td>5</td>" in differing and "<td>7</td>" in differing
     assert html.count('<table class="comparison">') == 4
