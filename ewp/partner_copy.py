@@ -236,7 +236,9 @@ def partner_conditions(document: PartnerDocument, *, partner_hei_id: str) -> lis
         languages = sorted(
             " ".join(filter(None, (text_of(skill, "language").lower(), text_of(skill, "cefr-level").upper())))
             for skill in spec.findall(f"{{{NS}}}recommended-language-skill")
+            if not _not_yet_defined(skill)
         )
+        places = spec.find(f"{{{NS}}}mobilities-per-year")
         blended = text("blended")
         conditions.append(
             Condition(
@@ -244,7 +246,7 @@ def partner_conditions(document: PartnerDocument, *, partner_hei_id: str) -> lis
                 direction=IN if text("sending-hei-id") == partner_hei_id else OUT,
                 first_year=text("receiving-first-academic-year-id"),
                 last_year=text("receiving-last-academic-year-id"),
-                places=_integer(text("mobilities-per-year")),
+                places=None if places is None or _not_yet_defined(places) else _integer(places.text),
                 months=_decimal(text("total-months-per-year")),
                 days=_integer(text("total-days-per-year")),
                 isced=tuple(
@@ -260,6 +262,11 @@ def partner_conditions(document: PartnerDocument, *, partner_hei_id: str) -> lis
             )
         )
     return conditions
+
+
+def _not_yet_defined(element) -> bool:
+    # A value an agreement from before IIA v7 could not give: the partner has not stated it yet.
+    return element.get("not-yet-defined", "").strip() in ("true", "1")
 
 
 def text_of(element, name: str) -> str:

@@ -65,6 +65,20 @@ def test_the_published_example_reads_as_five_conditions_seen_from_the_partner():
     ]
 
 
+def test_values_not_yet_defined_in_a_copy_from_before_v7_count_as_missing():
+    data = example().replace(
+        b"<mobilities-per-year>2</mobilities-per-year>",
+        b'<mobilities-per-year not-yet-defined="true">1</mobilities-per-year>',
+        1,
+    )
+    data = data.replace(b"<recommended-language-skill>", b'<recommended-language-skill not-yet-defined="true">', 1)
+
+    studies = partner_copy.partner_conditions(partner_copy.read_document(data), partner_hei_id="uw.edu.pl")[0]
+
+    assert (studies.places, studies.languages) == (None, ("no B1",))
+    assert studies.shown("places") == "—"
+
+
 def test_a_generated_copy_follows_the_official_schema(mou):
     document = partner_copy.read_document(mirror(mou))
 
