@@ -56,6 +56,7 @@ class PartnerCopy(models.Model):
                 fields=["partner_hei_id", "partner_iia_id"],
                 name="partner_copy_unique_partner_ids",
                 violation_error_message=_("A copy with this partner's agreement ID is already imported."),
+                violation_error_code="unique",
             ),
         ]
 

@@ -15,7 +15,7 @@ from tests.factories import AgreementFactory, PartnerFactory, StaffFactory, User
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"config", "accounts", "notifications", "partnerships", "visits", "mobility", "api"}
+PORTAL_APPS = {"config", "accounts", "notifications", "partnerships", "visits", "mobility", "api", "ewp"}
 
 
 def portal_models():
