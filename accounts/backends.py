@@ -5,7 +5,18 @@ from .roles import has_role, is_faculty
 
 # The apps whose records the international office keeps: "config" holds the home university, "account" is
 # allauth's email addresses.
-OFFICE_APPS = {"config", "accounts", "account", "partnerships", "visits", "mobility", "notifications", "api", "ewp"}
+OFFICE_APPS = {
+    "config",
+    "accounts",
+    "account",
+    "partnerships",
+    "visits",
+    "mobility",
+    "notifications",
+    "api",
+    "ewp",
+    "insights",
+}
 # Faculty coordinators edit agreements and joint programs (the admin narrows these to their own)
 # and look up the partners, units, contacts and fields those refer to.
 FACULTY_PERMISSIONS = {

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "ewp",
+    "insights",
 ]
 
 # ---------------------------------------------------------------- middleware
@@ -379,6 +380,10 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 # Each use of a token is logged; the log keeps this many days.
 API_TOKEN_LOG_DAYS = env.int("API_TOKEN_LOG_DAYS", default=90)
+
+# ---------------------------------------------------------------- dashboard and agreement health
+# Agreements ending within this many days that are under-used or unused are listed for review before renewal.
+RENEWAL_REVIEW_HORIZON_DAYS = env.int("RENEWAL_REVIEW_HORIZON_DAYS", default=180)
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

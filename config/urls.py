@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.account.urls")),
     path("accounts/2fa/", include("allauth.mfa.urls")),
     path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
+    # Before the directory, whose partner pages would take "map" for a partner's address.
+    path("", include("insights.urls")),
     path("", include("partnerships.urls")),
     path("visits/", include("visits.urls")),
     path("mobility/", include("mobility.urls")),

@@ -335,7 +335,13 @@ class MobilityResource(SafeResource):
 class MobilityAdmin(ExportMixin, HistoryAdmin):
     resource_classes = [MobilityResource]
     list_display = ("participant_name", "direction", "partner", "mobility_type", "starts_on", "ends_on", "status")
-    list_filter = ("direction", "status", "mobility_type", ("partner", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "direction",
+        "status",
+        "mobility_type",
+        ("partner", admin.RelatedOnlyFieldListFilter),
+        "partner__country",
+    )
     list_select_related = ("partner",)
     search_fields = ("participant_name", "email", "partner__search_text")
     autocomplete_fields = ("partner", "home_unit", "agreement", "participant")

@@ -120,6 +120,17 @@ ACTIVITY: list[Callable[[date, date], Exists]] = [
 ]
 
 
+# Where the unused-agreement reminder sends its reader: the agreement's admin page, or the health page an app
+# above sets (insights does: what the agreement promised beside what happened).
+_review_link: Callable[[Agreement], str] | None = None
+
+
+def set_agreement_review_link(link: Callable[[Agreement], str]) -> None:
+    """Send the readers of the unused-agreement reminder to this page of the agreement instead of its admin page."""
+    global _review_link  # one hook, set once when the app registry is ready
+    _review_link = link
+
+
 def register_agreement_activity(source: Callable[[date, date], Exists]) -> None:
     """Count another kind of record as use of an agreement, e.g. mobilities:
 
@@ -135,6 +146,9 @@ class AgreementUnused(AgreementRule):
     label = _("Agreements unused for two years, to review before renewal")
     offsets_help = _("Days before the end of the agreement when it is flagged, separated by commas.")
     default_offsets = (180,)
+
+    def link(self, agreement, recipient):
+        return _review_link(agreement) if _review_link else super().link(agreement, recipient)
 
     def candidates(self, *, today, offsets, office):
         """Agreements in force for two years with no visit, project or program (or mobility) in that time."""

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from api.services import issue_token, record_token_use
 from ewp import partner_copy
+from insights.services import open_renewal_review
 from mobility import demo as mobility_demo
 from mobility import services as mobility_services
 from mobility.models import Application, ApplicationDocument, ExchangeCall
@@ -214,6 +215,7 @@ def populate_every_model(coordinator, reviewer=None):
     )
     document = AgreementDocument(agreement=agreement)
     document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    open_renewal_review(agreement, by=coordinator)
     account = SocialAccount.objects.create(user=coordinator, provider="university", uid="coordinator")
     # An identity provider that does not answer (nothing listens there): signing in with it is refused, at once.
     provider = OIDCAppFactory(settings={"server_url": "http://127.0.0.1:9/identity-provider"})

@@ -8,6 +8,7 @@ PUBLIC_PAGES = [
     "partners/",
     "partners/?q=新疆&country=CN",
     "partners/xinjiang-university/",
+    "partners/map/",
     "programs/",
     "programs/it-xju/",
     "visits/",

@@ -44,6 +44,7 @@ RULES = [
     ("set_language", REDIRECT),
     ("home", OPEN),
     ("partnerships:partner_list", OPEN),
+    ("insights:partner_map", OPEN),
     ("partnerships:program_list", OPEN),
     ("visits:visit_list", OPEN),
     ("mobility:call_list", OPEN),
@@ -149,6 +150,10 @@ RULES = [
     ("admin:api_apitoken_delete", OFFICE_FORBIDDEN),  # tokens are revoked, their log kept
     ("admin:api_apitokenuse_add", OFFICE_FORBIDDEN),  # the log is written by the API only
     ("admin:api_apitokenuse_delete", OFFICE_FORBIDDEN),
+    ("admin:insights_agreementhealth_add", OFFICE_FORBIDDEN),  # the list shows agreements, added elsewhere
+    ("admin:insights_agreementhealth_delete", OFFICE_FORBIDDEN),
+    ("admin:insights_agreementhealth_change", REDIRECT),  # to the agreement's health page
+    ("admin:insights_agreementhealth_history", REDIRECT),  # to the agreement's own history
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),

@@ -1,0 +1,87 @@
+"""Charts drawn by the portal: horizontal bar charts as inline SVG, each with the same figures as a table.
+
+The SVG is an image to the screen reader (role="img" with its title and description); the table after it carries
+the figures and their links, so nothing is only in the picture.
+"""
+
+from dataclasses import dataclass, field
+
+WIDTH = 480
+LABEL_WIDTH = 170
+BAR_HEIGHT = 16
+ROW_GAP = 10
+NUMBER_ROOM = 40
+# Colours of the series (the portal's palette, each with at least 3:1 contrast on white).
+COLOURS = ["#1f5fa8", "#b35900", "#2e7d32", "#7b1fa2"]
+
+
+@dataclass
+class Cell:
+    value: int
+    url: str = ""
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class Bar:
+    x: int
+    y: int
+    width: int
+    height: int
+    colour: str
+    value: int
+    url: str
+    text_x: int
+    text_y: int
+
+
+@dataclass
+class Chart:
+    """A chart with its id (for the SVG's title and description), one series per column, one bar group per row."""
+
+    key: str
+    title: str
+    description: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not any(cell.value for row in self.rows for cell in row.cells)
+
+    @property
+    def series(self):
+        return [{"label": label, "colour": COLOURS[index % len(COLOURS)]} for index, label in enumerate(self.columns)]
+
+    def geometry(self):
+        """The bars (with their links) and the row labels' positions, scaled to the largest value."""
+        largest = max([cell.value for row in self.rows for cell in row.cells] + [1])
+        room = WIDTH - LABEL_WIDTH - NUMBER_ROOM
+        labels, bars = [], []
+        y = ROW_GAP
+        for row in self.rows:
+            group_height = BAR_HEIGHT * len(row.cells)
+            labels.append({"text": row.label, "x": LABEL_WIDTH - 8, "y": y + group_height // 2 + 5})
+            for index, cell in enumerate(row.cells):
+                width = round(room * cell.value / largest)
+                top = y + index * BAR_HEIGHT
+                bars.append(
+                    Bar(
+                        x=LABEL_WIDTH,
+                        y=top + 1,
+                        width=max(width, 1 if cell.value else 0),
+                        height=BAR_HEIGHT - 2,
+                        colour=COLOURS[index % len(COLOURS)],
+                        value=cell.value,
+                        url=cell.url,
+                        text_x=LABEL_WIDTH + width + 4,
+                        text_y=top + BAR_HEIGHT - 4,
+                    )
+                )
+            y += group_height + ROW_GAP
+        return {"labels": labels, "bars": bars, "width": WIDTH, "height": max(y, 2 * ROW_GAP)}
