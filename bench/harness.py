@@ -46,6 +46,10 @@ SIGNED_IN_PAGE = {"queries": 6, "p95_ms": 80, "floor_ratio": 50}
 ADMIN_PAGE = {"queries": 12, "p95_ms": 250, "floor_ratio": 800}
 DIRECTORY_PAGE = {"queries": 10, "p95_ms": 300, "floor_ratio": 1200}
 DETAIL_PAGE = {"queries": 11, "p95_ms": 50, "floor_ratio": 150}
+# The admin index with the dashboard: a dozen counts over every agreement, call, visit and mobility.
+DASHBOARD_PAGE = {"queries": 30, "p95_ms": 250, "floor_ratio": 800}
+# The review before renewal: the health of every active agreement ending within the horizon.
+RENEWAL_PAGE = {"queries": 30, "p95_ms": 1_000, "floor_ratio": 3_000}
 # Ranking every application of a call is the one page whose work grows with the data (its queries do not).
 RANKING_PAGE = {"queries": 16, "p95_ms": 1_500, "floor_ratio": 20_000}
 RANKED_APPLICATIONS = 2_000
@@ -362,6 +366,7 @@ def run(records, requests, scale):
         ),
         ("Directory: page 100", anonymous, "/en/partners/?page=100", DIRECTORY_PAGE),
         ("Partner page", anonymous, "/kk/partners/xinjiang-university/", DETAIL_PAGE),
+        ("Partners in numbers (world map)", anonymous, "/en/partners/map/", PUBLIC_PAGE),
         ("Programs", anonymous, "/en/programs/", DETAIL_PAGE),
         ("News of visits", anonymous, "/en/visits/", DETAIL_PAGE),
         ("News article", anonymous, "/zh-hans/visits/official-visit-to-xinjiang-university/", DETAIL_PAGE),
@@ -376,6 +381,8 @@ def run(records, requests, scale):
             f"/en/mobility/review/{ranked_call.slug}/",
             RANKING_PAGE,
         ),
+        ("Admin: index with the dashboard", office, "/en/admin/", DASHBOARD_PAGE),
+        ("Admin: agreements to review before renewal", office, "/en/admin/insights/agreementhealth/", RENEWAL_PAGE),
         ("Admin: exchange calls", office, "/en/admin/mobility/exchangecall/", ADMIN_PAGE),
         ("Admin: applications", office, "/en/admin/mobility/application/", ADMIN_PAGE),
         ("Admin: users", office, "/en/admin/accounts/user/", ADMIN_PAGE),

@@ -1,6 +1,9 @@
 from django import template
+from django.urls import reverse
+from django.utils.text import capfirst
 
 from insights.dashboard import dashboard
+from insights.models import AgreementHealth
 from insights.permissions import may_read_dashboard
 
 register = template.Library()
@@ -10,7 +13,15 @@ register = template.Library()
 def insights_dashboard(context):
     """The dashboard's charts for the person reading the admin index (nothing for anyone else)."""
     user = context["request"].user
-    return {"charts": dashboard(user) if may_read_dashboard(user) else []}
+    if not may_read_dashboard(user):
+        return {"charts": []}
+    review = {}
+    if user.has_perm("insights.view_agreementhealth"):
+        review = {
+            "url": reverse("admin:insights_agreementhealth_changelist"),
+            "label": capfirst(AgreementHealth._meta.verbose_name_plural),
+        }
+    return {"charts": dashboard(user), "review": review}
 
 
 @register.inclusion_tag("admin/insights/_chart.html")

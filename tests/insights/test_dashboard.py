@@ -138,7 +138,7 @@ def test_the_dashboard_is_drawn_as_accessible_charts_in_the_readers_language(off
     assert page.count("<table>") >= 8
     assert '<title id="chart-agreements-title">' in page
     assert "Истекают через 30 дней" in unescape(page)
-    assert "<script" not in page.split('class="dashboard"')[1].split("</section>")[0]
+    assert "<script" not in page.split('class="insights-dashboard"')[1].split("</section>")[0]
 
 
 def test_students_and_anonymous_readers_get_no_dashboard(client):

@@ -248,3 +248,66 @@ def test_the_demos_call_partner_and_application_pages_fit_a_phone(browser, live_
         assert too_wide == {}
     finally:
         context.close()
+
+
+def test_office_reads_the_dashboard_follows_expiring_agreements_and_opens_a_renewal_review(
+    page, client, live_server, settings
+):
+    """From the admin index to the list of agreements expiring in 90 days, then to the review of an under-used one."""
+    import datetime
+
+    from django.utils import timezone
+
+    from insights.models import RenewalReview
+    from mobility.models import Mobility
+    from partnerships.models import CooperationCondition
+    from tests.factories import ActiveAgreementFactory, PartnerFactory
+
+    settings.STAFF_MFA_REQUIRED = False
+    HomeInstitutionFactory()
+    office = StaffFactory(language="en")
+    today = timezone.localdate()
+    partner = PartnerFactory(name_en="Lanzhou University")
+    agreement = ActiveAgreementFactory(
+        title_en="Exchange with Lanzhou", partners=[partner], valid_until=today + datetime.timedelta(days=60)
+    )
+    CooperationCondition.objects.create(
+        agreement=agreement,
+        receiving_partner=partner,
+        mobility_type="student_studies",
+        academic_year_from="2025/2026",
+        academic_year_to="2029/2030",
+        places_per_year=4,
+    )
+    Mobility.objects.create(
+        participant_name="Aruzhan",
+        direction="outgoing",
+        partner=partner,
+        agreement=agreement,
+        mobility_type="semester",
+        starts_on=datetime.date(2025, 9, 15),
+        ends_on=datetime.date(2026, 1, 31),
+    )
+    ActiveAgreementFactory(title_en="Ends much later", valid_until=today + datetime.timedelta(days=400))
+    sign_in_as(page, client, office, live_server)
+
+    page.goto("/en/admin/")
+    expect(page.get_by_role("heading", name="What needs attention")).to_be_visible()
+    expect(page.locator("#chart-agreements svg[role=img]")).to_be_visible()
+    page.locator("#chart-agreements tr", has_text="Expiring in 90 days").get_by_role("link").click()
+
+    page.wait_for_url(re.compile(r"valid_until__lte="))
+    expect(page.get_by_role("link", name="Exchange with Lanzhou")).to_be_visible()
+    expect(page.get_by_text("Ends much later")).to_have_count(0)
+
+    page.goto("/en/admin/")
+    page.locator(".insights-dashboard").get_by_role("link", name="Agreements to review before renewal").click()
+    page.locator("#result_list tr", has_text="Exchange with Lanzhou").get_by_role(
+        "link", name="What it promised and did"
+    ).click()
+    expect(page.locator(".health-summary")).to_contain_text("Under-used")
+    page.get_by_role("button", name="Open a renewal review").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("A renewal review was opened")
+    review = RenewalReview.objects.get()
+    assert (review.agreement_id, review.opened_by_id, review.status) == (agreement.pk, office.pk, "open")
