@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, CharField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,10 +41,18 @@ class AgreementHealthAdmin(admin.ModelAdmin):
     search_fields = ("title", "reference_number")
 
     def get_queryset(self, request):
+        """The agreements to review, each annotated with its use (`health_state`), computed once per request."""
         queryset = super().get_queryset(request)
-        ids = [found.agreement.pk for found in health.to_review(queryset)]
-        self._health = health.health_of(queryset.filter(pk__in=ids))
-        return queryset.filter(pk__in=ids).prefetch_related("partners", "renewal_reviews__owner")
+        states = {found.agreement.pk: found.state for found in health.to_review(queryset)}
+        by_state = [
+            When(pk__in=[pk for pk, found in states.items() if found == state], then=Value(state))
+            for state in set(states.values())
+        ]
+        return (
+            queryset.filter(pk__in=list(states))
+            .annotate(health_state=Case(*by_state, default=Value(""), output_field=CharField()))
+            .prefetch_related("partners", "renewal_reviews__owner")
+        )
 
     def has_add_permission(self, request):
         return False
@@ -68,12 +77,13 @@ class AgreementHealthAdmin(admin.ModelAdmin):
     def partner_names(self, agreement):
         return join_list(str(partner) for partner in agreement.partners.all())
 
-    @admin.display(description=_("use"))
+    @admin.display(description=_("use"), ordering="health_state")
     def state(self, agreement):
-        found = getattr(self, "_health", {}).get(agreement.pk)
-        if found is None:
+        if not getattr(agreement, "health_state", ""):
             return "—"
-        return format_html('<span class="health-{}">{}</span>', found.state, found.state_label)
+        return format_html(
+            '<span class="health-{}">{}</span>', agreement.health_state, health.LABELS[agreement.health_state]
+        )
 
     @admin.display(description=_("renewal review"))
     def review(self, agreement):

@@ -126,3 +126,18 @@ def test_the_unused_agreement_reminder_links_to_the_health_page(sweep, office, c
     page = f"/admin/insights/agreementhealth/{agreement.pk}/health/"
     assert len([message for message in mail.outbox if page in message.body]) == 2
     assert len(mail.outbox) == 4
+
+
+def test_the_review_list_names_each_agreements_use_in_a_fixed_number_of_queries(office_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 4):
+        for _ in range(size):
+            ending_soon()
+        with CaptureQueriesContext(connection) as queries:
+            page = office_client.get(LIST).content.decode()
+        counts.append(len(queries))
+        assert page.count('class="health-unused">Unused<') == (1 if size == 1 else 5)
+    assert counts[0] == counts[1]
