@@ -141,3 +141,9 @@ def test_the_review_list_names_each_agreements_use_in_a_fixed_number_of_queries(
         counts.append(len(queries))
         assert page.count('class="health-unused">Unused<') == (1 if size == 1 else 5)
     assert counts[0] == counts[1]
+
+
+def test_the_agreements_own_page_links_to_its_health(office_client):
+    agreement = ending_soon()
+    page = office_client.get(f"/en/admin/partnerships/agreement/{agreement.pk}/change/").content.decode()
+    assert f'href="{health_url(agreement)}"' in page
