@@ -17,6 +17,10 @@ class ConfigConfig(AppConfig):
         from .models import HomeInstitution
 
         register(HomeInstitution, app=__package__)
+        # Every cached public page shows the home university (its footer): see config.pagecache.
+        from . import pagecache
+
+        pagecache.watch(pagecache.SITE, HomeInstitution)
         self.patch_libraries()
 
     @staticmethod

@@ -17,6 +17,7 @@ from django.views.static import was_modified_since
 from kombu import Connection
 
 from config.cache import is_degraded
+from config.pagecache import cached_page
 
 
 def _error_page(request, template_name, status):
@@ -84,6 +85,7 @@ def admin_sign_in(request):
     return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
+@cached_page()
 def home(request):
     return render(request, "config/home.html")
 

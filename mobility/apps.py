@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from config import pagecache
 from partnerships import pages
 
 
@@ -27,3 +28,14 @@ class MobilityConfig(AppConfig):
             register(model, app=__package__)
 
         pages.add_partner_section("mobility_years", models.Mobility.objects.counts_by_year)
+        # What the cached public pages show (config.pagecache), not the applications; calls open and close by
+        # themselves.
+        pagecache.watch(
+            "mobility",
+            models.PriorityCategory,
+            models.ExchangeCall,
+            models.SelectionCriterion,
+            models.CallHost,
+            models.Mobility,
+            changes_at=models.ExchangeCall.objects.next_window_change,
+        )

@@ -46,6 +46,14 @@ class ExchangeCallQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.published().filter(opens_at__lte=now, closes_at__gt=now)
 
+    def next_window_change(self, now):
+        """The next time a published call opens or closes, after `now` (None if none will)."""
+        ahead = self.published().aggregate(
+            opens=models.Min("opens_at", filter=Q(opens_at__gt=now)),
+            closes=models.Min("closes_at", filter=Q(closes_at__gt=now)),
+        )
+        return min((moment for moment in ahead.values() if moment is not None), default=None)
+
     def reviewable_by(self, user):
         """Every call for office staff; for a faculty member, the calls given to them to review."""
         return self if is_office(user) else self.filter(reviewers=user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import office_rights
 from accounts.roles import may_apply, may_apply_to, may_confirm_selection, may_decide, may_review
+from config.pagecache import cached_page
 from partnerships.models import Partner
 
 from . import exports, forms, services
@@ -30,6 +31,7 @@ STEPS = [
 ]
 
 
+@cached_page("mobility", "partnerships")
 def call_list(request):
     """Open exchange calls, filterable by mobility type, level and host institution."""
     calls = ExchangeCall.objects.open().prefetch_related("partners")
@@ -57,6 +59,7 @@ def call_list(request):
     )
 
 
+@cached_page("mobility", "partnerships")
 def call_detail(request, slug):
     call = get_object_or_404(
         ExchangeCall.objects.published().prefetch_related("partners", "criteria", "faculties", "priority_categories"),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from config import pagecache
+
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
@@ -29,3 +31,17 @@ class PartnershipsConfig(AppConfig):
             models.ResearchOutput,
         ):
             register(model, app=__package__, m2m_fields=["partners"] if model is models.Agreement else ())
+        # What the cached public pages show (config.pagecache): a save of any of these renders them afresh.
+        pagecache.watch(
+            "partnerships",
+            models.IscedField,
+            models.Partner,
+            models.PartnerDomain,
+            models.Campus,
+            models.Unit,
+            models.Agreement,
+            models.CooperationCondition,
+            models.JointProgram,
+            models.ResearchProject,
+            models.ResearchOutput,
+        )

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalChanges
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from config import pagecache
 from config.history import save_with_history, upsert_with_history
 from config.i18n import localized_fields
 from config.models import check_transition
@@ -376,6 +377,7 @@ def import_universities(
         batch_size=2_000,
     )
     Partner.objects.bulk_update(list(to_update.values()), ["country", "website", "region"], batch_size=1_000)
+    pagecache.content_changed("partnerships")  # bulk writes send no signal
     report.created = len(to_create)
     report.updated = len(to_update)
     if progress:

@@ -10,6 +10,7 @@ from django_countries import countries
 from accounts.middleware import office_rights
 from accounts.roles import is_office, may_see_contacts
 from config.i18n import localized_expression
+from config.pagecache import cached_page
 
 from .forms import PartnerFilterForm, ProgramFilterForm
 from .models import Agreement, AgreementDocument, JointProgram, Partner, ResearchProject, Unit
@@ -19,6 +20,7 @@ PAGE_SIZE = 25
 CHART_COUNTRIES = 12
 
 
+@cached_page("partnerships")
 def partner_list(request):
     """The public directory: search in any language, filters with counts, sorting and a chart by country."""
     form = PartnerFilterForm(request.GET or None)
@@ -42,6 +44,8 @@ def partner_list(request):
     )
 
 
+# The sections the apps above add (visits, mobility) are part of the page.
+@cached_page("partnerships", "visits", "mobility")
 def partner_detail(request, slug):
     visible = Partner.objects.all() if may_see_contacts(request.user) else Partner.objects.public()
     partner = get_object_or_404(
@@ -81,6 +85,7 @@ def partner_detail(request, slug):
     )
 
 
+@cached_page("partnerships")
 def program_list(request):
     form = ProgramFilterForm(request.GET or None)
     programs = JointProgram.objects.public().select_related("field").prefetch_related("partners")

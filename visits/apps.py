@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from config import pagecache
 from partnerships import pages
 
 
@@ -26,3 +27,14 @@ class VisitsConfig(AppConfig):
             register(model, app=__package__)
 
         pages.add_partner_section("timeline", models.Visit.objects.timeline_of)
+        # What the cached public pages show (config.pagecache); an embargoed article comes out by itself.
+        pagecache.watch(
+            "visits",
+            models.Visit,
+            models.DelegationMember,
+            models.AgendaItem,
+            models.Outcome,
+            models.Photo,
+            models.NewsArticle,
+            changes_at=models.NewsArticle.objects.next_release,
+        )

@@ -514,6 +514,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
+    def next_release(self, now):
+        """When the next embargoed article comes out, after `now` (None if none waits)."""
+        return self.filter(is_published=True, published_at__gt=now).aggregate(at=models.Min("published_at"))["at"]
+
 
 class NewsArticle(models.Model):
     """The news article about a visit, as on a university's news page."""

@@ -19,6 +19,7 @@ from modeltranslation.utils import resolution_order
 from accounts.middleware import office_rights
 from accounts.models import User
 from accounts.roles import is_office
+from config.pagecache import cached_page
 from config.text import collation_key, place
 from partnerships.models import Partner
 
@@ -39,6 +40,7 @@ FALLBACK_NOTICES = {
 }
 
 
+@cached_page("visits", "partnerships")
 def visit_list(request):
     """The news of visits: newest first, filterable by year, partner, country and direction."""
     articles = NewsArticle.objects.published().select_related("visit", "cover")
@@ -81,6 +83,7 @@ def visit_list(request):
     )
 
 
+@cached_page("visits", "partnerships")
 def article_detail(request, slug):
     article = get_object_or_404(
         NewsArticle.objects.published()
