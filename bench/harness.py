@@ -5,7 +5,9 @@ its SQL queries, times the bulk jobs and records peak memory. Later features add
 SCENARIO. Goals are written beside each figure; the report says which are met and never fails a build.
 """
 
+import cProfile
 import json
+import pstats
 import resource
 import statistics
 import time
@@ -13,6 +15,7 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -25,6 +28,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from bench import http, rush
+from config import pagecache
 from mobility import demo as mobility_demo
 from mobility import services as mobility_services
 from mobility.models import Application, CallHost, ExchangeCall, HostChoice, Review, Score, SelectionCriterion
@@ -396,6 +401,13 @@ def run(records, requests, scale):
         ),
     ]
     figures = [time_page(label, client, url, requests) | {"goals": goals} for label, client, url, goals in pages]
+    review = Application.objects.filter(call=ranked_call).order_by("pk").first()
+    profiles = [
+        profile_page("My applications", applicant, "/ru/mobility/applications/", requests),
+        profile_page("Partner page, rendered afresh", anonymous, "/en/partners/xinjiang-university/", requests),
+    ]
+    http_figures = http.bench_http(scale, http_pages(applicant, office, review))
+    rush_figures = rush.bench_rush(scale)
     sweeps = bench_sweep(scale)
     floor_median = figures[0]["median_ms"]
     for figure in figures:
@@ -409,12 +421,79 @@ def run(records, requests, scale):
         },
         "requests_per_page": requests,
         "pages": figures,
+        "profiles": profiles,
+        "http": http_figures,
+        "rush": rush_figures,
         "bulk_jobs": bulk,
         "sweeps": sweeps,
         "sweep_goals": SWEEP_GOALS,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "goals": GOALS,
     }
+
+
+# Where a request's time goes, by the file of the function that spends it (first match wins).
+AREAS = [
+    ("database (driver and ORM)", ("psycopg", "django/db/")),
+    ("templates", ("django/template/", "templatetags")),
+    ("translation and languages", ("django/utils/translation", "modeltranslation", "gettext", "babel")),
+    ("middleware and request handling", ("django/core/handlers", "middleware", "django/http/", "django/urls/")),
+    ("sessions and auth", ("django/contrib/sessions", "django/contrib/auth", "allauth")),
+    ("the portal's code", ("/accounts/", "/config/", "/mobility/", "/partnerships/", "/visits/", "/notifications/")),
+]
+
+
+def profile_page(label, client, url, requests):
+    """cProfile over `requests` renderings of the page: the share of time in each area, and the top functions."""
+    profiler = cProfile.Profile()
+    for _ in range(requests):
+        pagecache.content_changed(*pagecache.kinds())  # each one rendered, not served from the cache
+        profiler.enable()
+        client.get(url, secure=True)
+        profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    total = sum(entry[2] for entry in stats.values()) or 1
+    areas = dict.fromkeys([name for name, _patterns in AREAS] + ["other (Python, libraries)"], 0.0)
+    for (filename, _line, _function), entry in stats.items():
+        area = next((name for name, patterns in AREAS if any(p in filename for p in patterns)), None)
+        areas[area or "other (Python, libraries)"] += entry[2]
+    top = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:8]
+    return {
+        "page": label,
+        "url": url,
+        "ms_per_request": round(1000 * total / requests, 2),
+        "areas": {name: round(100 * seconds / total, 1) for name, seconds in areas.items()},
+        "top": [
+            {
+                "function": f"{Path(filename).parent.name}/{Path(filename).name}:{function}",
+                "share": round(100 * entry[2] / total, 1),
+            }
+            for (filename, _line, function), entry in top
+        ],
+    }
+
+
+def http_pages(applicant, office, review):
+    """The pages loaded over HTTP: every public page (cached for anonymous readers) and the signed-in ones."""
+    student = f"{settings.SESSION_COOKIE_NAME}={applicant.cookies[settings.SESSION_COOKIE_NAME].value}"
+    staff = f"{settings.SESSION_COOKIE_NAME}={office.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return [
+        ("Home", "/en/", None, "public"),
+        ("Home in Chinese", "/zh-hans/", None, "public"),
+        ("Partner directory", "/en/partners/", None, "public"),
+        ("Directory: China, most agreements", "/ru/partners/?country=CN&sort=-agreements", None, "public"),
+        ("Directory: search in Chinese (cached after the first)", "/zh-hans/partners/?q=新疆", None, "search"),
+        ("Directory: search in Latin (cached after the first)", "/en/partners/?q=university", None, "search"),
+        ("Partner page", "/en/partners/xinjiang-university/", None, "public"),
+        ("Programs", "/en/programs/", None, "public"),
+        ("News of visits", "/en/visits/", None, "public"),
+        ("News article", "/zh-hans/visits/official-visit-to-xinjiang-university/", None, "public"),
+        ("Exchange calls", "/en/mobility/", None, "public"),
+        ("Exchange call", "/kk/mobility/semester-exchange-xinjiang-university/", None, "public"),
+        ("My applications (signed in)", "/ru/mobility/applications/", student, "signed_in"),
+        ("Notifications (signed in)", "/en/notifications/", student, "signed_in"),
+        ("Review of an application (office)", f"/en/mobility/review/applications/{review.pk}/", staff, "signed_in"),
+    ]
 
 
 def bulk_job(label, job, *args):
@@ -435,6 +514,8 @@ def bulk_job(label, job, *args):
 
 def time_page(label, client, url, requests):
     client.get(url, secure=True)  # warm caches and connections
+    # The queries of a fresh rendering (a cached page costs none), then the times as served.
+    pagecache.content_changed(*pagecache.kinds())
     queries = []
     with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
         status = client.get(url, secure=True).status_code
@@ -505,6 +586,17 @@ def write_report(report, output) -> str:
         "",
         f"Peak memory (RSS): {peak} MB (goal ≤ {goals['peak_rss_mb']}) {mark[peak <= goals['peak_rss_mb']]}",
     ]
+    for profile in report.get("profiles", []):
+        lines += [
+            "",
+            f"Profile of {profile['page']} ({profile['url']}): {profile['ms_per_request']} ms a request (own time "
+            "under cProfile), by area: " + ", ".join(f"{name} {share} %" for name, share in profile["areas"].items()),
+            "; top functions: " + ", ".join(f"{entry['function']} {entry['share']} %" for entry in profile["top"]),
+        ]
+    if "http" in report:
+        lines += http.report_lines(report["http"])
+    if "rush" in report:
+        lines += rush.report_lines(report["rush"])
     text = "\n".join(lines) + "\n"
     (output / "report.md").write_text(text, encoding="utf-8")
     return text
