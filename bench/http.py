@@ -140,7 +140,7 @@ def run_wrk(url, seconds, cookie=None):
     for name, value in (PROXY_HEADERS | ({"Cookie": cookie} if cookie else {})).items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=False).stdout  # noqa: S603
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     throughput = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if not throughput or len(latency) < 2:
         return {"requests_per_second": 0.0, "p50_ms": None, "p99_ms": None, "errors": f"wrk: {output[-200:]!r}"}
