@@ -166,8 +166,34 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 DEMO_UNIVERSITIES_FILE = env("DEMO_UNIVERSITIES_FILE", default="")
 # The official Erasmus Without Paper schemas and the IIA hash stylesheet (schemas/, iias-v7/), read at run time.
 EWP_SCHEMAS_DIR = Path(env.str("EWP_SCHEMAS_DIR", default=str(BASE_DIR.parent / "shared" / "ewp")))
+# Uploads go to the local folders above unless the environment names the object store's two buckets
+# (docs/storage.md): an S3-compatible store (django-storages) that every web node shares.
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+# Without them, boto3's own chain (AWS_ACCESS_KEY_ID, an instance role, ~/.aws) gives the credentials.
+AWS_S3_ACCESS_KEY_ID = env.str("AWS_S3_ACCESS_KEY_ID", default="") or None
+AWS_S3_SECRET_ACCESS_KEY = env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None
+# "path" suits MinIO, SeaweedFS and Ceph; "virtual" the buckets of AWS and most hosted stores.
+AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="path")
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_PRIVATE_BUCKET_NAME = env.str("AWS_PRIVATE_BUCKET_NAME", default="")
+# The public bucket's own address (a CDN or a public-read bucket), if browsers should fetch images from it.
+AWS_PUBLIC_MEDIA_DOMAIN = env.str("AWS_PUBLIC_MEDIA_DOMAIN", default="") or None
+# Private documents are streamed by the portal; with this on (and an object store), the portal answers with a
+# redirect to a signed address of the private bucket instead, valid for PRIVATE_FILE_URL_SECONDS.
+PRIVATE_FILES_SIGNED_URLS = env.bool("PRIVATE_FILES_SIGNED_URLS", default=False)
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=60)
+# How long browsers and proxies may keep a public image (the /media/ view and the objects' Cache-Control).
+PUBLIC_MEDIA_MAX_AGE = 24 * 60 * 60
+if bool(AWS_STORAGE_BUCKET_NAME) != bool(AWS_PRIVATE_BUCKET_NAME):
+    raise ImproperlyConfigured("Set both AWS_STORAGE_BUCKET_NAME and AWS_PRIVATE_BUCKET_NAME, or neither.")
+if AWS_STORAGE_BUCKET_NAME == AWS_PRIVATE_BUCKET_NAME != "":
+    raise ImproperlyConfigured("AWS_PRIVATE_BUCKET_NAME must be another bucket than AWS_STORAGE_BUCKET_NAME.")
+OBJECT_STORE = bool(AWS_STORAGE_BUCKET_NAME)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "config.files.PrivateStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -177,6 +203,26 @@ STORAGES = {
         )
     },
 }
+if OBJECT_STORE:
+    # Names stay unique, as in the local folders: a second upload called "cv.pdf" never replaces the first.
+    STORAGES["default"] = {
+        "BACKEND": "config.object_store.PublicObjectStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "custom_domain": AWS_PUBLIC_MEDIA_DOMAIN,
+            "object_parameters": {"CacheControl": f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"},
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "config.object_store.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_PRIVATE_BUCKET_NAME,
+            "file_overwrite": False,
+            "querystring_expire": PRIVATE_FILE_URL_SECONDS,
+        },
+    }
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"

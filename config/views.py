@@ -17,6 +17,7 @@ from django.views.static import was_modified_since
 from kombu import Connection
 
 from config.cache import is_degraded
+from config.files import open_public_file
 from config.pagecache import cached_page
 
 
@@ -43,7 +44,7 @@ def server_error(request):
     return _error_page(request, "500.html", 500)
 
 
-# Uploaded public files are images (logos, visit photos); nothing else under MEDIA_ROOT is served.
+# Uploaded public files are images (logos, visit photos); nothing else in the public storage is served.
 PUBLIC_MEDIA_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -51,28 +52,28 @@ PUBLIC_MEDIA_TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
-PUBLIC_MEDIA_MAX_AGE = 24 * 60 * 60
 
 
 def public_media(request, path):
-    """An uploaded public image under MEDIA_ROOT, which browsers and proxies may keep for a day.
+    """An uploaded public image (from MEDIA_ROOT or the public bucket), which browsers and proxies may keep a day.
 
-    Only image types, only regular files inside MEDIA_ROOT (no `..`, no link out of it); anything else is a 404.
+    Only image types, only regular files inside the public storage (no `..`, no link out of it); anything else is
+    a 404.
     """
-    root = Path(settings.MEDIA_ROOT).resolve()
     content_type = PUBLIC_MEDIA_TYPES.get(Path(path).suffix.lower())
-    try:
-        file = (root / path).resolve(strict=True)
-    except (OSError, ValueError) as missing:  # ValueError: a NUL byte in the path
-        raise Http404 from missing
-    if content_type is None or not file.is_relative_to(root) or not file.is_file():
+    if content_type is None:
         raise Http404
-    modified = file.stat().st_mtime
+    try:
+        file, modified = open_public_file(path)
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    modified = modified.timestamp()
     if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        file.close()
         return HttpResponseNotModified()
-    response = FileResponse(file.open("rb"), content_type=content_type)
+    response = FileResponse(file, content_type=content_type)
     response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MEDIA_MAX_AGE}"
     return response
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import is_office
-from config.files import PrivateStorage
+from config.files import private_storage
 from config.models import StatusTransition
 from config.text import join_labels
 from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
@@ -619,7 +619,7 @@ class ApplicationDocument(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("document"), max_length=30, choices=Kind.choices)
-    file = models.FileField(_("file"), storage=PrivateStorage(), upload_to="applications/%Y/")
+    file = models.FileField(_("file"), storage=private_storage, upload_to="applications/%Y/")
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Prefetch, Q, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import office_rights
 from accounts.roles import may_apply, may_apply_to, may_confirm_selection, may_decide, may_review
+from config.files import private_file_response
 from config.pagecache import cached_page
 from partnerships.models import Partner
 
@@ -275,12 +276,9 @@ def document_download(request, pk):
     ):
         # The same answer as for a document that does not exist: guessing numbers reveals nothing.
         raise Http404
-    file = document.file.open("rb")
     # The type comes from the content checked at upload, never from the name the applicant gave the file.
-    content_type = CONTENT_TYPES.get(detect_format(file), "application/octet-stream")
-    response = FileResponse(file, as_attachment=True, filename=document.original_name, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    content_type = CONTENT_TYPES.get(detect_format(document.file.open("rb")), "application/octet-stream")
+    return private_file_response(document.file, content_type=content_type, filename=document.original_name)
 
 
 @office_rights

@@ -1,15 +1,22 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
+
+from config.locks import single_run
+
+SWEEP_TIME_LIMIT = 16 * 60
 
 
 # A full sweep over a large database takes longer than the default task limits; each rule commits on its own.
-@shared_task(name="notifications.sweep_reminders", soft_time_limit=15 * 60, time_limit=16 * 60)
+@shared_task(name="notifications.sweep_reminders", soft_time_limit=15 * 60, time_limit=SWEEP_TIME_LIMIT)
 def sweep_reminders() -> int:
-    """Run one reminder sweep (Celery beat, every few minutes); overlapping or repeated runs send nothing twice."""
+    """Run one reminder sweep (Celery beat, every few minutes); overlapping or repeated runs send nothing twice, and
+    a run that finds another one under way (a second beat) is skipped."""
     from . import services  # services imports this module to enqueue tasks
 
-    return services.sweep_reminders().claimed
+    with single_run("notifications.sweep_reminders", timeout=SWEEP_TIME_LIMIT) as alone:
+        return services.sweep_reminders().claimed if alone else 0
 
 
 @shared_task(
@@ -30,10 +37,12 @@ def send_notification_email(self, notification_id: int) -> None:
 
 @shared_task(name="notifications.sweep_outbox")
 def sweep_outbox() -> int:
-    """Hand the outbox's waiting emails to the queue again (Celery beat, every minute); repeats send nothing twice."""
+    """Hand the outbox's waiting emails to the queue again (Celery beat, every minute); repeats send nothing twice,
+    and a run that finds another one under way is skipped."""
     from . import services  # services imports this module to enqueue tasks
 
-    return services.sweep_outbox()
+    with single_run("notifications.sweep_outbox", timeout=settings.CELERY_TASK_TIME_LIMIT) as alone:
+        return services.sweep_outbox() if alone else 0
 
 
 @shared_task(

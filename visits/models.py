@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from config.files import PrivateStorage, validate_logo_size, validate_pdf
+from config.files import private_storage, validate_logo_size, validate_pdf
 from config.i18n import language_codes, localized_fields
 from config.models import StatusTransition
 from config.text import date_range
@@ -462,7 +462,7 @@ class VisitDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file = models.FileField(
         _("file"),
-        storage=PrivateStorage(),
+        storage=private_storage,
         upload_to="visits/%Y/",
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
         help_text=_("PDF only, at most 20 MB."),

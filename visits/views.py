@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from modeltranslation.utils import resolution_order
 from accounts.middleware import office_rights
 from accounts.models import User
 from accounts.roles import is_office
+from config.files import private_file_response
 from config.pagecache import cached_page
 from config.text import collation_key, place
 from partnerships.models import Partner
@@ -118,7 +119,7 @@ def visit_document(request, pk):
     user = request.user
     if not (is_office(user) or document.visit.members.filter(user=user).exists()):
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf")
+    return private_file_response(document.file, content_type="application/pdf")
 
 
 def _calendar(name):

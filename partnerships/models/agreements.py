@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.files import PrivateStorage, validate_pdf
+from config.files import private_storage, validate_pdf
 from config.models import StatusTransition
 
 from .partners import IscedField, Partner, Unit
@@ -160,7 +160,7 @@ class AgreementDocument(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
     file = models.FileField(
         _("file"),
-        storage=PrivateStorage(),
+        storage=private_storage,
         upload_to="agreements/%Y/",
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
         help_text=_("PDF only, at most 20 MB."),
