@@ -1,8 +1,13 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from config.history import save_with_history
+from config.models import TranslationState
+from config.translations import permission_codename
 
 from .models import User
 
@@ -42,4 +47,18 @@ def create_user(*, email: str, values: dict, password: str | None = None, by: Us
             user.set_unusable_password()
     user = save_with_history(user, by=by, values=values)
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def appoint_translator(user: User, *, languages, by: User | None = None) -> User:
+    """Let this person translate the texts of partners, programs, calls, visits and articles into these languages
+    in the admin (README «Translations»), and nothing else; the languages given replace those they had."""
+    content_type = ContentType.objects.get_for_model(TranslationState)
+    wanted = {permission_codename(code) for code in languages}
+    permissions = Permission.objects.filter(content_type=content_type, codename__startswith="translate_")
+    user.user_permissions.remove(*[p for p in permissions if p.codename not in wanted])
+    user.user_permissions.add(*[p for p in permissions if p.codename in wanted])
+    if wanted and not user.is_staff:
+        user = save_with_history(user, by=by, values={"is_staff": True}, reason=_("Appointed translator"))
     return user

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -10,13 +10,29 @@ from django.db.models.lookups import Exact
 from django.forms.models import InlineForeignKeyField
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import HomeInstitution
+from .i18n import language_codes as codes
+from .models import HomeInstitution, TranslationState
+from .text import join_list
+from .translations import (
+    confirm_translations,
+    filter_by_translation,
+    language_name,
+    may_translate,
+    state_of,
+    summary,
+    translated_fields,
+    translation_queue,
+    translator_languages,
+    with_translation_state,
+)
 
 admin.site.site_header = _("Köpir · international cooperation")
 admin.site.site_title = _("Köpir administration")
@@ -309,9 +325,249 @@ def apply_to_each(model_admin, request, queryset, service) -> int:
     return done
 
 
+# ---------------------------------------------------------------- the translation workflow (README «Translations»)
+
+
+class TranslationFilter(admin.SimpleListFilter):
+    """«Missing in Chinese», «stale in Kazakh»: the records a translator has to look at."""
+
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        missing = [(f"missing:{c}", _("missing in %(language)s") % {"language": language_name(c)}) for c in codes()]
+        stale = [(f"stale:{c}", _("stale in %(language)s") % {"language": language_name(c)}) for c in codes()]
+        return [*missing, *stale]
+
+    def queryset(self, request, queryset):
+        kind, _sep, code = (self.value() or "").partition(":")
+        if kind in {"missing", "stale"} and code in codes():
+            return filter_by_translation(queryset, kind=kind, language=code)
+        return queryset
+
+
+CONFIRM_FIELD = "confirm_translations"
+
+
+class TranslationStatusAdmin:
+    """Mixed into the ModelAdmin of a translated model: the «4/4 · 2 stale» column (add "translation_status" to
+    list_display) and filters on the list; in the form, each language's status, the source text beside the field
+    being translated and a box to confirm stale translations; and the translator role, who may edit the
+    translatable fields in their languages only (translator_languages)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/translation-tabs.js"])
+
+    @admin.display(description=_("translations"))
+    def translation_status(self, obj):
+        missing, stale = getattr(obj, "translation_missing", None), getattr(obj, "translation_stale", None)
+        if missing is None:
+            return "—"
+        details = [
+            *(_("missing in %(language)s") % {"language": language_name(c)} for c in missing),
+            *(_("stale in %(language)s") % {"language": language_name(c)} for c in stale or []),
+        ]
+        return format_html('<span title="{}">{}</span>', join_list(details), summary(missing, stale or []))
+
+    # ------------------------------------------------------------ the list
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name and match.url_name.endswith("_changelist"):
+            return with_translation_state(queryset)
+        return queryset
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), TranslationFilter)
+
+    # ------------------------------------------------------------ the translator role
+
+    def translates_only(self, request, obj=None) -> bool:
+        """A translator who may change this record's translatable fields in their languages and nothing else."""
+        return may_translate(request.user, self.model) and not super().has_change_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or may_translate(request.user, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or may_translate(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or may_translate(request.user, self.model)
+
+    def translator_fields(self, request) -> set[str]:
+        languages = translator_languages(request.user)
+        return {build_localized_fieldname(f, c) for f in translated_fields(self.model) for c in languages}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.translates_only(request, obj):
+            return readonly
+        allowed = self.translator_fields(request)
+        opts = self.model._meta
+        originals = translated_fields(self.model)  # the admin shows each language's column instead
+        fields = [*opts.concrete_fields, *opts.many_to_many]
+        names = [f.name for f in fields if f.editable and not f.primary_key and f.name not in originals]
+        return (*readonly, *(name for name in names if name not in allowed and name not in readonly))
+
+    def get_inline_instances(self, request, obj=None):
+        return [] if self.translates_only(request, obj) else super().get_inline_instances(request, obj)
+
+    def get_actions(self, request):
+        return {} if self.translates_only(request) else super().get_actions(request)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self.translates_only(request, obj) else super().get_prepopulated_fields(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and self.translates_only(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self.translates_only(request, self.get_object(request, unquote(object_id))):
+            raise PermissionDenied  # a revert brings back every field, not only the translations
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # ------------------------------------------------------------ the form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        state = state_of(obj) if obj is not None and obj.pk else None
+        if not state or not state.stale or any(CONFIRM_FIELD in fields for fields in flatten_fieldsets(fieldsets)):
+            return fieldsets
+        return [*fieldsets, (_("Translation"), {"fields": [CONFIRM_FIELD]})]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if kwargs.get("fields"):
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != CONFIRM_FIELD]
+        form = super().get_form(request, obj, **kwargs)
+        state = state_of(obj) if obj is not None and obj.pk else None
+        attrs = {}
+        languages = translator_languages(request.user)
+        confirmable = [code for code in (state.stale if state else []) if code in languages]
+        if confirmable:
+            attrs[CONFIRM_FIELD] = forms.MultipleChoiceField(
+                label=_("Still current"),
+                choices=[(code, language_name(code)) for code in confirmable],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_(
+                    "The source text changed after these translations were saved. Tick a language whose translation "
+                    "still says the same to mark it current without editing it."
+                ),
+            )
+        form = type(form.__name__, (form,), attrs)
+        if self.translates_only(request, obj):
+            allowed = self.translator_fields(request) | {CONFIRM_FIELD}
+            for name in [name for name in form.base_fields if name not in allowed]:
+                del form.base_fields[name]
+        if state is not None:
+            self.describe_translations(form, obj, state)
+        return form
+
+    def describe_translations(self, form, obj, state):
+        """Each language's field says whether it is missing or stale, and shows the source text it translates."""
+        source = state.source_language
+        for name in translated_fields(self.model):
+            source_text = getattr(obj, build_localized_fieldname(name, source)) or ""
+            for code in codes():
+                field = form.base_fields.get(build_localized_fieldname(name, code))
+                if field is None or code == source:
+                    continue
+                notes = []
+                if code in state.stale:
+                    notes.append(gettext("Stale: the source text changed after this translation was saved."))
+                    field.widget.attrs.update({"data-translation": "stale", "data-translation-label": gettext("stale")})
+                elif source_text.strip() and not (getattr(obj, build_localized_fieldname(name, code)) or "").strip():
+                    notes.append(gettext("Missing."))
+                    field.widget.attrs.update(
+                        {"data-translation": "missing", "data-translation-label": gettext("missing")}
+                    )
+                if source_text.strip():
+                    notes.append(
+                        format_html(
+                            '{} <q lang="{}" class="translation-source">{}</q>',
+                            gettext("Source (%(language)s):") % {"language": language_name(source)},
+                            source,
+                            Truncator(strip_tags(source_text)).chars(400),
+                        )
+                    )
+                if notes:
+                    field.help_text = format_html_join(
+                        " ", "{}", ((note,) for note in [field.help_text, *notes] if note)
+                    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        confirmed = form.cleaned_data.get(CONFIRM_FIELD) or []
+        if confirmed:
+            languages = translator_languages(request.user)
+            confirm_translations(obj, languages=[code for code in confirmed if code in languages], by=request.user)
+
+
+@admin.register(TranslationState)
+class TranslationQueueAdmin(admin.ModelAdmin):
+    """The translation queue: what is missing or stale in the reader's languages, what readers see most first."""
+
+    list_display = ("record", "kind", "missing_here", "stale_here", "is_public", "changed_at")
+    list_display_links = None
+    list_filter = ("is_public", "content_type")
+    search_fields = ("label",)
+
+    def get_queryset(self, request):
+        return translation_queue(request.user)
+
+    def has_module_permission(self, request):
+        return bool(translator_languages(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return bool(translator_languages(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "title": _("Translation queue")}
+        self.request_languages = translator_languages(request.user)
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("record"))
+    def record(self, state):
+        opts = state.content_type.model_class()._meta
+        try:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[state.object_id])
+        except NoReverseMatch:
+            return state.label
+        return format_html('<a href="{}">{}</a>', url, state.label or state.object_id)
+
+    @admin.display(description=_("kind of record"), ordering="content_type")
+    def kind(self, state):
+        return capfirst(state.content_type.model_class()._meta.verbose_name)
+
+    def _yours(self, codes_):
+        return join_list(language_name(c) for c in codes_ if c in getattr(self, "request_languages", codes_))
+
+    @admin.display(description=_("missing languages"))
+    def missing_here(self, state):
+        return self._yours(state.missing) or "—"
+
+    @admin.display(description=_("stale languages"))
+    def stale_here(self, state):
+        return self._yours(state.stale) or "—"
+
+
 @admin.register(HomeInstitution)
-class HomeInstitutionAdmin(PortalAdmin):
-    list_display = ("name", "city", "phone", "email")
+class HomeInstitutionAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("name", "city", "phone", "email", "translation_status")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "welcome", "logo")}),
         (_("Address"), {"fields": ("postcode", "city", "address", "country")}),

@@ -22,6 +22,35 @@ class ConfigConfig(AppConfig):
 
         pagecache.watch(pagecache.SITE, HomeInstitution)
         self.patch_libraries()
+        self.track_translations()
+
+    @staticmethod
+    def track_translations():
+        """Every save of a translated record, by the admin, a service or the demo, updates its TranslationState.
+
+        Connected once here rather than in each model's save(): the translated models belong to every app, and
+        the state is wiring that no app's rule depends on.
+        """
+        from django.db.models.signals import post_delete, post_save
+
+        from . import translations
+
+        def saved(sender, instance, raw=False, update_fields=None, **kwargs):
+            fields = translations.translated_fields(sender)
+            if raw or (update_fields is not None and not any(name.startswith(fields) for name in update_fields)):
+                return
+            translations.record_translations(instance)
+
+        def deleted(sender, instance, **kwargs):
+            translations.forget_translations(instance)
+
+        for model in translations.translated_models():
+            post_save.connect(
+                saved, sender=model, weak=False, dispatch_uid=f"translation_state_{model._meta.label_lower}"
+            )
+            post_delete.connect(
+                deleted, sender=model, weak=False, dispatch_uid=f"translation_forget_{model._meta.label_lower}"
+            )
 
     @staticmethod
     def patch_libraries():

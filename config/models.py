@@ -126,3 +126,53 @@ def check_transition(transitions: Mapping, current: models.TextChoices, target: 
         raise ValidationError(
             message, params={"current": current.label, "target": target.label}, code="invalid_transition"
         )
+
+
+def translate_permissions():
+    """One permission per language: "Translate into Kazakh"… (the translator role, README «Translations»)."""
+    return [
+        ("translate_" + code.replace("-", "_"), f"Translate content into {name}") for code, name in settings.LANGUAGES
+    ]
+
+
+class TranslationState(models.Model):
+    """Which languages of one translated record are complete and which are stale (its source changed after them).
+
+    One row per record of every model registered with modeltranslation, written after each save of the record.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    label = models.CharField(_("record"), max_length=255, blank=True)
+    source_language = models.CharField(
+        _("source language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        help_text=_("The language the text was written in; the others are translations of it."),
+    )
+    missing = models.JSONField(_("missing languages"), default=list, blank=True)
+    stale = models.JSONField(
+        _("stale languages"),
+        default=list,
+        blank=True,
+        help_text=_("Translations saved before the source text last changed."),
+    )
+    edited_at = models.JSONField(_("edited"), default=dict, blank=True)  # language -> ISO time of its last edit
+    digests = models.JSONField(default=dict, blank=True, editable=False)  # language -> hash of its texts
+    is_public = models.BooleanField(_("seen by the public"), default=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["-is_public", "-changed_at"]
+        permissions = translate_permissions()
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="translation_state_one_per_record")
+        ]
+        indexes = [models.Index(fields=["-is_public", "-changed_at"], name="translation_state_queue")]
+
+    def __str__(self):
+        return self.label

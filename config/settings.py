@@ -255,6 +255,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "zh-hans": ("en",),
     "en": ("ru",),
 }
+# The languages an article or a call needs before it is published (README «Translations»): language codes, and
+# "instruction" (a call's languages of instruction) or "partner" (the partners' preferred languages).
+PUBLISH_REQUIRED_LANGUAGES = {
+    "mobility.exchangecall": ("instruction", "partner"),
+    "visits.newsarticle": ("partner",),
+}
 
 # ---------------------------------------------------------------- auth
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,7 @@ from config.admin import (
     PortalAdmin,
     StatusChangeMixin,
     TransitionInline,
+    TranslationStatusAdmin,
     apply_to_each,
 )
 from config.i18n import localized_fields
@@ -85,9 +86,18 @@ COUNTED_STATUSES = [status for status in Application.Status if status != Applica
 
 
 @admin.register(ExchangeCall)
-class ExchangeCallAdmin(PortalAdmin):
+class ExchangeCallAdmin(TranslationStatusAdmin, PortalAdmin):
     form = ExchangeCallForm
-    list_display = ("title", "mobility_type", "places", "closes_at", "is_published", "application_counts", "ranking")
+    list_display = (
+        "title",
+        "mobility_type",
+        "places",
+        "closes_at",
+        "is_published",
+        "application_counts",
+        "ranking",
+        "translation_status",
+    )
     list_filter = ("is_published", "mobility_type", "funding", ("partners", admin.RelatedOnlyFieldListFilter))
     search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("agreements", "faculties", "reviewers")
@@ -382,5 +392,5 @@ class MobilityAdmin(ExportMixin, HistoryAdmin):
 
 
 @admin.register(PriorityCategory)
-class PriorityCategoryAdmin(PortalAdmin):
+class PriorityCategoryAdmin(TranslationStatusAdmin, PortalAdmin):
     search_fields = localized_fields("name")

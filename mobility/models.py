@@ -18,6 +18,7 @@ from accounts.roles import is_office
 from config.files import private_storage
 from config.models import StatusTransition
 from config.text import join_labels
+from config.translations import check_required_languages, codes_in
 from partnerships.models import Agreement, CooperationCondition, Partner, Unit, unique_slug
 
 CEFR_ORDER = [value for value, _label in CooperationCondition.Cefr.choices]
@@ -205,6 +206,19 @@ class ExchangeCall(models.Model):
         levels = self.levels or []
         if not isinstance(levels, list) or not levels or any(level not in self.Level.values for level in levels):
             raise ValidationError({"levels": _("Choose who may apply: bachelor, master, doctoral or staff.")})
+        if self.is_published:
+            check_required_languages(self)
+
+    def translation_languages(self, word):
+        """The languages a published call needs (settings.PUBLISH_REQUIRED_LANGUAGES): "instruction", those of its
+        cooperation conditions; "partner", the preferred languages of its host institutions."""
+        if self.pk is None:
+            return []
+        if word == "instruction":
+            return [code for text in self.conditions.values_list("language", flat=True) for code in codes_in(text)]
+        if word == "partner":
+            return [code for code in self.partners.values_list("language", flat=True) if code]
+        return []
 
         kinds = self.document_kinds or []
         if not isinstance(kinds, list) or any(kind not in ApplicationDocument.Kind.values for kind in kinds):

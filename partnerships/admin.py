@@ -20,10 +20,12 @@ from config.admin import (
     StatusChangeForm,
     StatusChangeMixin,
     TransitionInline,
+    TranslationStatusAdmin,
 )
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
 from config.text import join_list
+from config.translations import may_translate
 
 from . import services
 from .models import (
@@ -120,9 +122,18 @@ class ContactInline(TranslationStackedInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportMixin, PortalAdmin):
+class PartnerAdmin(TranslationStatusAdmin, ImportExportMixin, PortalAdmin):
     resource_classes = [PartnerResource]
-    list_display = ("name", "short_name", "country", "kind", "status", "is_public", "agreement_count")
+    list_display = (
+        "name",
+        "short_name",
+        "country",
+        "kind",
+        "status",
+        "is_public",
+        "agreement_count",
+        "translation_status",
+    )
     list_filter = ("status", "kind", "is_public", "country")
     search_fields = ("search_text",)
     readonly_fields = ("created_at", "updated_at")
@@ -223,8 +234,8 @@ class HomeOrPartnerFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(PortalAdmin):
-    list_display = ("name", "kind", "partner", "parent")
+class UnitAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("name", "kind", "partner", "parent", "translation_status")
     list_filter = (HomeOrPartnerFilter, "kind")
     search_fields = ("name", *localized_fields("name"), "short_name")
     autocomplete_fields = ("partner", "parent", "campus")
@@ -236,8 +247,8 @@ class UnitAdmin(PortalAdmin):
 
 
 @admin.register(Campus)
-class CampusAdmin(PortalAdmin):
-    list_display = ("name", "partner", "city")
+class CampusAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("name", "partner", "city", "translation_status")
     list_filter = (HomeOrPartnerFilter,)
     search_fields = ("name", *localized_fields("name"))
     autocomplete_fields = ("partner",)
@@ -245,8 +256,8 @@ class CampusAdmin(PortalAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(PortalAdmin):
-    list_display = ("name", "latin_name", "position", "partner", "email", "is_primary")
+class ContactAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("name", "latin_name", "position", "partner", "email", "is_primary", "translation_status")
     list_filter = ("is_primary",)
     search_fields = ("name", "latin_name", "email", "partner__search_text")
     autocomplete_fields = ("partner", "unit")
@@ -254,8 +265,8 @@ class ContactAdmin(PortalAdmin):
 
 
 @admin.register(IscedField)
-class IscedFieldAdmin(PortalAdmin):
-    list_display = ("code", "name")
+class IscedFieldAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("code", "name", "translation_status")
     search_fields = ("code", *localized_fields("name"))
 
 
@@ -355,7 +366,7 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_office(request.user):
+        if is_office(request.user) or may_translate(request.user, self.model):  # translators see every record
             return queryset
         return queryset.filter(**{self.coordinator_field: request.user})
 
@@ -374,10 +385,10 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmin):
+class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmin):
     status_form = AgreementStatusChangeForm
     resource_classes = [AgreementResource]
-    list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator")
+    list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator", "translation_status")
     list_filter = (
         ExpiryFilter,
         "status",
@@ -422,9 +433,9 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
 
 
 @admin.register(JointProgram)
-class JointProgramAdmin(CoordinatorScopedAdmin):
+class JointProgramAdmin(TranslationStatusAdmin, CoordinatorScopedAdmin):
     coordinator_field = "home_coordinator"
-    list_display = ("title", "kind", "level", "status", "home_coordinator", "is_public")
+    list_display = ("title", "kind", "level", "status", "home_coordinator", "is_public", "translation_status")
     list_filter = ("status", "kind", "level", "is_public")
     search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "field", "home_coordinator", "partner_coordinator", "agreement")
@@ -439,8 +450,8 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(ResearchProject)
-class ResearchProjectAdmin(PortalAdmin):
-    list_display = ("title", "acronym", "status", "starts_on", "ends_on")
+class ResearchProjectAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("title", "acronym", "status", "starts_on", "ends_on", "translation_status")
     list_filter = ("status",)
     search_fields = (*localized_fields("title"), "acronym", "partners__search_text")
     autocomplete_fields = ("partners", "investigators", "partner_investigators")

@@ -134,7 +134,8 @@ class VisibleText(HTMLParser):
     """The text a reader sees or hears: text nodes and the labels of images and controls, not typed content.
 
     The list of objects a deletion takes along is left out: Django's code writes each line as "model: object"
-    with an ASCII colon, which no catalogue or template reaches.
+    with an ASCII colon, which no catalogue or template reaches. So is a quotation marked as written in another
+    language (the source text shown beside the field being translated): it is typed content, not the page's.
     """
 
     HIDDEN = {"script", "style", "textarea", "template"}
@@ -148,7 +149,8 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag not in self.VOID:
-            hides = tag in self.HIDDEN or attrs.get("id") == "deleted-objects"
+            quoted = tag == "q" and bool(attrs.get("lang"))
+            hides = tag in self.HIDDEN or attrs.get("id") == "deleted-objects" or quoted
             self.stack.append(hides)
             self.hidden += hides
         self.parts += [value for name, value in attrs.items() if name in self.SPOKEN and value]

@@ -17,6 +17,7 @@ from config.admin import (
     PortalAdmin,
     StatusChangeMixin,
     TransitionInline,
+    TranslationStatusAdmin,
     apply_to_each,
 )
 from config.i18n import localized_fields
@@ -104,8 +105,8 @@ class TimingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(StatusChangeMixin, PortalAdmin):
-    list_display = ("title", "direction", "period", "country", "status", "has_article")
+class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
+    list_display = ("title", "direction", "period", "country", "status", "has_article", "translation_status")
     list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
     search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
@@ -216,8 +217,8 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(PortalAdmin):
-    list_display = ("title", "visit", "published_at", "is_published")
+class NewsArticleAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("title", "visit", "published_at", "is_published", "translation_status")
     list_filter = ("is_published",)
     search_fields = localized_fields("title")
     autocomplete_fields = ("visit",)
@@ -245,8 +246,8 @@ class NewsArticleAdmin(PortalAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(PortalAdmin):
-    list_display = ("__str__", "visit", "kind", "owner", "due_on", "status")
+class OutcomeAdmin(TranslationStatusAdmin, PortalAdmin):
+    list_display = ("__str__", "visit", "kind", "owner", "due_on", "status", "translation_status")
     search_fields = localized_fields("description")
     autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
     list_select_related = ("visit", "owner")

@@ -20,6 +20,7 @@ from config.files import private_storage, validate_logo_size, validate_pdf
 from config.i18n import language_codes, localized_fields
 from config.models import StatusTransition
 from config.text import date_range
+from config.translations import check_required_languages
 from partnerships.models import Agreement, Contact, JointProgram, Partner, ResearchProject, Unit
 
 # The HTML a trip report or an article may keep; everything else (scripts, styles, events) is removed.
@@ -553,6 +554,15 @@ class NewsArticle(models.Model):
     def clean(self):
         if self.is_published and self.visit_id and not self.visit.took_place:
             raise ValidationError({"is_published": NOT_TAKEN_PLACE})
+        if self.is_published:
+            check_required_languages(self)
+
+    def translation_languages(self, word):
+        """The languages a published article needs (settings.PUBLISH_REQUIRED_LANGUAGES): "partner", the preferred
+        languages of the visit's partners."""
+        if word == "partner" and self.visit_id:
+            return [code for code in self.visit.partners.values_list("language", flat=True) if code]
+        return []
 
     def languages_available(self):
         """The languages in which both the title and the text are written."""

@@ -10,6 +10,7 @@ from accounts.models import User
 from config.history import save_with_history, upsert_with_history
 from config.i18n import language_codes, localized_fields
 from config.models import HomeInstitution, check_transition
+from config.translations import check_required_languages
 from notifications.services import notify
 
 from .models import (
@@ -197,6 +198,10 @@ def publish_article(article: NewsArticle) -> NewsArticle:
     article = NewsArticle.objects.select_related("visit").get(pk=article.pk)
     if not article.visit.took_place:
         raise ValidationError(NOT_TAKEN_PLACE, code="visit_not_taken_place")
+    try:
+        check_required_languages(article)
+    except ValidationError as error:
+        raise ValidationError(error.messages, code="translation_missing") from error
     _save_each([article], is_published=True)
     return article
 
