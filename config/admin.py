@@ -29,6 +29,7 @@ from .translations import (
     state_of,
     summary,
     translated_fields,
+    translation_content_types,
     translation_queue,
     translator_languages,
     with_translation_state,
@@ -518,7 +519,11 @@ class TranslationQueueAdmin(admin.ModelAdmin):
     search_fields = ("label",)
 
     def get_queryset(self, request):
-        return translation_queue(request.user)
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name and match.url_name.endswith("_changelist"):
+            return translation_queue(request.user)
+        # The state of one record of the reader's models opens even when nothing is left to translate.
+        return TranslationState.objects.filter(content_type__in=translation_content_types(request.user))
 
     def has_module_permission(self, request):
         return bool(translator_languages(request.user))

@@ -211,10 +211,14 @@ def queue_models(user) -> list[type[models.Model]]:
     return models_
 
 
+def translation_content_types(user) -> list[ContentType]:
+    return list(ContentType.objects.get_for_models(*queue_models(user)).values()) if translator_languages(user) else []
+
+
 def queue_filter(user) -> Q:
     """The states in the person's queue: a record of their models missing or stale in one of their languages."""
     languages = translator_languages(user)
-    types = ContentType.objects.get_for_models(*queue_models(user)).values()
+    types = translation_content_types(user)
     if not languages or not types:
         return Q(pk__in=[])
     return Q(content_type__in=types) & (Q(missing__has_any_keys=languages) | Q(stale__has_any_keys=languages))

@@ -11,6 +11,7 @@ from simple_history.models import registered_models
 
 from accounts.models import User
 from config.models import HomeInstitution
+from config.translations import translator_languages
 from mobility.models import Application, ExchangeCall, Mobility
 from notifications.models import Notification
 from notifications.services import sweep_reminders
@@ -36,8 +37,10 @@ def test_seed_demo_loads_the_home_university_and_people_and_can_run_twice(settin
         ("office@kopir.example", "staff"),
         ("teacher@kopir.example", "faculty"),
         ("student@kopir.example", "student"),
+        ("translator@kopir.example", "student"),
     } <= people
-    assert len(people) == 11  # and the applicants of the demo calls
+    assert len(people) == 12  # and the applicants of the demo calls
+    assert translator_languages(User.objects.get(email="translator@kopir.example")) == ["kk", "zh-hans"]
     assert Application.objects.count() == 10
     assert set(Application.objects.values_list("status", flat=True)) >= {
         "draft",

@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
+from config.models import TranslationState
 from config.translations import (
     check_required_languages,
     codes_in,
@@ -104,6 +106,13 @@ def test_state_goes_with_its_record():
     record = partner(en="Xinjiang University")
     record.delete()
     assert state_of(record) is None
+
+
+def test_command_writes_the_states_of_records_saved_before(capsys):
+    record = partner(en="Xinjiang University")
+    TranslationState.objects.all().delete()
+    call_command("record_translations")
+    assert state_of(record).missing == ["kk", "ru", "zh-hans"]
 
 
 def test_list_reads_states_in_one_query(django_assert_num_queries):

@@ -154,6 +154,8 @@ RULES = [
     ("admin:insights_agreementhealth_delete", OFFICE_FORBIDDEN),
     ("admin:insights_agreementhealth_change", REDIRECT),  # to the agreement's health page
     ("admin:insights_agreementhealth_history", REDIRECT),  # to the agreement's own history
+    ("admin:config_translationstate_add", OFFICE_FORBIDDEN),  # states follow the records' saves
+    ("admin:config_translationstate_delete", OFFICE_FORBIDDEN),
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),

@@ -32,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError(_("The demo data has well-known passwords; it loads only with DJANGO_DEBUG on."))
         users = accounts_demo.seed()
         office = next(u for u in users if u.role == User.Role.STAFF)  # who does everything the office does
+        translators = accounts_demo.seed_translators(by=office)
         partnerships_demo.seed(by=office)
         today = timezone.localdate()  # what moves (calls, deadlines, expiries, the delegation) moves with today
         partnerships_demo.seed_xinjiang(coordinator=office)
@@ -47,3 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in with:")))
         for user in users:
             self.stdout.write(f"  {user.get_role_display():<32} {user.email}  /  {accounts_demo.DEMO_PASSWORD}")
+        role = _("Translator")
+        for user in translators:
+            self.stdout.write(f"  {role:<32} {user.email}  /  {accounts_demo.DEMO_PASSWORD}")
