@@ -434,10 +434,15 @@ class TranslationStatusAdmin:
 
     # ------------------------------------------------------------ the form
 
+    def confirmable(self, request, state) -> list[str]:
+        """The stale languages of the record that this person may confirm (their own languages)."""
+        languages = translator_languages(request.user)
+        return [code for code in (state.stale if state else []) if code in languages]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         state = state_of(obj) if obj is not None and obj.pk else None
-        if not state or not state.stale or any(CONFIRM_FIELD in fields for fields in flatten_fieldsets(fieldsets)):
+        if not self.confirmable(request, state) or CONFIRM_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         return [*fieldsets, (_("Translation"), {"fields": [CONFIRM_FIELD]})]
 
@@ -447,8 +452,7 @@ class TranslationStatusAdmin:
         form = super().get_form(request, obj, **kwargs)
         state = state_of(obj) if obj is not None and obj.pk else None
         attrs = {}
-        languages = translator_languages(request.user)
-        confirmable = [code for code in (state.stale if state else []) if code in languages]
+        confirmable = self.confirmable(request, state)
         if confirmable:
             attrs[CONFIRM_FIELD] = forms.MultipleChoiceField(
                 label=_("Still current"),

@@ -147,6 +147,18 @@ def test_translator_edits_only_the_translatable_fields_in_their_languages(client
     assert partner.status == Partner.Status.ACTIVE
 
 
+def test_translator_confirms_only_their_languages(client, translator):
+    partner = xinjiang()
+    edit_source(partner)
+    page = client.get(f"/en/admin/partnerships/partner/{partner.pk}/change/")
+    assert [code for code, _name in page.context["adminform"].form.fields["confirm_translations"].choices] == ["kk"]
+    partner.name_kk = "Шыңжаң университеті (Үрімжі)"
+    partner.save()  # Russian alone is stale now: not this translator's to confirm
+    page = client.get(f"/en/admin/partnerships/partner/{partner.pk}/change/")
+    assert page.status_code == 200
+    assert "confirm_translations" not in page.context["adminform"].form.fields
+
+
 @pytest.mark.parametrize(
     "url",
     [
