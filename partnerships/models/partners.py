@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Func, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Func, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -164,30 +164,60 @@ class PartnerQuerySet(models.QuerySet):
         return partners
 
     def facets(self, filters):
-        """The counts of each filter's choices, each within the other filters: one query each (two for fields of
-        education), whatever the data size. Returns ({filter: [(value, label, count)]}, Counter by country)."""
+        """The counts of each filter's choices, each within the other filters: one query for country, kind,
+        status and agreement kind together, two for fields of education, whatever the data size.
+        Returns ({filter: [(value, label, count)]}, Counter by country)."""
         # Imported here: agreements.py and programs.py import this module for Partner.
         from .agreements import Agreement
         from .programs import JointProgram
 
-        counted = {}
-        by_country = Counter(
-            dict(self.matching(filters, skip="country").order_by().values_list("country").annotate(n=Count("id")))
+        # One query answers the country, kind, status and agreement kind facets: the partners the search (and the
+        # field of education) match, counted by country, kind, status and which kinds of agreement they have in
+        # force (a hashed `IN` each, not a subquery per partner). Each facet is then summed within the others.
+        kinds = [value for value, _label in Agreement.Kind.choices]
+        flags = {
+            f"has_{kind}": ExpressionWrapper(
+                Q(pk__in=Agreement.objects.active().filter(kind=kind).values("partners")), output_field=BooleanField()
+            )
+            for kind in kinds
+        }
+        scope = {name: filters[name] for name in ("q", "field") if filters.get(name)}
+        groups = list(
+            self.matching(scope)
+            .annotate(**flags)
+            .order_by()
+            .values("country", "kind", "status", *flags)
+            .annotate(n=Count("id"))
         )
+
+        def within(group, skip):
+            """Whether this group of partners passes every filter but `skip`."""
+            for name in ("country", "kind", "status"):
+                if name != skip and filters.get(name) and str(group[name]) != filters[name]:
+                    return False
+            kind = filters.get("agreement_kind")
+            return skip == "agreement_kind" or not kind or group.get(f"has_{kind}", False)
+
+        counted = {}
+        by_country = Counter()
+        for group in groups:
+            if within(group, "country"):
+                by_country[str(group["country"])] += group["n"]
         counted["country"] = sorted(
             ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: collation_key(row[1])
         )
         for name, choices in (("kind", Partner.Kind), ("status", Partner.Status)):
-            counts = dict(self.matching(filters, skip=name).order_by().values_list(name).annotate(n=Count("id")))
+            counts = Counter()
+            for group in groups:
+                if within(group, name):
+                    counts[group[name]] += group["n"]
             counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
-        in_scope = self.matching(filters, skip="agreement_kind").values("pk")
-        counts = dict(
-            Agreement.objects.active()
-            .filter(partners__in=in_scope)
-            .order_by()
-            .values_list("kind")
-            .annotate(n=Count("partners", distinct=True))
-        )
+        counts = Counter()
+        for group in groups:
+            if within(group, "agreement_kind"):
+                for kind in kinds:
+                    if group[f"has_{kind}"]:
+                        counts[kind] += group["n"]
         counted["agreement_kind"] = [(v, label, counts[v]) for v, label in Agreement.Kind.choices if counts.get(v)]
         in_scope = self.matching(filters, skip="field").values("pk")
         pairs = set(

@@ -1,5 +1,7 @@
 """The directory's search: every script, misspellings, cities and domains, answered by an index on PostgreSQL."""
 
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -126,3 +128,26 @@ def test_the_search_is_answered_by_an_index_at_a_realistic_size(xju, query):
 
     assert "partner_search_text_trgm" in plan or "partner_search_text_fts" in plan, plan
     assert "Seq Scan on partnerships_partner" not in plan, plan
+
+
+def test_the_facets_count_within_the_other_filters_and_run_the_search_once_for_four_of_them(
+    xju, django_assert_max_num_queries
+):
+    from tests.factories import AgreementFactory
+
+    signed = datetime.date(2025, 10, 31)
+    AgreementFactory(partners=[xju], kind="student_exchange", status="active", signed_on=signed, valid_from=signed)
+    PartnerFactory(name_en="Kazakh National University", country="KZ", city="Almaty")
+    PartnerFactory(name_en="Urumqi Vocational University", kind="college")
+    filters = {"q": "university", "country": "CN", "kind": "university", "agreement_kind": ""}
+
+    with django_assert_max_num_queries(4) as searched:  # three facet queries and the names of fields
+        counted, by_country = Partner.objects.public().facets(filters)
+
+    assert sum("search_text" in query["sql"] for query in searched.captured_queries) == 3
+    assert by_country == {"CN": 2, "KZ": 1, "CA": 1}  # within kind=university, any country (Université: close)
+    assert counted["kind"] == [("university", "University", 2), ("college", "College", 1)]
+    assert counted["agreement_kind"] == [("student_exchange", "Student exchange agreement", 1)]
+    counted, by_country = Partner.objects.public().facets({**filters, "agreement_kind": "student_exchange"})
+    assert by_country == {"CN": 1}
+    assert [(value, n) for value, _label, n in counted["kind"]] == [("university", 1)]
