@@ -57,7 +57,7 @@ def search_document(names=(), places=(), domains=()):
 
 
 class SimpleVector(Func):
-    """The full-text vector of the search text, written exactly as its index (migration 0011) is."""
+    """The full-text vector of the search text, written exactly as its index (migration 0012) is."""
 
     template = "to_tsvector('simple'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()

@@ -39,7 +39,7 @@ def rebuild_search_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnerships", "0010_field_labels")]
+    dependencies = [("partnerships", "0011_documents_in_private_storage_alias")]
 
     operations = [
         migrations.RunPython(create_full_text_index, drop_full_text_index),
