@@ -50,6 +50,10 @@ PUBLIC_PAGE = {"queries": 3, "p95_ms": 50, "floor_ratio": 30}
 SIGNED_IN_PAGE = {"queries": 6, "p95_ms": 80, "floor_ratio": 50}
 ADMIN_PAGE = {"queries": 12, "p95_ms": 250, "floor_ratio": 800}
 DIRECTORY_PAGE = {"queries": 10, "p95_ms": 300, "floor_ratio": 1200}
+# A search of the directory at 10,000+ published partners, its facet counts included: the indexes answer it.
+SEARCH_PAGE = {"queries": 10, "p95_ms": 30, "floor_ratio": 10}
+# import_universities: the whole world list (10,251 records) in 5 seconds.
+IMPORT_ROWS_PER_SECOND = 2_000
 DETAIL_PAGE = {"queries": 11, "p95_ms": 50, "floor_ratio": 150}
 # The admin index with the dashboard: a dozen counts over every agreement, call, visit and mobility.
 DASHBOARD_PAGE = {"queries": 30, "p95_ms": 250, "floor_ratio": 800}
@@ -64,7 +68,8 @@ SWEEP_SCALES = {
     "full": {"agreements": 100_000, "visits": 20_000, "applications": 50_000},
 }
 SWEEP_APPLICANTS = 500  # every applicant applies to every generated call
-SWEEP_GOALS = {"queries": 30, "seconds": 60, "peak_traced_mb": 512}
+SWEEP_GOALS = {"queries": 30, "seconds": 30, "peak_traced_mb": 512}
+IDLE_SWEEP_SECONDS = 2  # a sweep with nothing due, every five minutes
 SWEEP_DAY = date(2026, 3, 2)
 
 
@@ -345,6 +350,7 @@ def benchmark(scale, universities):
 
 def run(records, requests, scale):
     bulk = [bulk_job("Import universities (import_universities)", import_partners, records)]
+    bulk[0]["goal_rows_per_second"] = IMPORT_ROWS_PER_SECOND
     bulk.append(bulk_job("Generate active agreements", generate_agreements, max(len(records) // 2, 1)))
     partnerships_demo.seed()
     staff = User.objects.create_user("bench-office@kopir.example", role=User.Role.STAFF, is_superuser=True)
@@ -362,7 +368,11 @@ def run(records, requests, scale):
         ("Home", anonymous, "/en/", PUBLIC_PAGE),
         ("Home in Chinese", anonymous, "/zh-hans/", PUBLIC_PAGE),
         ("Partner directory", anonymous, "/en/partners/", DIRECTORY_PAGE),
-        ("Directory: search in Chinese", anonymous, "/zh-hans/partners/?q=新疆", DIRECTORY_PAGE),
+        ("Directory: search in Chinese", anonymous, "/zh-hans/partners/?q=新疆", SEARCH_PAGE),
+        ("Directory: search in Latin letters", anonymous, "/en/partners/?q=university", SEARCH_PAGE),
+        ("Directory: search in Cyrillic", anonymous, "/ru/partners/?q=Синьцзянский", SEARCH_PAGE),
+        ("Directory: search, misspelt", anonymous, "/en/partners/?q=Xinjang", SEARCH_PAGE),
+        ("Directory: search by city", anonymous, "/kk/partners/?q=Urumqi", SEARCH_PAGE),
         (
             "Directory: China, most agreements",
             anonymous,
@@ -484,6 +494,9 @@ def http_pages(applicant, office, review):
         ("Directory: China, most agreements", "/ru/partners/?country=CN&sort=-agreements", None, "public"),
         ("Directory: search in Chinese (cached after the first)", "/zh-hans/partners/?q=新疆", None, "search"),
         ("Directory: search in Latin (cached after the first)", "/en/partners/?q=university", None, "search"),
+        ("Directory: search in Cyrillic (cached after the first)", "/ru/partners/?q=Синьцзянский", None, "search"),
+        ("Directory: search, misspelt (cached after the first)", "/en/partners/?q=Xinjang", None, "search"),
+        ("Directory: search by city (cached after the first)", "/kk/partners/?q=Urumqi", None, "search"),
         ("Partner page", "/en/partners/xinjiang-university/", None, "public"),
         ("Programs", "/en/programs/", None, "public"),
         ("News of visits", "/en/visits/", None, "public"),
@@ -559,9 +572,10 @@ def write_report(report, output) -> str:
     lines += ["", f"| bulk job | rows | seconds | rows/s (goal ≥ {goals['bulk_rows_per_second']}) | peak MB |"]
     lines.append("|---|---|---|---|---|")
     for job in report["bulk_jobs"]:
-        met = mark[(job["rows_per_second"] or 0) >= goals["bulk_rows_per_second"]]
+        goal = job.get("goal_rows_per_second", goals["bulk_rows_per_second"])
+        met = mark[(job["rows_per_second"] or 0) >= goal]
         lines.append(
-            f"| {job['job']} | {job['rows']} | {job['seconds']} | {job['rows_per_second']} {met} "
+            f"| {job['job']} | {job['rows']} | {job['seconds']} | {job['rows_per_second']} (≥ {goal}) {met} "
             f"| {job['peak_traced_mb']} |"
         )
     sweep_goals = report["sweep_goals"]
@@ -569,13 +583,15 @@ def write_report(report, output) -> str:
     lines += [
         "",
         f"Reminder sweep: the same queries at a tenth and at all of the data ({mark[constant]}); goals: "
-        f"≤ {sweep_goals['queries']} queries, ≤ {sweep_goals['seconds']} s, ≤ {sweep_goals['peak_traced_mb']} MB.",
+        f"≤ {sweep_goals['queries']} queries, ≤ {sweep_goals['seconds']} s (≤ {IDLE_SWEEP_SECONDS} s with nothing "
+        f"new), ≤ {sweep_goals['peak_traced_mb']} MB.",
         "",
         "| sweep | agreements | visits | applications | notices | emails queued | queries | seconds | peak MB |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for sweep in report["sweeps"]:
-        cells = [f"{sweep[figure]} {mark[sweep[figure] <= limit]}" for figure, limit in sweep_goals.items()]
+        limits = {**sweep_goals, **({"seconds": IDLE_SWEEP_SECONDS} if "nothing new" in sweep["sweep"] else {})}
+        cells = [f"{sweep[figure]} {mark[sweep[figure] <= limit]}" for figure, limit in limits.items()]
         lines.append(
             f"| {sweep['sweep']} | {sweep['agreements']} | {sweep['visits']} | {sweep['applications']} "
             f"| {sweep['notices']} "

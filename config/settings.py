@@ -134,6 +134,10 @@ TEMPLATES = [
 # ---------------------------------------------------------------- database
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # How close a misspelt word must be to a word of a partner's name for the directory's search to find it
+    # (pg_trgm's word similarity, the `%>` operator its trigram index answers; pg_trgm's own default is 0.6).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

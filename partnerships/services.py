@@ -114,9 +114,11 @@ def describe_partner(partner: Partner, *, values: dict, by: User | None = None) 
 
 def refresh_search_text(partners: Iterable[Partner]) -> None:
     """Rebuild the search text of these partners, e.g. after their email domains changed."""
-    partners = list(Partner.objects.filter(pk__in=[p.pk for p in partners]).prefetch_related("domains"))
+    partners = list(Partner.objects.filter(pk__in=[p.pk for p in partners]).prefetch_related("domains", "campuses"))
     for partner in partners:
-        partner.search_text = partner.build_search_text([d.domain for d in partner.domains.all()])
+        partner.search_text = partner.build_search_text(
+            [d.domain for d in partner.domains.all()], [c.city for c in partner.campuses.all()]
+        )
     Partner.objects.bulk_update(partners, ["search_text"], batch_size=1_000)
 
 
@@ -377,6 +379,7 @@ def import_universities(
         batch_size=2_000,
     )
     Partner.objects.bulk_update(list(to_update.values()), ["country", "website", "region"], batch_size=1_000)
+    refresh_search_text(to_update.values())  # the region is searched for
     pagecache.content_changed("partnerships")  # bulk writes send no signal
     report.created = len(to_create)
     report.updated = len(to_update)

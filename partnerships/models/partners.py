@@ -1,14 +1,15 @@
 """Partner institutions and what they are made of: domains, campuses, units, contacts; fields of education."""
 
 import re
+import unicodedata
 from collections import Counter
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Func, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,50 @@ from config.files import validate_logo_size
 from config.i18n import localized_expression, localized_fields
 from config.text import collation_key
 
-# How close a misspelt word must be to a word of a name (pg_trgm word similarity) to count as a match.
-TRIGRAM_CLOSENESS = 0.5
+# Han characters, kana and hangul: written without spaces, so the search text also holds each pair of them.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+# A word this short is too short for trigrams: it is looked up as the start of a word of the full-text index.
+SHORT_WORD = 3
+
+
+def normalise(text):
+    """Text as the search compares it: case-folded, spaces collapsed, accents taken off Latin letters
+    (é → e, ß → ss); Cyrillic (й, ё, ә) and Chinese kept as written, full-width forms made ordinary."""
+    text = unicodedata.normalize("NFKD", (text or "").casefold())
+    kept = []
+    for char in text:
+        if unicodedata.combining(char) and kept and kept[-1] < "\u0250":
+            continue  # an accent on a Latin letter
+        kept.append(char)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", "".join(kept))).strip()
+
+
+def cjk_pairs(text):
+    """Each two neighbouring Han characters (新疆大学 → 新疆 疆大 大学), so that a full-text index finds a word
+    inside a name; a lone character stays alone."""
+    pairs = []
+    for run in CJK.findall(text):
+        pairs += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return pairs
+
+
+def search_document(names=(), places=(), domains=()):
+    """The search text of a partner: every name (in every language, Latin forms, former names), its cities
+    and region, its domains, normalised, then the pairs of Chinese characters for the full-text index."""
+    text = normalise(" | ".join(part for part in (*names, *places, *domains) if part))
+    pairs = cjk_pairs(text)
+    return f"{text} || {' '.join(pairs)}" if pairs else text
+
+
+class SimpleVector(Func):
+    """The full-text vector of the search text, written exactly as its index (migration 0012) is."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def tsquery_term(word, *, prefix=False):
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
 
 def unique_slug(queryset, text, fallback):
@@ -38,29 +81,45 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def search(self, text):
-        """Names in every language, other names and domains.
+        """Names in every language, Latin forms, former names, cities, regions and domains.
 
-        Every word appears somewhere (a substring, so Chinese needs no word breaks); on PostgreSQL also a
-        full-text match or a close trigram match, so that small misspellings still find the partner.
+        Every word of the query must match. On PostgreSQL each is a question an index answers: a substring
+        (LIKE, the trigram index) or a close word (pg_trgm word similarity, the same index: a misspelling
+        still finds the partner); Chinese, written without spaces, and words too short for trigrams go to
+        the full-text index (pairs of characters, word starts). SQLite simply looks for each substring.
         """
-        text = Partner.normalise(text)
-        every_word = Q()
-        for word in text.split():
-            every_word &= Q(search_text__contains=word)
+        words = normalise(text).split()
         if connection.vendor != "postgresql":
+            every_word = Q()
+            for word in words:
+                every_word &= Q(search_text__contains=word)
             return self.filter(every_word)
-        full_text = SearchQuery(text, search_type="websearch", config="simple")
-        return self.annotate(
-            search_vector=SearchVector("search_text", config="simple"),
-            closeness=TrigramWordSimilarity(text, "search_text"),
-        ).filter(every_word | Q(search_vector=full_text) | Q(closeness__gte=TRIGRAM_CLOSENESS))
+        every_word = Q()
+        full_text = []
+        for word in words:
+            if CJK.search(word):
+                pairs = cjk_pairs(word)
+                full_text += [tsquery_term(pair, prefix=len(pair) == 1) for pair in pairs]
+                rest = CJK.sub(" ", word).split()
+                for part in rest:
+                    every_word &= Q(search_text__contains=part)
+            elif len(word) < SHORT_WORD:
+                full_text.append(tsquery_term(word, prefix=True))
+            else:
+                every_word &= Q(search_text__contains=word) | Q(search_text__trigram_word_similar=word)
+        partners = self
+        if full_text:
+            partners = partners.alias(search_vector=SimpleVector("search_text")).filter(
+                search_vector=SearchQuery(" & ".join(full_text), search_type="raw", config="simple")
+            )
+        return partners.filter(every_word)
 
     def similar_to(self, partner):
         """Likely duplicates: the same country and a similar name in any language, or a shared domain.
 
         Domains are shared when one is the other or a subdomain of it (mail.xju.edu.cn and xju.edu.cn).
         """
-        names = {Partner.normalise(name) for name in partner.all_names() if name}
+        names = {normalise(name) for name in partner.all_names() if name}
         matches = Q(pk__in=[])
         if names:
             similar_name = Q()
@@ -105,30 +164,60 @@ class PartnerQuerySet(models.QuerySet):
         return partners
 
     def facets(self, filters):
-        """The counts of each filter's choices, each within the other filters: one query each (two for fields of
-        education), whatever the data size. Returns ({filter: [(value, label, count)]}, Counter by country)."""
+        """The counts of each filter's choices, each within the other filters: one query for country, kind,
+        status and agreement kind together, two for fields of education, whatever the data size.
+        Returns ({filter: [(value, label, count)]}, Counter by country)."""
         # Imported here: agreements.py and programs.py import this module for Partner.
         from .agreements import Agreement
         from .programs import JointProgram
 
-        counted = {}
-        by_country = Counter(
-            dict(self.matching(filters, skip="country").order_by().values_list("country").annotate(n=Count("id")))
+        # One query answers the country, kind, status and agreement kind facets: the partners the search (and the
+        # field of education) match, counted by country, kind, status and which kinds of agreement they have in
+        # force (a hashed `IN` each, not a subquery per partner). Each facet is then summed within the others.
+        kinds = [value for value, _label in Agreement.Kind.choices]
+        flags = {
+            f"has_{kind}": ExpressionWrapper(
+                Q(pk__in=Agreement.objects.active().filter(kind=kind).values("partners")), output_field=BooleanField()
+            )
+            for kind in kinds
+        }
+        scope = {name: filters[name] for name in ("q", "field") if filters.get(name)}
+        groups = list(
+            self.matching(scope)
+            .annotate(**flags)
+            .order_by()
+            .values("country", "kind", "status", *flags)
+            .annotate(n=Count("id"))
         )
+
+        def within(group, skip):
+            """Whether this group of partners passes every filter but `skip`."""
+            for name in ("country", "kind", "status"):
+                if name != skip and filters.get(name) and str(group[name]) != filters[name]:
+                    return False
+            kind = filters.get("agreement_kind")
+            return skip == "agreement_kind" or not kind or group.get(f"has_{kind}", False)
+
+        counted = {}
+        by_country = Counter()
+        for group in groups:
+            if within(group, "country"):
+                by_country[str(group["country"])] += group["n"]
         counted["country"] = sorted(
             ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: collation_key(row[1])
         )
         for name, choices in (("kind", Partner.Kind), ("status", Partner.Status)):
-            counts = dict(self.matching(filters, skip=name).order_by().values_list(name).annotate(n=Count("id")))
+            counts = Counter()
+            for group in groups:
+                if within(group, name):
+                    counts[group[name]] += group["n"]
             counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
-        in_scope = self.matching(filters, skip="agreement_kind").values("pk")
-        counts = dict(
-            Agreement.objects.active()
-            .filter(partners__in=in_scope)
-            .order_by()
-            .values_list("kind")
-            .annotate(n=Count("partners", distinct=True))
-        )
+        counts = Counter()
+        for group in groups:
+            if within(group, "agreement_kind"):
+                for kind in kinds:
+                    if group[f"has_{kind}"]:
+                        counts[kind] += group["n"]
         counted["agreement_kind"] = [(v, label, counts[v]) for v, label in Agreement.Kind.choices if counts.get(v)]
         in_scope = self.matching(filters, skip="field").values("pk")
         pairs = set(
@@ -277,9 +366,14 @@ class Partner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # Domains live in their own rows: services.refresh_search_text adds them once they are saved.
-        domains = [d.domain for d in self.domains.all()] if self.pk else []
-        self.search_text = self.build_search_text(domains)
+        # Domains and campuses live in their own rows: read here when the partner has them; a new domain is
+        # added by services.refresh_search_text, a new campus by the campus's own save.
+        if self.pk:
+            domains = [d.domain for d in self.domains.all()]
+            cities = list(self.campuses.values_list("city", flat=True))
+        else:
+            domains, cities = [], []
+        self.search_text = self.build_search_text(domains, cities)
         if not self.slug:
             self.slug = unique_slug(Partner.objects.exclude(pk=self.pk), self.name_en or self.name, "partner")
         super().save(*args, **kwargs)
@@ -287,17 +381,14 @@ class Partner(models.Model):
     def get_absolute_url(self):
         return reverse("partnerships:partner_detail", kwargs={"slug": self.slug})
 
-    @staticmethod
-    def normalise(text):
-        return re.sub(r"\s+", " ", (text or "").casefold()).strip()
+    normalise = staticmethod(normalise)
 
     def all_names(self):
         names = [getattr(self, column, "") for column in localized_fields("name", "short_name")]
         return [self.name, *names, *self.other_names.splitlines()]
 
-    def build_search_text(self, domains=()):
-        parts = [*self.all_names(), *domains]
-        return self.normalise(" | ".join(part for part in parts if part))
+    def build_search_text(self, domains=(), campus_cities=()):
+        return search_document(self.all_names(), [self.city, self.region, *campus_cities], domains)
 
 
 class PartnerDomain(models.Model):
@@ -339,6 +430,14 @@ class Campus(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.partner_id:  # the campus's city is searched for: the partner's search text learns it
+            partner = self.partner
+            cities = partner.campuses.values_list("city", flat=True)
+            partner.search_text = partner.build_search_text(partner.domains.values_list("domain", flat=True), cities)
+            Partner.objects.filter(pk=partner.pk).update(search_text=partner.search_text)
 
 
 class Unit(models.Model):
