@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -228,7 +229,28 @@ class DownloadLinkMixin:
         return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
 
-class TransitionInline(admin.TabularInline):
+# A change form's sections, each a task: the first stays open, the others fold under their heading (a <details> a
+# keyboard opens), and a section with an error opens by itself.
+FOLDED = ("collapse",)
+
+
+class FoldedInline:
+    """An inline folded under its heading, whose rows keep only the choice of their related records: the pencil,
+    plus, cross and eye beside each of them (a popup each) are left to the record's own page, as they make a
+    long form several times heavier."""
+
+    classes = FOLDED
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+
+class TransitionInline(FoldedInline, admin.TabularInline):
     """The recorded status changes of a record, read-only: they are made by the "Change status…" action.
 
     Subclasses set `model` to the record's StatusTransition model.

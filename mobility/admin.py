@@ -12,7 +12,9 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
 
 from config.admin import (
+    FOLDED,
     DownloadLinkMixin,
+    FoldedInline,
     HistoryAdmin,
     PortalAdmin,
     StatusChangeMixin,
@@ -52,13 +54,13 @@ class CriteriaFormSet(BaseInlineFormSet):
         )
 
 
-class CriterionInline(TranslationTabularInline):
+class CriterionInline(FoldedInline, TranslationTabularInline):
     model = SelectionCriterion
     formset = CriteriaFormSet
     extra = 0
 
 
-class CallHostInline(admin.TabularInline):
+class CallHostInline(FoldedInline, admin.TabularInline):
     model = CallHost
     extra = 0
     min_num = 1
@@ -114,16 +116,17 @@ class ExchangeCallAdmin(PortalAdmin):
         (
             _("Eligibility"),
             {
+                "classes": FOLDED,
                 "fields": (
                     ("min_gpa", "min_credits"),
                     ("min_language_level", "min_year_of_study"),
                     "no_academic_debts",
                     "priority_categories",
                     "document_kinds",
-                )
+                ),
             },
         ),
-        (_("Selection"), {"fields": ("reviewers", "has_second_stage", "second_stage")}),
+        (_("Selection"), {"classes": FOLDED, "fields": ("reviewers", "has_second_stage", "second_stage")}),
     )
 
     def get_queryset(self, request):
@@ -161,13 +164,13 @@ class ExchangeCallAdmin(PortalAdmin):
         return format_html_join(list_separator(), '<a href="{}">{}: {}</a>', parts)
 
 
-class HostChoiceInline(admin.TabularInline):
+class HostChoiceInline(FoldedInline, admin.TabularInline):
     model = HostChoice
     extra = 0
     autocomplete_fields = ("partner",)
 
 
-class ApplicationDocumentInline(DownloadLinkMixin, admin.TabularInline):
+class ApplicationDocumentInline(FoldedInline, DownloadLinkMixin, admin.TabularInline):
     model = ApplicationDocument
     extra = 0
     fields = ("kind", "original_name", "size", "download", "uploaded_at")
@@ -181,7 +184,7 @@ class ApplicationTransitionInline(TransitionInline):
     model = ApplicationTransition
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(FoldedInline, admin.TabularInline):
     model = Review
     extra = 0
     fields = ("reviewer", "comment", "updated_at")
@@ -242,16 +245,30 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
         "submitted_at",
         "created_at",
     )
-    fields = (
-        ("call", "applicant"),
-        "latin_name",
-        ("status", "host", "waitlist_position", "selection_rank"),
-        ("level", "faculty"),
-        ("gpa", "credits", "year_of_study"),
-        ("language_level", "has_academic_debts", "priority_category"),
-        "phone",
-        "motivation",
-        ("submitted_at", "created_at"),
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("call", "applicant"),
+                    "latin_name",
+                    ("status", "host", "waitlist_position", "selection_rank"),
+                )
+            },
+        ),
+        (
+            _("Eligibility"),
+            {
+                "classes": FOLDED,
+                "fields": (
+                    ("level", "faculty"),
+                    ("gpa", "credits", "year_of_study"),
+                    ("language_level", "has_academic_debts", "priority_category"),
+                ),
+            },
+        ),
+        (_("Motivation and contact"), {"classes": FOLDED, "fields": ("phone", "motivation")}),
+        (_("Record"), {"classes": FOLDED, "fields": (("submitted_at", "created_at"),)}),
     )
     inlines = [HostChoiceInline, ApplicationDocumentInline, ReviewInline, ApplicationTransitionInline]
     actions = ["change_status", "create_mobilities"]
@@ -310,7 +327,7 @@ class ReviewAdmin(HistoryAdmin):
         return False  # reviewers score on the selection pages
 
 
-class CourseInline(admin.TabularInline):
+class CourseInline(FoldedInline, admin.TabularInline):
     model = LearningAgreementCourse
     extra = 1
 

@@ -14,8 +14,10 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from accounts.roles import is_office
 from config.admin import (
+    FOLDED,
     HTTPS_URLS,
     DownloadLinkMixin,
+    FoldedInline,
     PortalAdmin,
     StatusChangeForm,
     StatusChangeMixin,
@@ -95,17 +97,17 @@ class MergePartnersForm(forms.Form):
         )
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(FoldedInline, admin.TabularInline):
     model = PartnerDomain
     extra = 1
 
 
-class CampusInline(TranslationTabularInline):
+class CampusInline(FoldedInline, TranslationTabularInline):
     model = Campus
     extra = 0
 
 
-class UnitInline(TranslationTabularInline):
+class UnitInline(FoldedInline, TranslationTabularInline):
     model = Unit
     fk_name = "partner"
     fields = ("name", "short_name", "kind", "parent", "campus")
@@ -113,7 +115,7 @@ class UnitInline(TranslationTabularInline):
     extra = 0
 
 
-class ContactInline(TranslationStackedInline):
+class ContactInline(FoldedInline, TranslationStackedInline):
     model = Contact
     fields = (("name", "latin_name"), "position", "unit", ("email", "phone"), "is_primary")
     extra = 0
@@ -133,9 +135,9 @@ class PartnerAdmin(ImportExportMixin, PortalAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "other_names", "kind", "status", "is_public", "slug")}),
         (_("Place"), {"fields": ("country", "region", "city")}),
-        (_("About"), {"fields": ("description", "website", "language", "logo")}),
-        (_("Identifiers"), {"fields": ("ror_id", "erasmus_code", "hei_id", "predecessors")}),
-        (_("Record"), {"fields": ("created_at", "updated_at")}),
+        (_("About"), {"classes": FOLDED, "fields": ("description", "website", "language", "logo")}),
+        (_("Identifiers"), {"classes": FOLDED, "fields": ("ror_id", "erasmus_code", "hei_id", "predecessors")}),
+        (_("Record"), {"classes": FOLDED, "fields": ("created_at", "updated_at")}),
     )
 
     def get_queryset(self, request):
@@ -308,7 +310,7 @@ class AgreementResource(SafeResource):
         report_skipped = True
 
 
-class ConditionInline(TranslationStackedInline):
+class ConditionInline(FoldedInline, TranslationStackedInline):
     model = CooperationCondition
     extra = 0
     autocomplete_fields = ("sending_partner", "sending_unit", "receiving_partner", "receiving_unit")
@@ -331,7 +333,7 @@ class ConditionInline(TranslationStackedInline):
     )
 
 
-class DocumentInline(DownloadLinkMixin, admin.TabularInline):
+class DocumentInline(FoldedInline, DownloadLinkMixin, admin.TabularInline):
     model = AgreementDocument
     extra = 0
     fields = ("kind", "language", "file", "download", "uploaded_at")
@@ -399,7 +401,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
             _("Validity"),
             {"fields": ("signed_on", ("valid_from", "valid_until"), ("auto_renewal", "renewal_notice_days"))},
         ),
-        (_("Signatories"), {"fields": ("home_signatory", "partner_signatory")}),
+        (_("Signatories"), {"classes": FOLDED, "fields": ("home_signatory", "partner_signatory")}),
         (None, {"fields": ("notes",)}),
     )
 
@@ -432,7 +434,7 @@ class JointProgramAdmin(CoordinatorScopedAdmin):
     list_select_related = ("home_coordinator",)
 
 
-class OutputInline(admin.TabularInline):
+class OutputInline(FoldedInline, admin.TabularInline):
     model = ResearchOutput
     extra = 0
     formfield_overrides = HTTPS_URLS

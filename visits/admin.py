@@ -10,9 +10,11 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from config.admin import (
+    FOLDED,
     HTTPS_URLS,
     ClashLinksAdmin,
     DownloadLinkMixin,
+    FoldedInline,
     HistoryAdmin,
     PortalAdmin,
     StatusChangeMixin,
@@ -37,20 +39,20 @@ from .models import (
 )
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(FoldedInline, admin.TabularInline):
     model = DelegationMember
     extra = 0
     autocomplete_fields = ("user",)
 
 
-class AgendaInline(TranslationStackedInline):
+class AgendaInline(FoldedInline, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("met_contacts", "met_units")
     fields = (("starts_at", "ends_at", "kind"), "title", "place", ("met_contacts", "met_units"), "notes")
 
 
-class OutcomeInline(TranslationStackedInline):
+class OutcomeInline(FoldedInline, TranslationStackedInline):
     model = Outcome
     fk_name = "visit"
     extra = 0
@@ -63,13 +65,13 @@ class OutcomeInline(TranslationStackedInline):
     )
 
 
-class PhotoInline(TranslationTabularInline):
+class PhotoInline(FoldedInline, TranslationTabularInline):
     model = Photo
     extra = 0
     fields = ("image", "caption", "alt_text", "order")
 
 
-class DocumentInline(DownloadLinkMixin, admin.TabularInline):
+class DocumentInline(FoldedInline, DownloadLinkMixin, admin.TabularInline):
     model = VisitDocument
     extra = 0
     fields = ("kind", "file", "download")
@@ -80,7 +82,7 @@ class VisitTransitionInline(TransitionInline):
     model = VisitTransition
 
 
-class ReportInline(TranslationStackedInline):
+class ReportInline(FoldedInline, TranslationStackedInline):
     model = Report
     extra = 0
     max_num = 1
@@ -129,7 +131,7 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
             _("Where and when"),
             {"fields": (("city", "country"), "time_zone", "precision", ("starts_on", "ends_on"))},
         ),
-        (_("Units"), {"fields": ("home_units", "partner_units")}),
+        (_("Units"), {"classes": FOLDED, "fields": ("home_units", "partner_units")}),
     )
 
     def get_queryset(self, request):
@@ -171,17 +173,25 @@ class VisitAdmin(StatusChangeMixin, PortalAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "programme_url": reverse("admin:visits_visit_programme", args=[object_id]),
-        }
-        # Programme times are typed and read in the local time of the place where the visit happens.
         visit = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **self.article_link(visit)}
+        if visit:
+            extra_context["programme_url"] = reverse("admin:visits_visit_programme", args=[visit.pk])
+        # Programme times are typed and read in the local time of the place where the visit happens.
         with timezone.override(visit.zone if visit else timezone.get_current_timezone()):
             response = super().change_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # inside the visit's time zone, not after this view returns
             return response
+
+    def article_link(self, visit):
+        """The visit's news article, or the form that starts it for this visit: the article's own page."""
+        if visit is None:
+            return {}
+        article = NewsArticle.objects.filter(visit=visit).values_list("pk", flat=True).first()
+        if article:
+            return {"article_url": reverse("admin:visits_newsarticle_change", args=[article]), "has_article": True}
+        return {"article_url": f"{reverse('admin:visits_newsarticle_add')}?visit={visit.pk}", "has_article": False}
 
     def apply_status(self, visit, *, by, data):
         services.change_visit_status(visit, to=data["to"], by=by, comment=data["comment"])
