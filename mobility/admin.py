@@ -24,6 +24,7 @@ from config.admin import (
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
 from config.text import list_separator
+from config.workspace import needs_attention
 
 from . import services
 from .models import (
@@ -401,3 +402,16 @@ class MobilityAdmin(ExportMixin, HistoryAdmin):
 @admin.register(PriorityCategory)
 class PriorityCategoryAdmin(PortalAdmin):
     search_fields = localized_fields("name")
+
+
+# ---------------------------------------------------------------- what needs attention, on the admin index
+
+needs_attention(
+    "mobility",
+    Application,
+    query=f"status__exact={Application.Status.SUBMITTED}",
+    label=lambda n: (
+        ngettext("%(count)d application awaits review", "%(count)d applications await review", n) % {"count": n}
+    ),
+    records=lambda applications: applications.filter(status=Application.Status.SUBMITTED),
+)

@@ -26,6 +26,7 @@ from config.admin import (
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
 from config.text import join_list
+from config.workspace import needs_attention
 
 from . import services
 from .models import (
@@ -278,9 +279,7 @@ class ExpiryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "90":
-            return queryset.active().filter(
-                valid_until__gte=today, valid_until__lte=today + timezone.timedelta(days=90)
-            )
+            return queryset.expiring_within(90, today)
         if self.value() == "expired":
             return queryset.filter(valid_until__lt=today)
         if self.value() == "open":
@@ -447,3 +446,26 @@ class ResearchProjectAdmin(PortalAdmin):
     search_fields = (*localized_fields("title"), "acronym", "partners__search_text")
     autocomplete_fields = ("partners", "investigators", "partner_investigators")
     inlines = [OutputInline]
+
+
+# ---------------------------------------------------------------- what needs attention, on the admin index
+
+needs_attention(
+    "partners",
+    Agreement,
+    query="expiry=90",
+    label=lambda n: (
+        ngettext("%(count)d agreement expires within 90 days", "%(count)d agreements expire within 90 days", n)
+        % {"count": n}
+    ),
+    records=lambda agreements: agreements.expiring_within(90),
+)
+needs_attention(
+    "partners",
+    Agreement,
+    query=f"status__exact={Agreement.Status.AWAITING_SIGNATURE}",
+    label=lambda n: (
+        ngettext("%(count)d agreement awaits signature", "%(count)d agreements await signature", n) % {"count": n}
+    ),
+    records=lambda agreements: agreements.filter(status=Agreement.Status.AWAITING_SIGNATURE),
+)

@@ -22,6 +22,7 @@ from config.admin import (
     apply_to_each,
 )
 from config.i18n import localized_fields
+from config.workspace import needs_attention
 
 from . import services
 from .models import (
@@ -295,3 +296,23 @@ class TypoReportAdmin(HistoryAdmin):
             request,
             ngettext("%(count)d report was closed.", "%(count)d reports were closed.", count) % {"count": count},
         )
+
+
+# ---------------------------------------------------------------- what needs attention, on the admin index
+
+needs_attention(
+    "visits",
+    Visit,
+    query="timing=upcoming",
+    label=lambda n: ngettext("%(count)d visit is coming", "%(count)d visits are coming", n) % {"count": n},
+    records=lambda visits: visits.upcoming(),
+)
+needs_attention(
+    "visits",
+    Visit,
+    query="timing=overdue",
+    label=lambda n: (
+        ngettext("%(count)d visit report is overdue", "%(count)d visit reports are overdue", n) % {"count": n}
+    ),
+    records=lambda visits: visits.report_overdue(),
+)
