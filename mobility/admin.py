@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -20,6 +20,7 @@ from config.admin import (
     StatusChangeMixin,
     TransitionInline,
     apply_to_each,
+    country_filter,
 )
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
@@ -129,6 +130,17 @@ class ExchangeCallAdmin(PortalAdmin):
         ),
         (_("Selection"), {"classes": FOLDED, "fields": ("reviewers", "has_second_stage", "second_stage")}),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "conditions" in form.base_fields:
+            # The places come from the conditions of the call's own agreements, not from every agreement's.
+            field = form.base_fields["conditions"]
+            field.queryset = field.queryset.filter(
+                Q(agreement__in=obj.agreements.all()) | Q(calls=obj) if obj else Q(pk__in=[])
+            ).distinct()
+            field.help_text = _("The conditions of the call's agreements: save the call with its agreements first.")
+        return form
 
     def get_queryset(self, request):
         # One indexed count per status inside the list's own query: the column costs no query per row, and
@@ -357,8 +369,8 @@ class MobilityAdmin(ExportMixin, HistoryAdmin):
         "direction",
         "status",
         "mobility_type",
+        country_filter("partner__country", parameter_name="partner__country__exact"),  # the dashboard's links
         ("partner", admin.RelatedOnlyFieldListFilter),
-        "partner__country",
     )
     list_select_related = ("partner",)
     search_fields = ("participant_name", "email", "partner__search_text")

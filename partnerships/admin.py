@@ -16,12 +16,14 @@ from accounts.roles import is_office
 from config.admin import (
     FOLDED,
     HTTPS_URLS,
+    CountryFilter,
     DownloadLinkMixin,
     FoldedInline,
     PortalAdmin,
     StatusChangeForm,
     StatusChangeMixin,
     TransitionInline,
+    country_filter,
 )
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
@@ -113,11 +115,14 @@ class UnitInline(FoldedInline, TranslationTabularInline):
     fk_name = "partner"
     fields = ("name", "short_name", "kind", "parent", "campus")
     autocomplete_fields = ("parent",)
+    related_select = ("parent__partner",)
     extra = 0
 
 
 class ContactInline(FoldedInline, TranslationStackedInline):
     model = Contact
+    autocomplete_fields = ("unit",)
+    related_select = ("unit__partner",)
     fields = (("name", "latin_name"), "position", "unit", ("email", "phone"), "is_primary")
     extra = 0
 
@@ -126,7 +131,7 @@ class ContactInline(FoldedInline, TranslationStackedInline):
 class PartnerAdmin(ImportExportMixin, PortalAdmin):
     resource_classes = [PartnerResource]
     list_display = ("name", "short_name", "country", "kind", "status", "is_public", "agreement_count")
-    list_filter = ("status", "kind", "is_public", "country")
+    list_filter = ("status", "kind", "is_public", CountryFilter)
     search_fields = ("search_text",)
     readonly_fields = ("created_at", "updated_at")
     autocomplete_fields = ("predecessors",)
@@ -313,6 +318,7 @@ class ConditionInline(FoldedInline, TranslationStackedInline):
     model = CooperationCondition
     extra = 0
     autocomplete_fields = ("sending_partner", "sending_unit", "receiving_partner", "receiving_unit")
+    related_select = ("sending_unit__partner", "receiving_unit__partner")
     filter_horizontal = ("fields_of_education",)
     fieldsets = (
         (None, {"fields": ("mobility_type", ("academic_year_from", "academic_year_to"))}),
@@ -384,7 +390,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
         "status",
         "kind",
         ("coordinator", admin.RelatedOnlyFieldListFilter),
-        "partners__country",
+        country_filter("partners__country"),
     )
     search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
     autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")

@@ -13,6 +13,7 @@ from config.admin import (
     FOLDED,
     HTTPS_URLS,
     ClashLinksAdmin,
+    CountryFilter,
     DownloadLinkMixin,
     FoldedInline,
     HistoryAdmin,
@@ -50,6 +51,7 @@ class AgendaInline(FoldedInline, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("met_contacts", "met_units")
+    related_prefetch = ("met_units__partner",)
     fields = (("starts_at", "ends_at", "kind"), "title", "place", ("met_contacts", "met_units"), "notes")
 
 
@@ -58,6 +60,7 @@ class OutcomeInline(FoldedInline, TranslationStackedInline):
     fk_name = "visit"
     extra = 0
     autocomplete_fields = ("owner", "agreement", "program", "project", "call", "mobility", "follow_up_visit")
+    related_select = ("mobility__partner",)
     fields = (
         "description",
         ("owner", "due_on", "status"),
@@ -109,7 +112,14 @@ class TimingFilter(admin.SimpleListFilter):
 @admin.register(Visit)
 class VisitAdmin(StatusChangeMixin, PortalAdmin):
     list_display = ("title", "direction", "period", "country", "status", "has_article")
-    list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
+    list_filter = (
+        TimingFilter,
+        "direction",
+        "status",
+        CountryFilter,
+        ("partners", admin.RelatedOnlyFieldListFilter),
+        ("starts_on", admin.DateFieldListFilter),
+    )
     search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
     date_hierarchy = "starts_on"
@@ -259,7 +269,7 @@ class NewsArticleAdmin(PortalAdmin):
 class OutcomeAdmin(PortalAdmin):
     list_display = ("__str__", "visit", "kind", "owner", "due_on", "status")
     search_fields = localized_fields("description")
-    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
+    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "mobility", "follow_up_visit")
     list_select_related = ("visit", "owner")
     list_filter = ("status", "kind", "due_on")
 
