@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .models import HomeInstitution
 from .text import collation_key
@@ -190,12 +191,29 @@ class ClashLinksAdmin:
             yield checked, inline
 
 
+class HistoryInWords(HistoricalRecordContextHelper):
+    """A history's changes as the forms name them: a choice by its label (a status move reads "Draft → Active"),
+    yes or no for a tick, in the reader's language."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(field, models.BooleanField) and isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return "—" if value in (None, "") else value
+
+
 class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
     """The change history of a record; reverting to an earlier version needs the right to change the record.
 
     A revert brings back what the form edits; the fields no form edits (a lifecycle's status, computed columns)
     stay as they are now, so that an ended agreement or a withdrawn application cannot come back by a revert.
     """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryInWords(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted revert for anyone who may read the history: it only hides the button.
@@ -216,9 +234,13 @@ class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
 
 
 class PortalAdmin(HistoryAdmin, TabbedTranslationAdmin):
-    """Translation tabs and the full change history, for every model the office keeps."""
+    """Translation tabs (each language named in itself) and the full change history, for every model the office
+    keeps."""
 
     formfield_overrides = HTTPS_URLS
+
+    class Media:
+        js = ("js/admin-language-tabs.js",)
 
 
 class CountryFilter(admin.SimpleListFilter):

@@ -31,6 +31,7 @@ from config.text import join_list
 from config.workspace import needs_attention
 
 from . import services
+from .forms import ConditionForm
 from .models import (
     Agreement,
     AgreementDocument,
@@ -316,6 +317,7 @@ class AgreementResource(SafeResource):
 
 class ConditionInline(FoldedInline, TranslationStackedInline):
     model = CooperationCondition
+    form = ConditionForm
     extra = 0
     autocomplete_fields = ("sending_partner", "sending_unit", "receiving_partner", "receiving_unit")
     related_select = ("sending_unit__partner", "receiving_unit__partner")

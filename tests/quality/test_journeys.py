@@ -346,3 +346,18 @@ def test_the_demos_longest_visit_form_fits_in_three_screens_with_its_sections_fo
         assert page.evaluate("() => document.documentElement.scrollHeight") > height
     finally:
         context.close()
+
+
+def test_the_admins_translation_tabs_name_each_language_in_itself(page, client, live_server, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    home = HomeInstitutionFactory()
+    sign_in_as(page, client, StaffFactory(), live_server)
+
+    page.goto(f"/ru/admin/config/homeinstitution/{home.pk}/change/")
+
+    tabs = page.locator(".ui-tabs-nav").first.locator("a")
+    expect(tabs).to_have_text(["Қазақша", "Русский", "English", "简体中文"])
+    assert tabs.nth(0).get_attribute("lang") == "kk"
+    tabs.nth(3).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_name_zh_hans")).to_be_visible()
