@@ -371,6 +371,8 @@ class FoldedInline:
         formset = super().get_formset(request, obj, **kwargs)
         single, many = self.related_names(request)
         choices = {}  # each plain list of choices, read by the first row
+        links = [f for f in self.model._meta.get_fields() if f.is_relation and f.concrete and f.editable]
+        listed = {f.name for f in links if f.name != formset.fk.name}
 
         class Row(formset.form):
             def __init__(self, *args, **kwargs):
@@ -382,7 +384,7 @@ class FoldedInline:
                             related = getattr(self.instance, name)
                             records = list(related.all()) if name in many else [related]
                             knowing(widget).known = {str(r.pk): r for r in records if r is not None}
-                    elif isinstance(field, forms.ModelChoiceField):
+                    elif name in listed and not widget.is_hidden:
                         if name not in choices:
                             choices[name] = list(widget.choices)
                         widget.choices = choices[name]

@@ -31,7 +31,9 @@ def test_academic_years_are_offered_around_the_current_one_which_starts_in_septe
 def test_a_condition_shows_eqf_levels_by_name_cefr_and_academic_years_as_choices(staff_client):
     agreement = ActiveAgreementFactory()
     partner = agreement.partners.first()
-    field = IscedField.objects.get(code="0613")
+    field, _new = IscedField.objects.get_or_create(
+        code="0613", defaults={"name_en": "Software development", "name_ru": "Разработка ПО", "name": "Software"}
+    )
     condition = CooperationCondition.objects.create(
         agreement=agreement,
         mobility_type="student_studies",
