@@ -101,10 +101,16 @@ def grow_visit(visit, n):
         item.met_units.add(Unit.objects.create(partner=visit.partners.first(), name=f"Unit {visit.pk}-{k}"))
 
 
+def grow_application(application, n):
+    for _ in range(n):  # other applicants to the same call: the page lists none of them
+        ApplicationFactory(call=application.call)
+
+
 CHANGES = {
     "partner": (PartnerFactory, "partnerships/partner", grow_partner),
     "agreement": (ActiveAgreementFactory, "partnerships/agreement", grow_agreement),
     "visit": (VisitFactory, "visits/visit", grow_visit),
+    "application": (ApplicationFactory, "mobility/application", grow_application),
 }
 
 
