@@ -374,6 +374,11 @@ class MobilityAdmin(ExportMixin, HistoryAdmin):
     )
     list_select_related = ("partner",)
     search_fields = ("participant_name", "email", "partner__search_text")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The country filter's own parameter, which the admin checks as if it were a lookup through the partner.
+        return lookup == "partner__country__exact" or super().lookup_allowed(lookup, value, request)
+
     autocomplete_fields = ("partner", "home_unit", "agreement", "participant")
     readonly_fields = ("application", "learning_agreement_approved_by", "learning_agreement_approved_at")
     date_hierarchy = "starts_on"

@@ -4,7 +4,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.template.loader import get_template
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnerships.models import Agreement
@@ -71,11 +73,15 @@ def test_the_index_speaks_the_readers_language_in_its_counts(staff_client):
     assert "1 соглашение истекает в ближайшие 90 дней" in html
 
 
-@pytest.mark.parametrize("count", [1, 10])
-def test_the_index_costs_the_same_queries_for_few_or_many_records(staff_client, django_assert_max_num_queries, count):
-    ActiveAgreementFactory.create_batch(count, valid_until=timezone.localdate() + datetime.timedelta(days=10))
+def test_the_index_costs_the_same_queries_for_few_or_many_records(staff_client, django_assert_max_num_queries):
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    ActiveAgreementFactory(valid_until=soon)
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get("/en/admin/").status_code == 200
 
-    with django_assert_max_num_queries(12):
+    ActiveAgreementFactory.create_batch(9, valid_until=soon)
+
+    with django_assert_max_num_queries(len(few)):
         assert staff_client.get("/en/admin/").status_code == 200
 
 
