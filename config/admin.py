@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -14,13 +15,15 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .i18n import language_codes as codes
 from .models import HomeInstitution, TranslationState
-from .text import join_list
+from .text import collation_key, join_list
 from .translations import (
     confirm_translations,
     filter_by_translation,
@@ -204,12 +207,29 @@ class ClashLinksAdmin:
             yield checked, inline
 
 
+class HistoryInWords(HistoricalRecordContextHelper):
+    """A history's changes as the forms name them: a choice by its label (a status move reads "Draft → Active"),
+    yes or no for a tick, in the reader's language."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(field, models.BooleanField) and isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return "—" if value in (None, "") else value
+
+
 class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
     """The change history of a record; reverting to an earlier version needs the right to change the record.
 
     A revert brings back what the form edits; the fields no form edits (a lifecycle's status, computed columns)
     stay as they are now, so that an ended agreement or a withdrawn application cannot come back by a revert.
     """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryInWords(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted revert for anyone who may read the history: it only hides the button.
@@ -230,9 +250,58 @@ class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
 
 
 class PortalAdmin(HistoryAdmin, TabbedTranslationAdmin):
-    """Translation tabs and the full change history, for every model the office keeps."""
+    """Translation tabs (each language named in itself) and the full change history, for every model the office
+    keeps."""
 
     formfield_overrides = HTTPS_URLS
+
+    class Media:
+        js = ("js/admin-language-tabs.js",)
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries the list's records have, by their names in the reader's language and alphabet.
+
+    `country_filter("partners__country")` makes one for a country reached through a relation.
+    """
+
+    title = _("country")
+    field_path = "country"
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        # Read once a request: an action builds the list's filters twice.
+        known = request.__dict__.setdefault("country_lookups", {})
+        key = (model_admin.model, self.field_path)
+        if key not in known:
+            known[key] = self.countries(request, model_admin)
+        return known[key]
+
+    def countries(self, request, model_admin):
+        records = model_admin.get_queryset(request).order_by()
+        head, _sep, tail = self.field_path.rpartition("__")
+        if head:  # the related records of the list's records, each once, then their countries
+            related = model_admin.model
+            for name in head.split("__"):
+                related = related._meta.get_field(name).related_model
+            records = related._default_manager.filter(pk__in=records.values(head)).order_by()
+        codes = records.exclude(**{tail: ""}).values_list(tail, flat=True).distinct()
+        return sorted(((code, countries.name(code)) for code in codes), key=lambda item: collation_key(item[1]))
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code is None:
+            return queryset
+        if code not in countries:
+            return queryset.none()
+        if "__" not in self.field_path:
+            return queryset.filter(**{self.field_path: code})
+        # Through a many-valued relation each record once, however many of its partners are in the country.
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(**{self.field_path: code}).values("pk"))
+
+
+def country_filter(field_path: str, parameter_name: str = "country") -> type[CountryFilter]:
+    return type("CountryFilter", (CountryFilter,), {"field_path": field_path, "parameter_name": parameter_name})
 
 
 class DownloadLinkMixin:
@@ -245,7 +314,111 @@ class DownloadLinkMixin:
         return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
 
-class TransitionInline(admin.TabularInline):
+# A change form's sections, each a task: the first stays open, the others fold under their heading (a <details> a
+# keyboard opens), and a section with an error opens by itself.
+FOLDED = ("collapse",)
+
+
+class KnownRecordsAutocomplete:
+    """An autocomplete that shows the records its row was loaded with, instead of asking for them again: a
+    long inline then costs the same queries as a short one."""
+
+    known = None  # {str(pk): record}, set by the row's form
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or not set(selected) <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        default = (None, [], 0)
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for pk in selected:
+            record = self.known[pk]
+            label = self.choices.field.label_from_instance(record)
+            default[1].append(self.create_option(name, record.pk, label, True, len(default[1])))
+        return [default]
+
+
+def knowing(widget):
+    if not isinstance(widget, KnownRecordsAutocomplete):
+        widget.__class__ = type(type(widget).__name__, (KnownRecordsAutocomplete, type(widget)), {})
+    return widget
+
+
+class FoldedInline:
+    """An inline folded under its heading, whose rows cost the same queries however many there are.
+
+    Its rows keep only the choice of their related records: the pencil, plus, cross and eye beside each of them (a
+    popup each) are left to the record's own page, as they make a long form several times heavier. The records a
+    row links to are loaded with the rows, and a list of choices is read once for all rows.
+    """
+
+    classes = FOLDED
+    related_select = ()  # records the labels of a row's links name (a unit's partner), loaded with the rows
+    related_prefetch = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+    def related_names(self, request):
+        """The row's links to other records: the chosen or read-only ones, and every list of them."""
+        shown = {*self.autocomplete_fields, *self.get_readonly_fields(request)}
+        fields = [f for f in self.model._meta.get_fields() if f.is_relation and f.concrete]
+        return (
+            [f.name for f in fields if f.many_to_one and f.name in shown],
+            [f.name for f in fields if f.many_to_many],
+        )
+
+    def get_queryset(self, request):
+        single, many = self.related_names(request)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*single, *self.related_select)
+            .prefetch_related(*many, *self.related_prefetch)
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        single, many = self.related_names(request)
+        choices = {}  # each plain list of choices, read by the first row
+        links = [f for f in self.model._meta.get_fields() if f.is_relation and f.concrete and f.editable]
+        listed = {f.name for f in links if f.name != formset.fk.name}
+
+        class Row(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, field in self.fields.items():
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if isinstance(widget, AutocompleteMixin):
+                        if (name in single or name in many) and self.instance.pk is not None:
+                            related = getattr(self.instance, name)
+                            records = list(related.all()) if name in many else [related]
+                            knowing(widget).known = {str(r.pk): r for r in records if r is not None}
+                    elif name in listed and not widget.is_hidden:
+                        if name not in choices:
+                            choices[name] = list(widget.choices)
+                        widget.choices = choices[name]
+
+        class Rows(formset):
+            def get_queryset(self):
+                rows = super().get_queryset()
+                for row in rows:  # each row belongs to the record on the page: its label need not load it again
+                    self.fk.set_cached_value(row, self.instance)
+                return rows
+
+        Row.__name__ = formset.form.__name__
+        Rows.__name__ = formset.__name__
+        Rows.form = Row
+        return Rows
+
+
+class TransitionInline(FoldedInline, admin.TabularInline):
     """The recorded status changes of a record, read-only: they are made by the "Change status…" action.
 
     Subclasses set `model` to the record's StatusTransition model.

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -12,17 +12,21 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationTabularInline
 
 from config.admin import (
+    FOLDED,
     DownloadLinkMixin,
+    FoldedInline,
     HistoryAdmin,
     PortalAdmin,
     StatusChangeMixin,
     TransitionInline,
     TranslationStatusAdmin,
     apply_to_each,
+    country_filter,
 )
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
 from config.text import list_separator
+from config.workspace import needs_attention
 
 from . import services
 from .models import (
@@ -53,13 +57,13 @@ class CriteriaFormSet(BaseInlineFormSet):
         )
 
 
-class CriterionInline(TranslationTabularInline):
+class CriterionInline(FoldedInline, TranslationTabularInline):
     model = SelectionCriterion
     formset = CriteriaFormSet
     extra = 0
 
 
-class CallHostInline(admin.TabularInline):
+class CallHostInline(FoldedInline, admin.TabularInline):
     model = CallHost
     extra = 0
     min_num = 1
@@ -124,17 +128,29 @@ class ExchangeCallAdmin(TranslationStatusAdmin, PortalAdmin):
         (
             _("Eligibility"),
             {
+                "classes": FOLDED,
                 "fields": (
                     ("min_gpa", "min_credits"),
                     ("min_language_level", "min_year_of_study"),
                     "no_academic_debts",
                     "priority_categories",
                     "document_kinds",
-                )
+                ),
             },
         ),
-        (_("Selection"), {"fields": ("reviewers", "has_second_stage", "second_stage")}),
+        (_("Selection"), {"classes": FOLDED, "fields": ("reviewers", "has_second_stage", "second_stage")}),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "conditions" in form.base_fields:
+            # The places come from the conditions of the call's own agreements, not from every agreement's.
+            field = form.base_fields["conditions"]
+            field.queryset = field.queryset.filter(
+                Q(agreement__in=obj.agreements.all()) | Q(calls=obj) if obj else Q(pk__in=[])
+            ).distinct()
+            field.help_text = _("The conditions of the call's agreements: save the call with its agreements first.")
+        return form
 
     def get_queryset(self, request):
         # One indexed count per status inside the list's own query: the column costs no query per row, and
@@ -171,13 +187,13 @@ class ExchangeCallAdmin(TranslationStatusAdmin, PortalAdmin):
         return format_html_join(list_separator(), '<a href="{}">{}: {}</a>', parts)
 
 
-class HostChoiceInline(admin.TabularInline):
+class HostChoiceInline(FoldedInline, admin.TabularInline):
     model = HostChoice
     extra = 0
     autocomplete_fields = ("partner",)
 
 
-class ApplicationDocumentInline(DownloadLinkMixin, admin.TabularInline):
+class ApplicationDocumentInline(FoldedInline, DownloadLinkMixin, admin.TabularInline):
     model = ApplicationDocument
     extra = 0
     fields = ("kind", "original_name", "size", "download", "uploaded_at")
@@ -191,7 +207,7 @@ class ApplicationTransitionInline(TransitionInline):
     model = ApplicationTransition
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(FoldedInline, admin.TabularInline):
     model = Review
     extra = 0
     fields = ("reviewer", "comment", "updated_at")
@@ -252,16 +268,30 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
         "submitted_at",
         "created_at",
     )
-    fields = (
-        ("call", "applicant"),
-        "latin_name",
-        ("status", "host", "waitlist_position", "selection_rank"),
-        ("level", "faculty"),
-        ("gpa", "credits", "year_of_study"),
-        ("language_level", "has_academic_debts", "priority_category"),
-        "phone",
-        "motivation",
-        ("submitted_at", "created_at"),
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("call", "applicant"),
+                    "latin_name",
+                    ("status", "host", "waitlist_position", "selection_rank"),
+                )
+            },
+        ),
+        (
+            _("Eligibility"),
+            {
+                "classes": FOLDED,
+                "fields": (
+                    ("level", "faculty"),
+                    ("gpa", "credits", "year_of_study"),
+                    ("language_level", "has_academic_debts", "priority_category"),
+                ),
+            },
+        ),
+        (_("Motivation and contact"), {"classes": FOLDED, "fields": ("phone", "motivation")}),
+        (_("Record"), {"classes": FOLDED, "fields": (("submitted_at", "created_at"),)}),
     )
     inlines = [HostChoiceInline, ApplicationDocumentInline, ReviewInline, ApplicationTransitionInline]
     actions = ["change_status", "create_mobilities"]
@@ -320,7 +350,7 @@ class ReviewAdmin(HistoryAdmin):
         return False  # reviewers score on the selection pages
 
 
-class CourseInline(admin.TabularInline):
+class CourseInline(FoldedInline, admin.TabularInline):
     model = LearningAgreementCourse
     extra = 1
 
@@ -349,11 +379,16 @@ class MobilityAdmin(ExportMixin, HistoryAdmin):
         "direction",
         "status",
         "mobility_type",
+        country_filter("partner__country", parameter_name="partner__country__exact"),  # the dashboard's links
         ("partner", admin.RelatedOnlyFieldListFilter),
-        "partner__country",
     )
     list_select_related = ("partner",)
     search_fields = ("participant_name", "email", "partner__search_text")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The country filter's own parameter, which the admin checks as if it were a lookup through the partner.
+        return lookup == "partner__country__exact" or super().lookup_allowed(lookup, value, request)
+
     autocomplete_fields = ("partner", "home_unit", "agreement", "participant")
     readonly_fields = ("application", "learning_agreement_approved_by", "learning_agreement_approved_at")
     date_hierarchy = "starts_on"
@@ -394,3 +429,16 @@ class MobilityAdmin(ExportMixin, HistoryAdmin):
 @admin.register(PriorityCategory)
 class PriorityCategoryAdmin(TranslationStatusAdmin, PortalAdmin):
     search_fields = localized_fields("name")
+
+
+# ---------------------------------------------------------------- what needs attention, on the admin index
+
+needs_attention(
+    "mobility",
+    Application,
+    query=f"status__exact={Application.Status.SUBMITTED}",
+    label=lambda n: (
+        ngettext("%(count)d application awaits review", "%(count)d applications await review", n) % {"count": n}
+    ),
+    records=lambda applications: applications.filter(status=Application.Status.SUBMITTED),
+)

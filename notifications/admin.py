@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin import ClashLinksAdmin
+from config.workspace import needs_attention
 
 from . import services
 from .models import Email, Notification, ReminderRule
@@ -141,3 +142,12 @@ class ReminderRuleAdmin(ClashLinksAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+needs_attention(
+    "notifications",
+    Email,
+    query=f"status__exact={Email.Status.FAILED}",
+    label=lambda n: ngettext("%(count)d email failed to send", "%(count)d emails failed to send", n) % {"count": n},
+    records=lambda emails: emails.filter(status=Email.Status.FAILED),
+)

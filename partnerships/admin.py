@@ -14,20 +14,26 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from accounts.roles import is_office
 from config.admin import (
+    FOLDED,
     HTTPS_URLS,
+    CountryFilter,
     DownloadLinkMixin,
+    FoldedInline,
     PortalAdmin,
     StatusChangeForm,
     StatusChangeMixin,
     TransitionInline,
     TranslationStatusAdmin,
+    country_filter,
 )
 from config.i18n import localized_fields
 from config.spreadsheets import SafeResource
 from config.text import join_list
 from config.translations import may_translate
+from config.workspace import needs_attention
 
 from . import services
+from .forms import ConditionForm
 from .models import (
     Agreement,
     AgreementDocument,
@@ -97,26 +103,29 @@ class MergePartnersForm(forms.Form):
         )
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(FoldedInline, admin.TabularInline):
     model = PartnerDomain
     extra = 1
 
 
-class CampusInline(TranslationTabularInline):
+class CampusInline(FoldedInline, TranslationTabularInline):
     model = Campus
     extra = 0
 
 
-class UnitInline(TranslationTabularInline):
+class UnitInline(FoldedInline, TranslationTabularInline):
     model = Unit
     fk_name = "partner"
     fields = ("name", "short_name", "kind", "parent", "campus")
     autocomplete_fields = ("parent",)
+    related_select = ("parent__partner",)
     extra = 0
 
 
-class ContactInline(TranslationStackedInline):
+class ContactInline(FoldedInline, TranslationStackedInline):
     model = Contact
+    autocomplete_fields = ("unit",)
+    related_select = ("unit__partner",)
     fields = (("name", "latin_name"), "position", "unit", ("email", "phone"), "is_primary")
     extra = 0
 
@@ -134,7 +143,7 @@ class PartnerAdmin(TranslationStatusAdmin, ImportExportMixin, PortalAdmin):
         "agreement_count",
         "translation_status",
     )
-    list_filter = ("status", "kind", "is_public", "country")
+    list_filter = ("status", "kind", "is_public", CountryFilter)
     search_fields = ("search_text",)
     readonly_fields = ("created_at", "updated_at")
     autocomplete_fields = ("predecessors",)
@@ -144,9 +153,9 @@ class PartnerAdmin(TranslationStatusAdmin, ImportExportMixin, PortalAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "other_names", "kind", "status", "is_public", "slug")}),
         (_("Place"), {"fields": ("country", "region", "city")}),
-        (_("About"), {"fields": ("description", "website", "language", "logo")}),
-        (_("Identifiers"), {"fields": ("ror_id", "erasmus_code", "hei_id", "predecessors")}),
-        (_("Record"), {"fields": ("created_at", "updated_at")}),
+        (_("About"), {"classes": FOLDED, "fields": ("description", "website", "language", "logo")}),
+        (_("Identifiers"), {"classes": FOLDED, "fields": ("ror_id", "erasmus_code", "hei_id", "predecessors")}),
+        (_("Record"), {"classes": FOLDED, "fields": ("created_at", "updated_at")}),
     )
 
     def get_queryset(self, request):
@@ -287,9 +296,7 @@ class ExpiryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "90":
-            return queryset.active().filter(
-                valid_until__gte=today, valid_until__lte=today + timezone.timedelta(days=90)
-            )
+            return queryset.expiring_within(90, today)
         if self.value() == "expired":
             return queryset.filter(valid_until__lt=today)
         if self.value() == "open":
@@ -319,10 +326,12 @@ class AgreementResource(SafeResource):
         report_skipped = True
 
 
-class ConditionInline(TranslationStackedInline):
+class ConditionInline(FoldedInline, TranslationStackedInline):
     model = CooperationCondition
+    form = ConditionForm
     extra = 0
     autocomplete_fields = ("sending_partner", "sending_unit", "receiving_partner", "receiving_unit")
+    related_select = ("sending_unit__partner", "receiving_unit__partner")
     filter_horizontal = ("fields_of_education",)
     fieldsets = (
         (None, {"fields": ("mobility_type", ("academic_year_from", "academic_year_to"))}),
@@ -342,7 +351,7 @@ class ConditionInline(TranslationStackedInline):
     )
 
 
-class DocumentInline(DownloadLinkMixin, admin.TabularInline):
+class DocumentInline(FoldedInline, DownloadLinkMixin, admin.TabularInline):
     model = AgreementDocument
     extra = 0
     fields = ("kind", "language", "file", "download", "uploaded_at")
@@ -394,7 +403,7 @@ class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixi
         "status",
         "kind",
         ("coordinator", admin.RelatedOnlyFieldListFilter),
-        "partners__country",
+        country_filter("partners__country"),
     )
     search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
     autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
@@ -410,7 +419,7 @@ class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixi
             _("Validity"),
             {"fields": ("signed_on", ("valid_from", "valid_until"), ("auto_renewal", "renewal_notice_days"))},
         ),
-        (_("Signatories"), {"fields": ("home_signatory", "partner_signatory")}),
+        (_("Signatories"), {"classes": FOLDED, "fields": ("home_signatory", "partner_signatory")}),
         (None, {"fields": ("notes",)}),
     )
 
@@ -443,7 +452,7 @@ class JointProgramAdmin(TranslationStatusAdmin, CoordinatorScopedAdmin):
     list_select_related = ("home_coordinator",)
 
 
-class OutputInline(admin.TabularInline):
+class OutputInline(FoldedInline, admin.TabularInline):
     model = ResearchOutput
     extra = 0
     formfield_overrides = HTTPS_URLS
@@ -456,3 +465,26 @@ class ResearchProjectAdmin(TranslationStatusAdmin, PortalAdmin):
     search_fields = (*localized_fields("title"), "acronym", "partners__search_text")
     autocomplete_fields = ("partners", "investigators", "partner_investigators")
     inlines = [OutputInline]
+
+
+# ---------------------------------------------------------------- what needs attention, on the admin index
+
+needs_attention(
+    "partners",
+    Agreement,
+    query="expiry=90",
+    label=lambda n: (
+        ngettext("%(count)d agreement expires within 90 days", "%(count)d agreements expire within 90 days", n)
+        % {"count": n}
+    ),
+    records=lambda agreements: agreements.expiring_within(90),
+)
+needs_attention(
+    "partners",
+    Agreement,
+    query=f"status__exact={Agreement.Status.AWAITING_SIGNATURE}",
+    label=lambda n: (
+        ngettext("%(count)d agreement awaits signature", "%(count)d agreements await signature", n) % {"count": n}
+    ),
+    records=lambda agreements: agreements.filter(status=Agreement.Status.AWAITING_SIGNATURE),
+)

@@ -1,8 +1,48 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Agreement, JointProgram, Partner
+from .models import Agreement, CooperationCondition, JointProgram, Partner
+
+EQF_LEVELS = [
+    (5, _("Level 5: short-cycle")),
+    (6, _("Level 6: bachelor")),
+    (7, _("Level 7: master")),
+    (8, _("Level 8: doctorate")),
+]
+
+
+def academic_years(today=None, *, before=5, after=6) -> list[str]:
+    """The academic years around today's ("2025/2026"; a year starts in September), oldest first."""
+    today = today or timezone.localdate()
+    current = today.year if today.month >= 9 else today.year - 1
+    return [f"{year}/{year + 1}" for year in range(current - before, current + after)]
+
+
+class ConditionForm(forms.ModelForm):
+    """A cooperation condition in words: EQF levels ticked by name, academic years picked from a list. The model's
+    own rules still check what is sent."""
+
+    eqf_levels = forms.TypedMultipleChoiceField(
+        label=_("EQF levels"), choices=EQF_LEVELS, coerce=int, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = CooperationCondition
+        fields = ["academic_year_from", "academic_year_to", "eqf_levels"]  # the admin adds the rest
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("academic_year_from", "academic_year_to"):
+            if name not in self.fields:
+                continue
+            years = academic_years()
+            kept = getattr(self.instance, name, "")
+            if kept and kept not in years:  # a year outside the list stays choosable on its record
+                years = sorted({*years, kept})
+            field = self.fields[name]
+            field.widget = forms.Select(choices=[("", "---------"), *((year, year) for year in years)])
 
 
 class PartnerFilterForm(forms.Form):

@@ -10,9 +10,12 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from config.admin import (
+    FOLDED,
     HTTPS_URLS,
     ClashLinksAdmin,
+    CountryFilter,
     DownloadLinkMixin,
+    FoldedInline,
     HistoryAdmin,
     PortalAdmin,
     StatusChangeMixin,
@@ -21,6 +24,7 @@ from config.admin import (
     apply_to_each,
 )
 from config.i18n import localized_fields
+from config.workspace import needs_attention
 
 from . import services
 from .models import (
@@ -38,24 +42,26 @@ from .models import (
 )
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(FoldedInline, admin.TabularInline):
     model = DelegationMember
     extra = 0
     autocomplete_fields = ("user",)
 
 
-class AgendaInline(TranslationStackedInline):
+class AgendaInline(FoldedInline, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("met_contacts", "met_units")
+    related_prefetch = ("met_units__partner",)
     fields = (("starts_at", "ends_at", "kind"), "title", "place", ("met_contacts", "met_units"), "notes")
 
 
-class OutcomeInline(TranslationStackedInline):
+class OutcomeInline(FoldedInline, TranslationStackedInline):
     model = Outcome
     fk_name = "visit"
     extra = 0
     autocomplete_fields = ("owner", "agreement", "program", "project", "call", "mobility", "follow_up_visit")
+    related_select = ("mobility__partner",)
     fields = (
         "description",
         ("owner", "due_on", "status"),
@@ -64,13 +70,13 @@ class OutcomeInline(TranslationStackedInline):
     )
 
 
-class PhotoInline(TranslationTabularInline):
+class PhotoInline(FoldedInline, TranslationTabularInline):
     model = Photo
     extra = 0
     fields = ("image", "caption", "alt_text", "order")
 
 
-class DocumentInline(DownloadLinkMixin, admin.TabularInline):
+class DocumentInline(FoldedInline, DownloadLinkMixin, admin.TabularInline):
     model = VisitDocument
     extra = 0
     fields = ("kind", "file", "download")
@@ -81,7 +87,7 @@ class VisitTransitionInline(TransitionInline):
     model = VisitTransition
 
 
-class ReportInline(TranslationStackedInline):
+class ReportInline(FoldedInline, TranslationStackedInline):
     model = Report
     extra = 0
     max_num = 1
@@ -107,7 +113,14 @@ class TimingFilter(admin.SimpleListFilter):
 @admin.register(Visit)
 class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
     list_display = ("title", "direction", "period", "country", "status", "has_article", "translation_status")
-    list_filter = (TimingFilter, "direction", "status", "partners", ("starts_on", admin.DateFieldListFilter))
+    list_filter = (
+        TimingFilter,
+        "direction",
+        "status",
+        CountryFilter,
+        ("partners", admin.RelatedOnlyFieldListFilter),
+        ("starts_on", admin.DateFieldListFilter),
+    )
     search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
     date_hierarchy = "starts_on"
@@ -130,7 +143,7 @@ class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
             _("Where and when"),
             {"fields": (("city", "country"), "time_zone", "precision", ("starts_on", "ends_on"))},
         ),
-        (_("Units"), {"fields": ("home_units", "partner_units")}),
+        (_("Units"), {"classes": FOLDED, "fields": ("home_units", "partner_units")}),
     )
 
     def get_queryset(self, request):
@@ -172,17 +185,25 @@ class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "programme_url": reverse("admin:visits_visit_programme", args=[object_id]),
-        }
-        # Programme times are typed and read in the local time of the place where the visit happens.
         visit = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **self.article_link(visit)}
+        if visit:
+            extra_context["programme_url"] = reverse("admin:visits_visit_programme", args=[visit.pk])
+        # Programme times are typed and read in the local time of the place where the visit happens.
         with timezone.override(visit.zone if visit else timezone.get_current_timezone()):
             response = super().change_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # inside the visit's time zone, not after this view returns
             return response
+
+    def article_link(self, visit):
+        """The visit's news article, or the form that starts it for this visit: the article's own page."""
+        if visit is None:
+            return {}
+        article = NewsArticle.objects.filter(visit=visit).values_list("pk", flat=True).first()
+        if article:
+            return {"article_url": reverse("admin:visits_newsarticle_change", args=[article]), "has_article": True}
+        return {"article_url": f"{reverse('admin:visits_newsarticle_add')}?visit={visit.pk}", "has_article": False}
 
     def apply_status(self, visit, *, by, data):
         services.change_visit_status(visit, to=data["to"], by=by, comment=data["comment"])
@@ -249,7 +270,7 @@ class NewsArticleAdmin(TranslationStatusAdmin, PortalAdmin):
 class OutcomeAdmin(TranslationStatusAdmin, PortalAdmin):
     list_display = ("__str__", "visit", "kind", "owner", "due_on", "status", "translation_status")
     search_fields = localized_fields("description")
-    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "follow_up_visit")
+    autocomplete_fields = ("visit", "owner", "agreement", "program", "project", "call", "mobility", "follow_up_visit")
     list_select_related = ("visit", "owner")
     list_filter = ("status", "kind", "due_on")
 
@@ -286,3 +307,23 @@ class TypoReportAdmin(HistoryAdmin):
             request,
             ngettext("%(count)d report was closed.", "%(count)d reports were closed.", count) % {"count": count},
         )
+
+
+# ---------------------------------------------------------------- what needs attention, on the admin index
+
+needs_attention(
+    "visits",
+    Visit,
+    query="timing=upcoming",
+    label=lambda n: ngettext("%(count)d visit is coming", "%(count)d visits are coming", n) % {"count": n},
+    records=lambda visits: visits.upcoming(),
+)
+needs_attention(
+    "visits",
+    Visit,
+    query="timing=overdue",
+    label=lambda n: (
+        ngettext("%(count)d visit report is overdue", "%(count)d visit reports are overdue", n) % {"count": n}
+    ),
+    records=lambda visits: visits.report_overdue(),
+)

@@ -1,11 +1,14 @@
 """Cooperation agreements: their lifecycle, documents and EWP-shaped cooperation conditions."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,6 +30,11 @@ def validate_academic_year(value):
 class AgreementQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Agreement.Status.ACTIVE)
+
+    def expiring_within(self, days: int, today=None):
+        """Active agreements whose end date comes within `days` from `today` (the admin's "expiry" filter)."""
+        today = today or timezone.localdate()
+        return self.active().filter(valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=days))
 
 
 class Agreement(models.Model):

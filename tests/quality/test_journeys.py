@@ -311,3 +311,53 @@ def test_office_reads_the_dashboard_follows_expiring_agreements_and_opens_a_rene
     expect(page.locator(".messagelist")).to_contain_text("A renewal review was opened")
     review = RenewalReview.objects.get()
     assert (review.agreement_id, review.opened_by_id, review.status) == (agreement.pk, office.pk, "open")
+
+
+def test_the_demos_longest_visit_form_fits_in_three_screens_with_its_sections_folded(
+    browser, live_server, client, settings
+):
+    """Each task of the visit form (delegation, programme, outcomes, report and media) opens from its heading,
+    by mouse or keyboard; folded, the whole form is about three 1280×800 screens."""
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from visits.models import Visit
+
+    settings.DEBUG = True  # the demo loads only there
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    settings.STAFF_MFA_REQUIRED = False
+    visit = Visit.objects.annotate(n=Count("agenda", distinct=True) + Count("outcomes", distinct=True)).latest("n")
+    screen = {"width": 1280, "height": 800}
+    context = browser.new_context(base_url=live_server.url, viewport=screen)
+    page = context.new_page()
+    try:
+        sign_in_as(page, client, User.objects.get(email="office@kopir.example"), live_server)
+        page.goto(f"/en/admin/visits/visit/{visit.pk}/change/")
+
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        assert height <= 3 * screen["height"], f"the form is {height} px high"
+        outcomes = page.locator("#outcomes-group details")
+        assert outcomes.get_attribute("open") is None
+        page.locator("#outcomes-group summary").focus()
+        page.keyboard.press("Enter")
+        assert outcomes.get_attribute("open") is not None
+        expect(page.locator("#id_outcomes-0-description_en")).to_be_visible()
+        assert page.evaluate("() => document.documentElement.scrollHeight") > height
+    finally:
+        context.close()
+
+
+def test_the_admins_translation_tabs_name_each_language_in_itself(page, client, live_server, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    home = HomeInstitutionFactory()
+    sign_in_as(page, client, StaffFactory(), live_server)
+
+    page.goto(f"/ru/admin/config/homeinstitution/{home.pk}/change/")
+
+    tabs = page.locator(".ui-tabs-nav").first.locator("a")
+    expect(tabs).to_have_text(["Қазақша", "Русский", "English", "简体中文"])
+    assert tabs.nth(0).get_attribute("lang") == "kk"
+    tabs.nth(3).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_name_zh_hans")).to_be_visible()

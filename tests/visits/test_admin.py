@@ -142,3 +142,41 @@ def test_planning_a_follow_up_of_a_long_titled_visit_still_works(office):
 
 def test_the_calendar_feed_admin_offers_no_add_form(office):
     assert office.get("/en/admin/visits/calendarfeed/add/").status_code == 403
+
+
+def test_the_visit_form_opens_on_its_overview_with_each_task_folded_under_its_heading(office):
+    visit = VisitFactory()
+    for n in range(3):
+        Outcome.objects.create(visit=visit, description=f"Outcome {n}")
+
+    html = office.get(f"/en/admin/visits/visit/{visit.pk}/change/").content.decode()
+
+    for group in ("members", "agenda", "outcomes", "report", "photos", "documents", "transitions"):
+        heading = html[html.index(f'id="{group}-group"') :]
+        assert heading.index("<details><summary>") < heading.index("</summary>") < heading.index("</fieldset>")
+    assert 'id="id_title_en"' in html.split("<details>")[0]  # the overview is open
+    # An outcome's related records are chosen in the row; their popups (pencil, plus, cross, eye) are not repeated.
+    outcomes = html[html.index('id="outcomes-group"') : html.index('id="report-group"')]
+    assert 'name="outcomes-0-agreement"' in outcomes and "related-widget-wrapper-link" not in outcomes
+    assert "\n\n" not in outcomes
+    assert f"/en/admin/visits/newsarticle/add/?visit={visit.pk}" in html
+
+
+def test_a_folded_section_with_an_error_opens_by_itself(office):
+    visit = VisitFactory()
+    Outcome.objects.create(visit=visit, description="Sign a memorandum")
+    page = office.get(f"/en/admin/visits/visit/{visit.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data |= {f"{name}": [p.pk for p in form.initial[name]] for name in ("partners",)}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+        for row in formset.formset.forms:
+            data |= {row.add_prefix(k): v for k, v in row.initial.items() if v is not None and not isinstance(v, list)}
+    data["outcomes-0-description_en"] = ""  # the required language of what was agreed
+
+    html = office.post(f"/en/admin/visits/visit/{visit.pk}/change/", data).content.decode()
+
+    outcomes = html[html.index('id="outcomes-group"') : html.index('id="report-group"')]
+    assert "errorlist" in outcomes and "<details>" not in outcomes

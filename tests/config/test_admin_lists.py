@@ -1,0 +1,191 @@
+"""The office's admin lists and change pages: filters that fit the data, and a cost that does not grow with it."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from mobility.models import Application
+from partnerships.models import Contact, CooperationCondition, Unit
+from tests.factories import (
+    ActiveAgreementFactory,
+    ApplicationFactory,
+    CallFactory,
+    PartnerFactory,
+    StaffFactory,
+    UserFactory,
+    VisitFactory,
+)
+from visits.models import AgendaItem, Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def grow_partners(n):
+    for _ in range(n):
+        ActiveAgreementFactory(partners=[PartnerFactory(), PartnerFactory()])
+
+
+def grow_calls(n):
+    for _ in range(n):
+        call = CallFactory()
+        ApplicationFactory(call=call, status=Application.Status.SUBMITTED, submitted_at=timezone.now())
+
+
+def grow_applications(n):
+    call = Application.objects.first().call if Application.objects.exists() else CallFactory()
+    for _ in range(n):
+        ApplicationFactory(call=call, status=Application.Status.SUBMITTED, submitted_at=timezone.now())
+
+
+LISTS = {
+    "partners": ("/en/admin/partnerships/partner/", grow_partners),
+    "agreements": ("/en/admin/partnerships/agreement/", grow_partners),
+    "agreements by country": ("/en/admin/partnerships/agreement/?country=CN", grow_partners),
+    "visits": ("/en/admin/visits/visit/", lambda n: [VisitFactory() for _ in range(n)]),
+    "calls": ("/en/admin/mobility/exchangecall/", grow_calls),
+    "applications": ("/en/admin/mobility/application/", grow_applications),
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_an_admin_list_costs_the_same_queries_for_2_or_20_rows(staff_client, django_assert_max_num_queries, name):
+    url, grow = LISTS[name]
+    grow(2)
+    few = queries_of(staff_client, url)
+
+    grow(18)
+
+    with django_assert_max_num_queries(few):
+        assert staff_client.get(url).status_code == 200
+
+
+def grow_partner(partner, n):
+    for k in range(n):
+        unit = Unit.objects.create(partner=partner, name=f"Faculty {partner.pk}-{k}", name_en=f"Faculty {k}")
+        Contact.objects.create(partner=partner, unit=unit, name=f"Person {k}", email=f"p{partner.pk}-{k}@x.example")
+
+
+def grow_agreement(agreement, n):
+    partner = agreement.partners.first()
+    for _ in range(n):
+        CooperationCondition.objects.create(
+            agreement=agreement,
+            mobility_type="student_studies",
+            sending_partner=partner,
+            receiving_partner=partner,
+            places_per_year=2,
+        )
+
+
+def grow_visit(visit, n):
+    owner = UserFactory()
+    for k in range(n):
+        Outcome.objects.create(visit=visit, description=f"Outcome {k}", owner=owner)
+        item = AgendaItem.objects.create(visit=visit, title=f"Meeting {k}", starts_at="2025-10-29T10:00:00Z")
+        item.met_units.add(Unit.objects.create(partner=visit.partners.first(), name=f"Unit {visit.pk}-{k}"))
+
+
+def grow_application(application, n):
+    for _ in range(n):  # other applicants to the same call: the page lists none of them
+        ApplicationFactory(call=application.call)
+
+
+CHANGES = {
+    "partner": (PartnerFactory, "partnerships/partner", grow_partner),
+    "agreement": (ActiveAgreementFactory, "partnerships/agreement", grow_agreement),
+    "visit": (VisitFactory, "visits/visit", grow_visit),
+    "application": (ApplicationFactory, "mobility/application", grow_application),
+}
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_a_change_page_costs_the_same_queries_for_2_or_20_inline_rows(
+    staff_client, django_assert_max_num_queries, name
+):
+    factory, path, grow = CHANGES[name]
+    record = factory()
+    url = f"/en/admin/{path}/{record.pk}/change/"
+    grow(record, 2)
+    few = queries_of(staff_client, url)
+
+    grow(record, 18)
+
+    with django_assert_max_num_queries(few):
+        assert staff_client.get(url).status_code == 200
+
+
+def country_choices(html):
+    block = html[html.index('id="changelist-filter"') :]
+    return re.findall(r'<a href="\?country=(\w+)">([^<]+)</a>', block)
+
+
+def test_the_country_filter_lists_only_the_countries_that_occur_in_the_readers_alphabet(staff_client):
+    for country in ("DE", "CN", "KZ", "CN"):
+        PartnerFactory(country=country)
+
+    english = country_choices(staff_client.get("/en/admin/partnerships/partner/").content.decode())
+    russian = country_choices(staff_client.get("/ru/admin/partnerships/partner/").content.decode())
+
+    assert english == [("CN", "China"), ("DE", "Germany"), ("KZ", "Kazakhstan")]
+    assert russian == [("DE", "Германия"), ("KZ", "Казахстан"), ("CN", "Китай")]
+
+
+def test_the_agreements_country_filter_reads_their_partners_and_lists_each_agreement_once(staff_client):
+    both = ActiveAgreementFactory(title_en="Both in China", partners=[PartnerFactory(country="CN")])
+    both.partners.add(PartnerFactory(country="CN"))
+    ActiveAgreementFactory(title_en="In Germany", partners=[PartnerFactory(country="DE")])
+
+    html = staff_client.get("/en/admin/partnerships/agreement/?country=CN").content.decode()
+
+    listed = staff_client.get("/en/admin/partnerships/agreement/").content.decode()
+    assert [code for code, _name in country_choices(listed)] == ["CN", "DE"]
+    assert html.count('class="action-select"') == 1 and "Both in China" in html
+    unknown = staff_client.get("/en/admin/partnerships/agreement/?country=XX").content.decode()
+    assert 'class="action-select"' not in unknown
+
+
+def test_a_contacts_unit_and_an_outcomes_mobility_are_chosen_by_search(staff_client):
+    partner = PartnerFactory()
+    visit = VisitFactory()
+
+    partner_form = staff_client.get(f"/en/admin/partnerships/partner/{partner.pk}/change/").content.decode()
+    outcome_form = staff_client.get(f"/en/admin/visits/outcome/add/?visit={visit.pk}").content.decode()
+
+    assert re.search(r'<select name="contacts-__prefix__-unit"[^>]*class="admin-autocomplete"', partner_form)
+    assert re.search(r'<select name="mobility"[^>]*class="admin-autocomplete"', outcome_form)
+
+
+def test_a_calls_places_are_chosen_among_the_conditions_of_its_own_agreements(staff_client):
+    own, other = ActiveAgreementFactory(), ActiveAgreementFactory()
+    conditions = {}
+    for agreement in (own, other):
+        partner = agreement.partners.first()
+        conditions[agreement] = CooperationCondition.objects.create(
+            agreement=agreement,
+            mobility_type="student_studies",
+            sending_partner=partner,
+            receiving_partner=partner,
+            places_per_year=2,
+        )
+    call = CallFactory()
+    call.agreements.add(own)
+
+    form = staff_client.get(f"/en/admin/mobility/exchangecall/{call.pk}/change/").context["adminform"].form
+
+    assert list(form.fields["conditions"].queryset) == [conditions[own]]
