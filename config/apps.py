@@ -23,6 +23,10 @@ class ConfigConfig(AppConfig):
         pagecache.watch(pagecache.SITE, HomeInstitution)
         self.patch_libraries()
 
+        from .logs import connect_task_signals
+
+        connect_task_signals()
+
     @staticmethod
     def patch_libraries():
         """Two libraries' texts that no catalogue reaches, corrected once at start-up."""
