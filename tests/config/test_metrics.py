@@ -1,15 +1,18 @@
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
+from config.celery import app as celery_app
 from notifications import tasks
 from notifications.models import Email
 from tests.factories import StaffFactory
-from tests.helpers import BASE_DIR
+from tests.helpers import BASE_DIR, skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +169,19 @@ def test_requests_counted_by_several_processes_add_up_in_multiprocess_mode(tmp_p
     }
     assert figures[("kopir_http_requests_total", (("status", "2xx"),))] == 7
     assert figures[("kopir_http_request_duration_seconds_count", (("status", "2xx"),))] == 7
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_tasks_a_real_worker_runs_are_counted_in_redis_for_every_web_process(client, scraper, settings):
+    if not settings.REDIS_URL:
+        skip_or_fail("REDIS_URL is not set: the worker test needs a real Redis broker.")
+    key = ("kopir_celery_tasks_total", (("state", "SUCCESS"), ("task", "notifications.sweep_outbox")))
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        tasks.sweep_outbox.delay()
+        deadline = time.monotonic() + 20
+        while samples(client.get("/metrics"))[key] < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    assert samples(client.get("/metrics"))[key] == 1
