@@ -24,6 +24,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count
+from django.db.migrations.exceptions import IrreversibleError
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -78,6 +81,10 @@ SWEEP_APPLICANTS = 500  # every applicant applies to every generated call
 SWEEP_GOALS = {"queries": 30, "seconds": 30, "peak_traced_mb": 512}
 IDLE_SWEEP_SECONDS = 2  # a sweep with nothing due, every five minutes
 SWEEP_DAY = date(2026, 3, 2)
+# Upgrades: each app's latest migration, undone and done again on all the data. A migration holds its table's
+# locks until it commits, so its time bounds how long it can hold up a public page (docs/deploy.md, "Upgrades").
+MIGRATION_APPS = ["config", "accounts", "notifications", "partnerships", "visits", "mobility", "api", "ewp", "insights"]
+MIGRATION_GOALS = {"seconds": 1.0, "from_zero_seconds": 300}
 
 
 def import_partners(universities):
@@ -336,6 +343,61 @@ def bench_sweep(scale):
     return figures
 
 
+def timed_migrate(targets) -> dict[str, dict]:
+    """`migrate` to these targets; per migration, the seconds of its transaction and of its locks: from its first
+    statement on a table to its commit (rendering models in Python before it locks nothing)."""
+    figures, clock = {}, {}
+
+    def progress(action, migration=None, fake=False):
+        if action in {"apply_start", "unapply_start"}:
+            clock.update(started=time.perf_counter(), first=None, statements=0)
+        elif action in {"apply_success", "unapply_success"}:
+            now = time.perf_counter()
+            figures[str(migration)] = {
+                "seconds": round(now - clock["started"], 3),
+                "locked_seconds": round(now - clock["first"], 3) if clock["first"] else 0.0,
+                "statements": clock["statements"],
+            }
+
+    def watch(execute, sql, params, many, context):
+        if clock and "django_migrations" not in sql:
+            clock["statements"] += 1
+            clock["first"] = clock["first"] or time.perf_counter()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        MigrationExecutor(connection, progress).migrate(targets)
+    return figures
+
+
+def migration_round_trips():
+    """Each app's latest migration undone, then done again, on the full data: the seconds of each way."""
+    figures = []
+    graph = MigrationLoader(connection).graph
+    for app in MIGRATION_APPS:
+        leaf = next((node for node in graph.leaf_nodes() if node[0] == app), None)
+        parents = [parent.key for parent in graph.node_map[leaf].parents if parent.key[0] == app] if leaf else []
+        if not parents:
+            continue
+        try:
+            backward = timed_migrate([parents[0]])
+        except IrreversibleError:
+            backward = None
+        forward = timed_migrate(graph.leaf_nodes())
+        figures.append(
+            {
+                "migration": f"{app}.{leaf[1]}",
+                "backward_seconds": None
+                if backward is None
+                else max((f["seconds"] for f in backward.values()), default=0),
+                "forward_seconds": max((f["seconds"] for f in forward.values()), default=0),
+                "statements": sum(f["statements"] for f in forward.values()),
+                "locked_seconds": max((f["locked_seconds"] for f in forward.values()), default=0),
+            }
+        )
+    return figures
+
+
 def benchmark(scale, universities):
     """Run every figure on a throwaway copy of the database (created and destroyed here); returns the report."""
     if connection.vendor != "postgresql":
@@ -345,12 +407,17 @@ def benchmark(scale, universities):
     config = SCALES[scale]
     records = json.loads(universities.read_text(encoding="utf-8"))[: config["universities"]]
     creation = connection.creation
-    name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    started = time.perf_counter()
+    name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)  # every migration, from zero
+    from_zero = round(time.perf_counter() - started, 3)
     try:
         with override_settings(
             ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"], DEBUG=False, STAFF_MFA_REQUIRED=True
         ):
-            return run(records, config["requests"], scale, config["agreements"])
+            report = run(records, config["requests"], scale, config["agreements"])
+            report["migrations"] = {"from_zero_seconds": from_zero, "latest": migration_round_trips()}
+            report["migration_goals"] = MIGRATION_GOALS
+            return report
     finally:
         creation.destroy_test_db(name, verbosity=0)
 
@@ -632,6 +699,25 @@ def write_report(report, output) -> str:
             f"| {sweep['sweep']} | {sweep['agreements']} | {sweep['visits']} | {sweep['applications']} "
             f"| {sweep['notices']} "
             f"| {sweep['emails_queued']} | {' | '.join(cells)} |"
+        )
+    migrations, migration_goals = report["migrations"], report["migration_goals"]
+    from_zero = migrations["from_zero_seconds"]
+    lines += [
+        "",
+        f"Migrations: every one from zero on an empty database {from_zero} s "
+        f"(≤ {migration_goals['from_zero_seconds']}, {mark[from_zero <= migration_goals['from_zero_seconds']]}); "
+        f"each app's latest undone and done again on all the data above (goal ≤ {migration_goals['seconds']} s "
+        "locked: from a migration's first statement on a table to its commit, the longest a page can wait on it).",
+        "",
+        "| migration | backward s | forward s | SQL statements | locked s |",
+        "|---|---|---|---|---|",
+    ]
+    for migration in migrations["latest"]:
+        locked = migration["locked_seconds"]
+        backward = "irreversible" if migration["backward_seconds"] is None else migration["backward_seconds"]
+        lines.append(
+            f"| {migration['migration']} | {backward} | {migration['forward_seconds']} | {migration['statements']} "
+            f"| {locked} {mark[locked <= migration_goals['seconds']]} |"
         )
     peak = report["peak_rss_mb"]
     lines += [

@@ -52,6 +52,10 @@ class ConfigConfig(AppConfig):
                 deleted, sender=model, weak=False, dispatch_uid=f"translation_forget_{model._meta.label_lower}"
             )
 
+        from .logs import connect_task_signals
+
+        connect_task_signals()
+
     @staticmethod
     def patch_libraries():
         """Two libraries' texts that no catalogue reaches, corrected once at start-up."""

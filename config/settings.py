@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 
 # ---------------------------------------------------------------- middleware
 MIDDLEWARE = [
+    # First: each request's id, log line and metrics, whatever answers it (static files and redirects too).
+    "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ProxyCountCheckMiddleware",
     # CORS answers before anything else can (the API's preflight requests), as django-cors-headers asks.
@@ -442,11 +444,33 @@ API_TOKEN_LOG_DAYS = env.int("API_TOKEN_LOG_DAYS", default=90)
 RENEWAL_REVIEW_HORIZON_DAYS = env.int("RENEWAL_REVIEW_HORIZON_DAYS", default=180)
 
 # ---------------------------------------------------------------- logging
+# Plain lines by default; LOG_FORMAT=json writes JSON lines with one line per request and per task (config.logs).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+json_logs = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # In plain text gunicorn's access log and Celery's own lines say this already; JSON lines add the fields.
+        "kopir.requests": {"level": "INFO" if json_logs else "WARNING"},
+        "kopir.tasks": {"level": "INFO" if json_logs else "WARNING"},
+        # runserver's own line per request would repeat kopir.requests in another shape.
+        **({"django.server": {"level": "WARNING"}} if json_logs else {}),
+    },
 }
+# A worker writes through LOGGING (JSON lines too) instead of Celery's own plain format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not json_logs
+
+# ---------------------------------------------------------------- metrics
+# Who may read /metrics (docs/deploy.md): addresses or networks, and/or a bearer token; with neither, nobody.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from . import views
+from . import metrics, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Prometheus's scrape, for the addresses and token the settings name only (docs/deploy.md, "Metrics").
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/", include("api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Uploaded public images, with DEBUG on or off (README, "Deploying").

@@ -10,3 +10,9 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Every app's `reminders` module registers its rules (see notifications.registry), in INSTALLED_APPS order.
         autodiscover_modules("reminders")
+        # The last sweep and the outbox on /metrics (config.metrics).
+        from config import metrics as portal_metrics
+
+        from . import metrics
+
+        portal_metrics.register(metrics.collect)

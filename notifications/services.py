@@ -7,6 +7,7 @@ its recipient's language.
 
 import base64
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 
-from . import tasks
+from . import metrics, tasks
 from .models import Email, EmailOptOut, Notification, ReminderRule
 from .registry import RULES, Candidate, get_rule
 
@@ -59,6 +60,7 @@ def sweep_reminders(*, today: date | None = None) -> SweepResult:
     is logged and skipped, so it does not hold back the others. Notices whose email was never handed to the
     queue (the broker was down at commit) are handed over again.
     """
+    started_at, started = timezone.now(), time.perf_counter()
     today = today or timezone.localdate()
     settings_by_key = rule_settings()
     office = list(User.objects.staff().values_list("pk", flat=True))
@@ -73,7 +75,9 @@ def sweep_reminders(*, today: date | None = None) -> SweepResult:
     with transaction.atomic():
         claimed, emails = _claim(keys)
     requeue_stale_emails()
-    return SweepResult(candidates=len(keys), claimed=claimed, emails=emails)
+    result = SweepResult(candidates=len(keys), claimed=claimed, emails=emails)
+    metrics.record_sweep(result, started_at=started_at, seconds=time.perf_counter() - started)
+    return result
 
 
 # An email still waiting this long after its notice was claimed was lost on its way to the queue.

@@ -40,6 +40,7 @@ TOKEN = expect(401, 401, 401, 401, 401)  # only an API token opens it, never a s
 # First matching rule wins; names are URL names, "admin:?" stands for the admin's unnamed patterns.
 RULES = [
     ("healthz", OPEN),
+    ("metrics", expect(404, 404, 404, 404, 404)),  # only METRICS_ALLOWED_IPS or METRICS_TOKEN (test_metrics.py)
     ("public_media", expect(404, 404, 404, 404, 404)),  # only files that exist (tests/config/test_public_media.py)
     ("set_language", REDIRECT),
     ("home", OPEN),
