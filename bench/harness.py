@@ -23,10 +23,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import Count
 from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
