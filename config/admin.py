@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import HomeInstitution
+from .models import Factsheet, HomeInstitution
 
 admin.site.site_header = _("Köpir · international cooperation")
 admin.site.site_title = _("Köpir administration")
@@ -330,10 +330,37 @@ class HomeInstitutionAdmin(PortalAdmin):
                 )
             },
         ),
+        (_("Erasmus Without Paper"), {"fields": ("hei_id",)}),
     )
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not HomeInstitution.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Factsheet)
+class FactsheetAdmin(PortalAdmin):
+    fieldsets = (
+        (
+            _("Calendar"),
+            {
+                "fields": (
+                    ("nominations_autumn", "nominations_spring"),
+                    ("applications_autumn", "applications_spring"),
+                    ("decision_weeks", "transcript_weeks"),
+                )
+            },
+        ),
+        (_("Applications"), {"fields": ("application_email", "application_phone", "application_url", "requirements")}),
+        (_("Housing"), {"fields": ("housing_email", "housing_phone", "housing_url")}),
+        (_("Visa"), {"fields": ("visa_email", "visa_phone", "visa_url")}),
+        (_("Insurance"), {"fields": ("insurance_email", "insurance_phone", "insurance_url")}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Factsheet.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

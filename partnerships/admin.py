@@ -108,7 +108,7 @@ class CampusInline(TranslationTabularInline):
 class UnitInline(TranslationTabularInline):
     model = Unit
     fk_name = "partner"
-    fields = ("name", "short_name", "kind", "parent", "campus")
+    fields = ("name", "short_name", "code", "kind", "parent", "campus")
     autocomplete_fields = ("parent",)
     extra = 0
 
@@ -386,7 +386,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
         "partners__country",
     )
     search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
-    autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
+    autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator", "partner_signing_contact")
     list_select_related = ("coordinator",)
     readonly_fields = ("status",)
     date_hierarchy = "valid_from"
@@ -399,7 +399,7 @@ class AgreementAdmin(StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmi
             _("Validity"),
             {"fields": ("signed_on", ("valid_from", "valid_until"), ("auto_renewal", "renewal_notice_days"))},
         ),
-        (_("Signatories"), {"fields": ("home_signatory", "partner_signatory")}),
+        (_("Signatories"), {"fields": ("home_signatory", "partner_signatory", "partner_signing_contact")}),
         (None, {"fields": ("notes",)}),
     )
 

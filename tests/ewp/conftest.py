@@ -10,3 +10,11 @@ def mou(office):
     partnerships_demo.seed()
     partnerships_demo.seed_xinjiang(coordinator=office)
     return Agreement.objects.get(reference_number="MoU-XJU-2025")
+
+
+@pytest.fixture
+def xju_demo(db, office):
+    """The demo's home university (with its units and factsheet) and Xinjiang University with its memorandum."""
+    partnerships_demo.seed(by=office)
+    partnerships_demo.seed_xinjiang(coordinator=office)
+    return Agreement.objects.get(reference_number="MoU-XJU-2025")
