@@ -359,8 +359,6 @@ class FactsheetAdmin(PortalAdmin):
         (_("Insurance"), {"fields": ("insurance_email", "insurance_phone", "insurance_url")}),
     )
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not Factsheet.objects.exists()
-
+    # A second factsheet is refused by its clean(), in words: no query on every admin page to hide "Add".
     def has_delete_permission(self, request, obj=None):
         return False

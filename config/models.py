@@ -180,6 +180,11 @@ class Factsheet(models.Model):
     def __str__(self):
         return str(_("factsheet"))
 
+    def clean(self):
+        # The form has no singleton field, so the unique constraint is not checked there: the same rule, in words.
+        if self._state.adding and Factsheet.objects.exists():
+            raise ValidationError(_("The factsheet is already recorded; change that record instead."))
+
     def requirement_lines(self):
         """The additional requirements as (name, details) pairs."""
         pairs = []

@@ -1,3 +1,4 @@
+import pytest
 from lxml import etree
 
 from ewp import iia, institution
@@ -83,3 +84,14 @@ def test_the_factsheet_gives_the_calendar_and_the_pages_in_every_language(xju_de
     pages = sheet.findall("f:housing-info/f:website-url", ns)
     assert {page.get(iia.XML_LANG) for page in pages} == {"en", "ru", "kk", "zh-Hans"}
     assert sheet.findtext("f:additional-requirement/f:name", namespaces=ns) == "Language"
+
+
+def test_a_second_factsheet_is_refused_in_words(xju_demo):
+    from django.core.exceptions import ValidationError
+
+    from config.models import Factsheet
+
+    with pytest.raises(ValidationError) as refused:
+        Factsheet().clean()
+
+    assert refused.value.messages == ["The factsheet is already recorded; change that record instead."]
