@@ -21,7 +21,7 @@ READY_BUTTON = "_ewp_ready"
 
 
 class ExchangeAgreementAdmin(AgreementAdmin):
-    change_form_template = "admin/ewp/agreement_change_form.html"
+    # Its change form (templates/admin/partnerships/agreement/change_form.html) adds the ready-to-exchange button.
     actions = [*AgreementAdmin.actions, "mark_ready_to_exchange", "withdraw_from_exchange"]
     list_display = (*AgreementAdmin.list_display, "is_ready_to_exchange")
 
