@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0010_field_labels'),
+        ('partnerships', '0011_documents_in_private_storage_alias'),
     ]
 
     operations = [
