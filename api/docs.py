@@ -131,3 +131,23 @@ def private_list(summary, description, serializer, query, *, scope, tag):
 
 def private_detail(summary, description, serializer, *, scope, tag):
     return _document(summary, description, serializer, DetailQuery, tag=tag, detail=True, scope=scope, path=[ID_PATH])
+
+
+def private_xml(summary, description, *, scope, tag, operation_id, path=()):
+    """An endpoint for integrations answering an XML document (its errors in JSON, as everywhere in the API)."""
+    description += f"\n\nNeeds a token with the scope `{scope}`."
+    errors = _errors(detail=True, private=scope)
+    errors[404] = OpenApiResponse(ErrorSerializer, description="No such document, or not offered to partners yet.")
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            description=description,
+            operation_id=operation_id,
+            parameters=[DetailQuery, *path, *HEADERS, *TOKEN_HEADERS],
+            responses={
+                (200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, description="The EWP document."),
+                **errors,
+            },
+            tags=[tag],
+        )
+    )

@@ -39,6 +39,7 @@ class ApiToken(models.Model):
         AGREEMENTS = "agreements", _("Read partners and agreements")
         NOMINATIONS = "nominations", _("Read calls and nominations")
         MOBILITIES = "mobilities", _("Read mobilities")
+        EWP = "ewp", _("Read Erasmus Without Paper documents")
 
     class State(models.TextChoices):
         ACTIVE = "active", pgettext_lazy("token state", "Active")

@@ -33,3 +33,4 @@ def scope_permission(scope: str) -> type[HasScope]:
 ReadsAgreements = scope_permission(ApiToken.Scope.AGREEMENTS)
 ReadsNominations = scope_permission(ApiToken.Scope.NOMINATIONS)
 ReadsMobilities = scope_permission(ApiToken.Scope.MOBILITIES)
+ReadsEwp = scope_permission(ApiToken.Scope.EWP)

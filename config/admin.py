@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .i18n import language_codes as codes
-from .models import HomeInstitution, TranslationState
+from .models import Factsheet, HomeInstitution, TranslationState
 from .text import collation_key, join_list
 from .translations import (
     confirm_translations,
@@ -768,10 +768,35 @@ class HomeInstitutionAdmin(TranslationStatusAdmin, PortalAdmin):
                 )
             },
         ),
+        (_("Erasmus Without Paper"), {"fields": ("hei_id",)}),
     )
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not HomeInstitution.objects.exists()
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Factsheet)
+class FactsheetAdmin(PortalAdmin):
+    fieldsets = (
+        (
+            _("Calendar"),
+            {
+                "fields": (
+                    ("nominations_autumn", "nominations_spring"),
+                    ("applications_autumn", "applications_spring"),
+                    ("decision_weeks", "transcript_weeks"),
+                )
+            },
+        ),
+        (_("Applications"), {"fields": ("application_email", "application_phone", "application_url", "requirements")}),
+        (_("Housing"), {"fields": ("housing_email", "housing_phone", "housing_url")}),
+        (_("Visa"), {"fields": ("visa_email", "visa_phone", "visa_url")}),
+        (_("Insurance"), {"fields": ("insurance_email", "insurance_phone", "insurance_url")}),
+    )
+
+    # A second factsheet is refused by its clean(), in words: no query on every admin page to hide "Add".
     def has_delete_permission(self, request, obj=None):
         return False

@@ -14,9 +14,10 @@ class ConfigConfig(AppConfig):
         # Imported here: models (simple_history's too) can be loaded only once the app registry is ready.
         from simple_history import register
 
-        from .models import HomeInstitution
+        from .models import Factsheet, HomeInstitution
 
         register(HomeInstitution, app=__package__)
+        register(Factsheet, app=__package__)
         # Every cached public page shows the home university (its footer): see config.pagecache.
         from . import pagecache
 

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,15 @@ class HomeInstitution(models.Model):
     )
     international_office_phone = models.CharField(_("international office phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
+    hei_id = models.CharField(
+        _("EWP HEI ID"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", _("A HEI ID is the institution's domain, e.g. xju.edu.cn."))
+        ],
+        help_text=_("The SCHAC code used by Erasmus Without Paper."),
+    )
     logo = models.ImageField(
         _("logo"),
         upload_to="home/",
@@ -94,6 +103,96 @@ class HomeInstitution(models.Model):
     @property
     def faculty_domains(self):
         return [domain.strip().lower() for domain in self.staff_email_domains.split(",") if domain.strip()]
+
+
+E164 = RegexValidator(r"^\+[0-9]{1,15}$", _("Write the number in international form, e.g. +77252210141."))
+MONTH_DAY = RegexValidator(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", _("Write the month and day as 05-15."))
+
+
+class FactsheetQuerySet(models.QuerySet):
+    def current(self):
+        return self.first()
+
+
+class Factsheet(models.Model):
+    """What partners' students and offices need to know before a mobility to the home university (EWP factsheet)."""
+
+    singleton = models.BooleanField(default=True, editable=False)
+    nominations_autumn = models.CharField(
+        _("nominations for the autumn term by"), max_length=5, validators=[MONTH_DAY], help_text=_("e.g. 05-15")
+    )
+    nominations_spring = models.CharField(
+        _("nominations for the spring term by"), max_length=5, validators=[MONTH_DAY], help_text=_("e.g. 11-15")
+    )
+    applications_autumn = models.CharField(
+        _("applications for the autumn term by"), max_length=5, validators=[MONTH_DAY], help_text=_("e.g. 06-01")
+    )
+    applications_spring = models.CharField(
+        _("applications for the spring term by"), max_length=5, validators=[MONTH_DAY], help_text=_("e.g. 12-01")
+    )
+    decision_weeks = models.PositiveSmallIntegerField(
+        _("decision within (weeks)"),
+        validators=[MaxValueValidator(52)],
+        help_text=_("How many weeks after an application the student hears our decision."),
+    )
+    transcript_weeks = models.PositiveSmallIntegerField(
+        _("transcript of records within (weeks)"),
+        validators=[MaxValueValidator(52)],
+        help_text=_("How many weeks after the mobility ends we send the transcript of records."),
+    )
+    application_email = models.EmailField(_("applications: email"))
+    application_phone = models.CharField(
+        _("applications: phone"),
+        max_length=20,
+        validators=[E164],
+        help_text=_("In international form, e.g. +77252210141."),
+    )
+    application_url = models.URLField(_("applications: web page"))
+    requirements = models.TextField(
+        _("additional requirements"),
+        blank=True,
+        help_text=_("One per line as «name: details», e.g. «Language: Russian B1 or English B2»."),
+    )
+    housing_email = models.EmailField(_("housing: email"))
+    housing_phone = models.CharField(_("housing: phone"), max_length=20, validators=[E164])
+    housing_url = models.URLField(_("housing: web page"))
+    visa_email = models.EmailField(_("visa: email"))
+    visa_phone = models.CharField(_("visa: phone"), max_length=20, validators=[E164])
+    visa_url = models.URLField(_("visa: web page"))
+    insurance_email = models.EmailField(_("insurance: email"))
+    insurance_phone = models.CharField(_("insurance: phone"), max_length=20, validators=[E164])
+    insurance_url = models.URLField(_("insurance: web page"))
+
+    objects = FactsheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("factsheet")
+        verbose_name_plural = _("factsheet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["singleton"],
+                name="factsheet_single_row",
+                violation_error_message=_("The factsheet is already recorded; change that record instead."),
+                violation_error_code="unique",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("factsheet"))
+
+    def clean(self):
+        # The form has no singleton field, so the unique constraint is not checked there: the same rule, in words.
+        if self._state.adding and Factsheet.objects.exists():
+            raise ValidationError(_("The factsheet is already recorded; change that record instead."))
+
+    def requirement_lines(self):
+        """The additional requirements as (name, details) pairs."""
+        pairs = []
+        for line in self.requirements.splitlines():
+            name, _colon, details = line.partition(":")
+            if name.strip():
+                pairs.append((name.strip(), details.strip() or name.strip()))
+        return pairs
 
 
 class StatusTransition(models.Model):

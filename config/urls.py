@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Prometheus's scrape, for the addresses and token the settings name only (docs/deploy.md, "Metrics").
     path("metrics", metrics.metrics_view, name="metrics"),
+    path("api/v1/ewp/", include("ewp.urls")),
     path("api/", include("api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Uploaded public images, with DEBUG on or off (README, "Deploying").

@@ -116,7 +116,7 @@ class CampusInline(FoldedInline, TranslationTabularInline):
 class UnitInline(FoldedInline, TranslationTabularInline):
     model = Unit
     fk_name = "partner"
-    fields = ("name", "short_name", "kind", "parent", "campus")
+    fields = ("name", "short_name", "code", "kind", "parent", "campus")
     autocomplete_fields = ("parent",)
     related_select = ("parent__partner",)
     extra = 0
@@ -406,7 +406,7 @@ class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixi
         country_filter("partners__country"),
     )
     search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
-    autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator")
+    autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator", "partner_signing_contact")
     list_select_related = ("coordinator",)
     readonly_fields = ("status",)
     date_hierarchy = "valid_from"
@@ -419,7 +419,10 @@ class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixi
             _("Validity"),
             {"fields": ("signed_on", ("valid_from", "valid_until"), ("auto_renewal", "renewal_notice_days"))},
         ),
-        (_("Signatories"), {"classes": FOLDED, "fields": ("home_signatory", "partner_signatory")}),
+        (
+            _("Signatories"),
+            {"classes": FOLDED, "fields": ("home_signatory", "partner_signatory", "partner_signing_contact")},
+        ),
         (None, {"fields": ("notes",)}),
     )
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.models import HomeInstitution
-from config.services import describe_home_institution
+from config.services import describe_factsheet, describe_home_institution
 
 from .models import (
     Agreement,
@@ -77,10 +77,52 @@ def seed(*, by=None) -> HomeInstitution:
             "website": "https://auezov.edu.kz/",
             "international_office_email": "international@auezov.edu.kz",
             "staff_email_domains": "auezov.edu.kz",
+            "hei_id": "auezov.edu.kz",
         },
     )
     seed_home_units(by=by)
+    seed_factsheet(by=by)
     return home
+
+
+def _pages(path):
+    """A page of the university's site in each language (its address has the language first)."""
+    languages = {"en": "en", "ru": "ru", "kk": "kk", "zh_hans": "zh"}
+    return {suffix: f"https://auezov.edu.kz/{code}/{path}" for suffix, code in languages.items()}
+
+
+def seed_factsheet(*, by=None):
+    """What partners' students need before coming: deadlines, contacts and the pages on housing, visa, insurance."""
+    office = {"email": "international@auezov.edu.kz", "phone": "+77252210141"}
+    values = {
+        "nominations_autumn": "05-15",
+        "nominations_spring": "11-15",
+        "applications_autumn": "06-15",
+        "applications_spring": "12-15",
+        "decision_weeks": 4,
+        "transcript_weeks": 5,
+        **_names(
+            "requirements",
+            (
+                "Language: Russian or Kazakh B1, or English B2 for courses taught in English\n"
+                "Documents: passport copy, transcript of records, motivation letter",
+                "Язык: русский или казахский на уровне B1 либо английский B2 для курсов на английском языке\n"
+                "Документы: копия паспорта, выписка оценок, мотивационное письмо",
+                "Тіл: орыс немесе қазақ тілі B1 деңгейінде, ағылшын тіліндегі курстар үшін ағылшын тілі B2\n"
+                "Құжаттар: төлқұжат көшірмесі, бағалар үзіндісі, уәждеме хат",
+                "语言：俄语或哈萨克语B1，英语授课课程需英语B2\n材料：护照复印件、成绩单、动机信",
+            ),
+        ),
+    }
+    for topic, path in (
+        ("application", "international/exchange-students"),
+        ("housing", "international/housing"),
+        ("visa", "international/visa"),
+        ("insurance", "international/insurance"),
+    ):
+        pages = {f"{topic}_url_{suffix}": url for suffix, url in _pages(path).items()}
+        values = {**values, f"{topic}_email": office["email"], f"{topic}_phone": office["phone"], **pages}
+    return describe_factsheet(by=by, values=values)
 
 
 HOME_OFFICE = "International Cooperation Office"
@@ -151,6 +193,21 @@ HOME_FACULTIES = [
     ),
 ]
 
+# The codes by which Erasmus Without Paper exports name our units.
+HOME_UNIT_CODES = {
+    "Faculty of Information Technology": "FIT",
+    "Department of Information Systems": "FIT-IS",
+    "Department of Computer Science": "FIT-CS",
+    "Faculty of Engineering": "ENG",
+    "Department of Mining": "ENG-MIN",
+    "Department of Geology and Exploration": "ENG-GEO",
+    "Department of Chemical Engineering": "ENG-CHEM",
+    "Faculty of Philology": "PHIL",
+    "Department of Oriental Languages": "PHIL-OL",
+    "Department of Kazakh Language and Literature": "PHIL-KAZ",
+    HOME_OFFICE: "ICO",
+}
+
 
 def _names(field, names):
     return dict(zip((f"{field}_en", f"{field}_ru", f"{field}_kk", f"{field}_zh_hans"), names, strict=True))
@@ -168,14 +225,25 @@ def seed_home_units(*, by=None):
         faculty = add_unit(
             None,
             name_en=names[0],
-            values={**_names("name", names), "kind": Unit.Kind.FACULTY, "campus": campuses[0], "parent": None},
+            values={
+                **_names("name", names),
+                "kind": Unit.Kind.FACULTY,
+                "campus": campuses[0],
+                "parent": None,
+                "code": HOME_UNIT_CODES[names[0]],
+            },
             by=by,
         )
         for department in departments:
             add_unit(
                 None,
                 name_en=department[0],
-                values={**_names("name", department), "kind": Unit.Kind.DEPARTMENT, "parent": faculty},
+                values={
+                    **_names("name", department),
+                    "kind": Unit.Kind.DEPARTMENT,
+                    "parent": faculty,
+                    "code": HOME_UNIT_CODES[department[0]],
+                },
                 by=by,
             )
     add_unit(
@@ -194,6 +262,7 @@ def seed_home_units(*, by=None):
             ),
             "kind": Unit.Kind.OFFICE,
             "campus": campuses[0],
+            "code": HOME_UNIT_CODES[HOME_OFFICE],
         },
     )
 
@@ -220,6 +289,7 @@ def seed_xinjiang(*, coordinator):
             "kind": Partner.Kind.UNIVERSITY,
             "status": Partner.Status.ACTIVE,
             "website": "https://www.xju.edu.cn/",
+            "hei_id": "xju.edu.cn",
             "is_public": True,
             "description_en": "A comprehensive university in Urumqi and a key partner for language training, "
             "engineering, geology and mining.",
@@ -381,6 +451,7 @@ def seed_xinjiang(*, coordinator):
             "coordinator": coordinator,
             "home_signatory": "E. Imangaliyev, Vice-Rector for Academic Affairs",
             "partner_signatory": "Jin Gang, Vice-Rector",
+            "partner_signing_contact": Contact.objects.get(partner=xju, name="金刚"),
         },
     )
     if mou.status == Agreement.Status.DRAFT:

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from config.files import private_storage, validate_pdf
 from config.models import StatusTransition
 
-from .partners import IscedField, Partner, Unit
+from .partners import Contact, IscedField, Partner, Unit
 
 ACADEMIC_YEAR = RegexValidator(r"^(\d{4})/(\d{4})$", _("Write the academic year as 2025/2026."))
 
@@ -96,6 +96,22 @@ class Agreement(models.Model):
     )
     home_signatory = models.CharField(_("signatory (ours)"), max_length=255, blank=True)
     partner_signatory = models.CharField(_("signatory (partner)"), max_length=255, blank=True)
+    partner_signing_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_agreements",
+        verbose_name=_("signing contact (partner)"),
+        help_text=_("The partner's contact person who signs; Erasmus Without Paper exports send their name and email."),
+    )
+    is_ready_to_exchange = models.BooleanField(
+        _("ready to exchange"),
+        default=False,
+        editable=False,
+        help_text=_("Offered to the partner's system as an inter-institutional agreement (EWP)."),
+    )
+    ready_to_exchange_at = models.DateTimeField(_("ready to exchange since"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
 
     objects = AgreementQuerySet.as_manager()

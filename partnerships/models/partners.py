@@ -468,6 +468,16 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACULTY)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    code = models.CharField(
+        _("EWP unit code"),
+        max_length=64,
+        blank=True,
+        validators=[RegexValidator(r"^[!-~]{1,64}$", _("Letters, digits and signs without spaces, e.g. 140."))],
+        help_text=_(
+            "The unit's identifier in Erasmus Without Paper: for our units a short code of our choosing (e.g. 140), "
+            "for a partner's unit the one its own system gives."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisational unit")

@@ -21,12 +21,17 @@ def schema(tmp_path_factory):
 def api_routes():
     resolver = get_resolver()
     api = next(pattern for pattern in resolver.url_patterns if str(pattern.pattern) == "api/")
-    return {str(pattern.pattern) for pattern in api.url_patterns if str(pattern.pattern).startswith("v1/")}
+    ewp = next(pattern for pattern in resolver.url_patterns if str(pattern.pattern) == "api/v1/ewp/")
+    routes = {str(pattern.pattern) for pattern in api.url_patterns if str(pattern.pattern).startswith("v1/")}
+    return routes | {f"v1/ewp/{pattern.pattern}" for pattern in ewp.url_patterns}
 
 
 def test_every_endpoint_is_in_the_schema(schema):
     documented = {
-        path.removeprefix("/api/").replace("{id}", "<int:pk>").replace("{slug}", "<slug:slug>")
+        path.removeprefix("/api/")
+        .replace("{id}", "<int:pk>")
+        .replace("{slug}", "<slug:slug>")
+        .replace("{iia_id}", "<str:iia_id>")
         for path in schema["paths"]
     }
 
@@ -57,6 +62,11 @@ def test_private_endpoints_are_exactly_those_behind_a_token(schema):
         "/api/v1/selections/",
         "/api/v1/nominations/",
         "/api/v1/mobilities/",
+        "/api/v1/ewp/iias/",
+        "/api/v1/ewp/iias/{iia_id}/",
+        "/api/v1/ewp/institutions/",
+        "/api/v1/ewp/ounits/",
+        "/api/v1/ewp/factsheet/",
     }
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
 

@@ -95,6 +95,8 @@ def concrete_paths(name, route, obj=None):
     model = admin_model(route)
     if obj is not None:
         pass
+    elif name == "admin:partnerships_agreement_ewp_iia":
+        obj = Agreement.objects.get(reference_number="MoU-XJU-2025")  # the demo's agreement whose export validates
     elif model is not None:
         latest = model.history.first() if hasattr(model, "history") else None  # an object that has a history
         # A user other than a superuser: only superusers may change those (tested in tests/accounts).
@@ -117,6 +119,7 @@ def concrete_paths(name, route, obj=None):
         "<int:pk>": str(obj.pk) if obj else "1",
         "([^/]+)/history/([^/]+)/": f"{obj.pk if obj else 1}/history/{history.history_id if history else 1}/",
         "<str:token>": "not-a-real-token",
+        "<str:iia_id>": "kopir-1",
         "<int:host>": str(Partner.objects.get(slug="xinjiang-university").pk),
         "<str:fmt>": "xlsx",
         "<slug:step>": "about",

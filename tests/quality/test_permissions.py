@@ -89,6 +89,7 @@ RULES = [
     ("api:selection_list", TOKEN),
     ("api:nomination_list", TOKEN),
     ("api:mobility_list", TOKEN),
+    ("ewp:*", TOKEN),  # the EWP documents, for partners' systems
     # Single sign-on (allauth's socialaccount): identity providers call back without a language prefix
     ("openid_connect_login", OPEN),  # asks to continue to the identity provider
     ("openid_connect_callback", expect(401, 401, 401, 401, 401)),  # without a sign-in under way: refused
@@ -142,6 +143,7 @@ RULES = [
     ("admin:app_list[auth]", expect(302, 302, 302, 404, 200)),
     ("admin:config_homeinstitution_add", OFFICE_FORBIDDEN),  # there is only one home university
     ("admin:config_homeinstitution_delete", OFFICE_FORBIDDEN),
+    ("admin:config_factsheet_delete", OFFICE_FORBIDDEN),  # there is only one factsheet, kept
     ("admin:visits_typoreport_add", OFFICE_FORBIDDEN),  # readers write typo reports, staff only close them
     ("admin:visits_calendarfeed_add", OFFICE_FORBIDDEN),  # each person makes their own calendar address
     ("admin:mobility_application_add", OFFICE_FORBIDDEN),  # applicants apply on the portal
