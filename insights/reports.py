@@ -31,6 +31,8 @@ from .health import academic_year_bounds, academic_year_label, academic_year_of
 COUNTED = [Mobility.Status.PLANNED, Mobility.Status.ONGOING, Mobility.Status.COMPLETED]
 ENDED = [Agreement.Status.EXPIRED, Agreement.Status.TERMINATED]
 IN_FORCE = [Agreement.Status.ACTIVE, *ENDED]
+# The PDF is read by people: a longer table shows its first rows and points to the spreadsheet for the rest.
+PDF_ROWS = 200
 
 
 @dataclass
@@ -408,7 +410,7 @@ def report_pdf(report: Report, language: str) -> bytes:
             continue
         grid = PdfTable(
             [[Paragraph(_markup(cell), bold) for cell in table.header]]
-            + [[Paragraph(_markup(_cell(cell)), body) for cell in row] for row in table.rows],
+            + [[Paragraph(_markup(_cell(cell)), body) for cell in row] for row in table.rows[:PDF_ROWS]],
             repeatRows=1,
             hAlign="LEFT",
         )
@@ -422,6 +424,9 @@ def report_pdf(report: Report, language: str) -> bytes:
             )
         )
         story.append(grid)
+        if len(table.rows) > PDF_ROWS:
+            note = _("Rows shown: %(shown)s of %(count)s; the spreadsheet has them all.")
+            story.append(Paragraph(_markup(note % {"shown": PDF_ROWS, "count": len(table.rows)}), body))
     document.build(story)
     return output.getvalue()
 

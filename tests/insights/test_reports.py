@@ -208,3 +208,23 @@ def test_the_report_form_is_the_offices_and_is_linked_from_the_dashboard(office_
     assert client.get(url, {"year": "2025", "language": "kk", "format": "pdf"}).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_long_table_of_the_pdf_shows_its_first_rows_and_points_to_the_spreadsheet(monkeypatch):
+    from pypdf import PdfReader
+
+    from insights import reports
+
+    monkeypatch.setattr(reports, "PDF_ROWS", 2)
+    starts, ends = academic_year_bounds(2025)
+    for day in range(3):
+        ActiveAgreementFactory(
+            title=f"Agreement {day}", signed_on=starts, valid_from=starts, valid_until=ends - datetime.timedelta(day)
+        )
+
+    content, name, _content_type = reports.report_file(2025, "en", "pdf")
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert name == "annual-report-2025-2026-en.pdf"
+    assert "Rows shown: 2 of 3; the spreadsheet has them all." in " ".join(text.split())
+    assert "Agreement 0" not in text  # ending last, it is the third row
