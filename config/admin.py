@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import list_exports
 from .models import HomeInstitution
 
 admin.site.site_header = _("Köpir · international cooperation")
@@ -337,3 +338,7 @@ class HomeInstitutionAdmin(PortalAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Every admin list exports what it shows (its filter and search, with "select all") as XLSX and CSV.
+list_exports.register(admin.site)
