@@ -34,6 +34,8 @@ from django.utils import timezone
 from accounts.models import User
 from bench import http, rush
 from config import pagecache
+from insights.health import academic_year_of
+from insights.reports import report_file
 from mobility import demo as mobility_demo
 from mobility import services as mobility_services
 from mobility.models import Application, CallHost, ExchangeCall, HostChoice, Review, Score, SelectionCriterion
@@ -80,6 +82,8 @@ SWEEP_SCALES = {
 SWEEP_APPLICANTS = 500  # every applicant applies to every generated call
 SWEEP_GOALS = {"queries": 30, "seconds": 30, "peak_traced_mb": 512}
 IDLE_SWEEP_SECONDS = 2  # a sweep with nothing due, every five minutes
+# The annual report of the current academic year over every generated agreement, in Chinese and Kazakh.
+REPORT_GOALS = {"seconds": 60, "peak_traced_mb": 768}
 SWEEP_DAY = date(2026, 3, 2)
 # Upgrades: each app's latest migration, undone and done again on all the data. A migration holds its table's
 # locks until it commits, so its time bounds how long it can hold up a public page (docs/deploy.md, "Upgrades").
@@ -493,6 +497,7 @@ def run(records, requests, scale, agreements=None):
     ]
     http_figures = http.bench_http(scale, http_pages(applicant, office, review))
     rush_figures = rush.bench_rush(scale)
+    reports = bench_reports()
     sweeps = bench_sweep(scale)
     floor_median = figures[0]["median_ms"]
     for figure in figures:
@@ -512,6 +517,8 @@ def run(records, requests, scale, agreements=None):
         "bulk_jobs": bulk,
         "sweeps": sweeps,
         "sweep_goals": SWEEP_GOALS,
+        "reports": reports,
+        "report_goals": REPORT_GOALS,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "goals": GOALS,
     }
@@ -610,6 +617,28 @@ def admin_pages(office, ranked_call):
         ("Admin: visits", office, "/en/admin/visits/visit/", ADMIN_PAGE),
         *((f"Admin: change {model}", office, url, CHANGE_PAGE) for model, url in urls.items()),
     ]
+
+
+def bench_reports():
+    """The annual report of the current academic year as a spreadsheet and as PDF, timed once each."""
+    year = academic_year_of(timezone.localdate())
+    figures = []
+    for fmt, language in [("xlsx", "zh-hans"), ("pdf", "zh-hans"), ("pdf", "kk")]:
+        tracemalloc.start()
+        started = time.perf_counter()
+        content, name, _content_type = report_file(year, language, fmt)
+        seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        figures.append(
+            {
+                "report": name,
+                "kb": round(len(content) / 1024),
+                "seconds": round(seconds, 3),
+                "peak_traced_mb": round(peak / 2**20, 1),
+            }
+        )
+    return figures
 
 
 def bulk_job(label, job, *args):
@@ -719,6 +748,18 @@ def write_report(report, output) -> str:
             f"| {migration['migration']} | {backward} | {migration['forward_seconds']} | {migration['statements']} "
             f"| {locked} {mark[locked <= migration_goals['seconds']]} |"
         )
+    report_goals = report["report_goals"]
+    lines += [
+        "",
+        f"Annual report of the current academic year; goals: ≤ {report_goals['seconds']} s, "
+        f"≤ {report_goals['peak_traced_mb']} MB.",
+        "",
+        "| report | KB | seconds | peak MB |",
+        "|---|---|---|---|",
+    ]
+    for made in report["reports"]:
+        cells = [f"{made[figure]} {mark[made[figure] <= limit]}" for figure, limit in report_goals.items()]
+        lines.append(f"| {made['report']} | {made['kb']} | {' | '.join(cells)} |")
     peak = report["peak_rss_mb"]
     lines += [
         "",

@@ -21,6 +21,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import list_exports
 from .i18n import language_codes as codes
 from .models import Factsheet, HomeInstitution, TranslationState
 from .text import collation_key, join_list
@@ -800,3 +801,7 @@ class FactsheetAdmin(PortalAdmin):
     # A second factsheet is refused by its clean(), in words: no query on every admin page to hide "Add".
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Every admin list exports what it shows (its filter and search, with "select all") as XLSX and CSV.
+list_exports.register(admin.site)

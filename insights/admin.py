@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,9 +14,10 @@ from config.admin import HistoryAdmin
 from config.text import join_list
 from partnerships.models import Agreement
 
-from . import health, services
+from . import health, reports, services
+from .forms import AnnualReportForm
 from .models import AgreementHealth, RenewalReview
-from .permissions import may_decide_renewal, may_read_health
+from .permissions import may_decide_renewal, may_read_annual_report, may_read_health
 
 
 @admin.register(RenewalReview)
@@ -69,6 +71,11 @@ class AgreementHealthAdmin(admin.ModelAdmin):
                 "<int:pk>/health/",
                 self.admin_site.admin_view(self.health_view),
                 name="insights_agreementhealth_health",
+            ),
+            path(
+                "annual-report/",
+                self.admin_site.admin_view(self.annual_report_view),
+                name="insights_annual_report",
             ),
             *super().get_urls(),
         ]
@@ -128,6 +135,26 @@ class AgreementHealthAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         return redirect(reverse("admin:partnerships_agreement_history", args=[object_id]))
+
+    def annual_report_view(self, request):
+        """The form choosing the academic year, language and format; a filled form downloads the report."""
+        if not may_read_annual_report(request.user):
+            raise PermissionDenied
+        form = AnnualReportForm(request.GET if "year" in request.GET else None)
+        if form.is_valid():
+            content, name, content_type = reports.report_file(
+                form.cleaned_data["year"], form.cleaned_data["language"], form.cleaned_data["format"]
+            )
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Annual report"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/insights/annual_report.html", context)
 
     def health_view(self, request, pk):
         """What the agreement promised beside what happened, per academic year; POST runs a renewal action."""

@@ -16,3 +16,8 @@ def may_read_health(user, agreement) -> bool:
 def may_decide_renewal(user) -> bool:
     """Opening a renewal review and marking a partner dormant are the office's decisions."""
     return is_office(user)
+
+
+def may_read_annual_report(user) -> bool:
+    """The annual report covers the whole university: the office's."""
+    return is_office(user)

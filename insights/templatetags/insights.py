@@ -4,7 +4,7 @@ from django.utils.text import capfirst
 
 from insights.dashboard import dashboard
 from insights.models import AgreementHealth
-from insights.permissions import may_read_dashboard
+from insights.permissions import may_read_annual_report, may_read_dashboard
 
 register = template.Library()
 
@@ -21,7 +21,8 @@ def insights_dashboard(context):
             "url": reverse("admin:insights_agreementhealth_changelist"),
             "label": capfirst(AgreementHealth._meta.verbose_name_plural),
         }
-    return {"charts": dashboard(user), "review": review}
+    report_url = reverse("admin:insights_annual_report") if may_read_annual_report(user) else ""
+    return {"charts": dashboard(user), "review": review, "report_url": report_url}
 
 
 @register.inclusion_tag("admin/insights/_chart.html")

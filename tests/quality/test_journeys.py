@@ -361,3 +361,42 @@ def test_the_admins_translation_tabs_name_each_language_in_itself(page, client, 
     tabs.nth(3).focus()
     page.keyboard.press("Enter")
     expect(page.locator("#id_name_zh_hans")).to_be_visible()
+
+
+def test_office_downloads_the_annual_report_in_chinese_and_kazakh_from_the_dashboard(
+    page, client, live_server, settings
+):
+    """The office follows the dashboard's link to the annual report and downloads it as PDF and as XLSX."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from insights.health import academic_year_of
+
+    settings.DEBUG = True  # the demo loads only there
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    settings.STAFF_MFA_REQUIRED = False
+    demo = academic_year_of(timezone.localdate())
+    sign_in_as(page, client, StaffFactory(language="en"), live_server)
+
+    page.goto("/en/admin/")
+    page.locator(".insights-dashboard").get_by_role("link", name="Annual report").click()
+    page.locator("#id_language").select_option("zh-hans")
+    page.locator("#id_format").select_option("pdf")
+    with page.expect_download() as chinese:
+        page.get_by_role("button", name="Download the report").click()
+    page.goto("/en/admin/insights/agreementhealth/annual-report/")
+    page.locator("#id_language").select_option("kk")
+    page.locator("#id_format").select_option("xlsx")
+    with page.expect_download() as kazakh:
+        page.get_by_role("button", name="Download the report").click()
+
+    pdf = PdfReader(chinese.value.path())
+    assert "年度报告" in pdf.pages[0].extract_text()
+    assert chinese.value.suggested_filename == f"annual-report-{demo}-{demo + 1}-zh-hans.pdf"
+    workbook = load_workbook(io.BytesIO(kazakh.value.path().read_bytes()))
+    assert "Жиынтық" in workbook.sheetnames

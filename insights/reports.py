@@ -1,0 +1,449 @@
+"""The annual report for leadership and the ministry: one academic year's figures as XLSX and PDF.
+
+`annual_report(year)` gathers the tables in the active language; `report_xlsx` writes one sheet per table
+(real numbers and dates, autofilter on), `report_pdf` the same tables with a chart of mobility by country.
+The gender of participants is not recorded by the portal, so the report has no table for it.
+
+An agreement counts as signed when signed in the year; active when in force on a day of the year (active,
+expired, or terminated during or after it); expiring when active and ending in the year; ended when it expired
+or was terminated in the year. Mobilities count by the academic year they start in, cancelled ones not.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django_countries import countries
+
+from config.spreadsheets import spreadsheet_safe
+from mobility.models import ExchangeCall, Mobility
+from partnerships.models import Agreement, AgreementTransition, JointProgram, ResearchProject
+from visits.models import Outcome, Visit
+
+from .health import academic_year_bounds, academic_year_label, academic_year_of
+
+# Mobilities counted in the report: every one not cancelled.
+COUNTED = [Mobility.Status.PLANNED, Mobility.Status.ONGOING, Mobility.Status.COMPLETED]
+ENDED = [Agreement.Status.EXPIRED, Agreement.Status.TERMINATED]
+IN_FORCE = [Agreement.Status.ACTIVE, *ENDED]
+# The PDF is read by people: a longer table shows its first rows and points to the spreadsheet for the rest.
+PDF_ROWS = 200
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    header: list
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    year: int
+    title: str
+    tables: list
+
+    def table(self, key) -> Table:
+        return next(table for table in self.tables if table.key == key)
+
+
+def _by_direction(mobilities, *fields, label):
+    """Rows of (label..., outgoing, incoming, total) for the mobilities grouped by `fields`, largest first."""
+    found = {}
+    for *keys, direction, number in (
+        mobilities.values_list(*fields, "direction").annotate(number=Count("pk")).order_by()
+    ):
+        found.setdefault(tuple(keys), {})[direction] = number
+    rows = []
+    for keys, numbers in found.items():
+        outgoing = numbers.get(Mobility.Direction.OUTGOING, 0)
+        incoming = numbers.get(Mobility.Direction.INCOMING, 0)
+        rows.append([*label(*keys), outgoing, incoming, outgoing + incoming])
+    return sorted(rows, key=lambda row: (-row[-1], [str(cell) for cell in row[:-3]]))
+
+
+def _choice(choices, value):
+    return str(dict(choices).get(value, value)) if value else _("Not recorded")
+
+
+def annual_report(year: int) -> Report:
+    """The figures of academic year `year`/`year + 1`, in the active language."""
+    starts, ends = academic_year_bounds(year)
+    label = academic_year_label(year)
+    mobilities = Mobility.objects.filter(status__in=COUNTED, starts_on__gte=starts, starts_on__lte=ends)
+    directions = [pgettext("mobility direction", "Outgoing"), pgettext("mobility direction", "Incoming"), _("Total")]
+    tables = []
+
+    agreements = Agreement.objects.all()
+    signed = agreements.filter(signed_on__gte=starts, signed_on__lte=ends)
+    terminated = AgreementTransition.objects.filter(to_status=Agreement.Status.TERMINATED)
+    active = (
+        agreements.filter(status__in=IN_FORCE, valid_from__lte=ends)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=starts))
+        .exclude(pk__in=terminated.filter(at__date__lt=starts).values("agreement"))
+    )
+    ending = agreements.filter(valid_until__gte=starts, valid_until__lte=ends)
+    expiring = ending.filter(status=Agreement.Status.ACTIVE)
+    ended = agreements.filter(
+        Q(pk__in=ending.filter(status=Agreement.Status.EXPIRED))
+        | Q(
+            status=Agreement.Status.TERMINATED,
+            pk__in=terminated.filter(at__date__gte=starts, at__date__lte=ends).values("agreement"),
+        )
+    )
+    visits = Visit.objects.filter(starts_on__gte=starts, starts_on__lte=ends).exclude(status=Visit.Status.CANCELLED)
+    outcomes = Outcome.objects.filter(visit__in=visits)
+    programs = JointProgram.objects.filter(
+        status__in=[JointProgram.Status.RUNNING, JointProgram.Status.IN_DEVELOPMENT]
+    ).filter(Q(first_intake__isnull=True) | Q(first_intake__lte=ends))
+    projects = (
+        ResearchProject.objects.exclude(status=ResearchProject.Status.CANCELLED)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=ends))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts))
+    )
+    counts = mobilities.values_list("direction").annotate(number=Count("pk")).order_by()
+    per_direction = dict(counts)
+
+    tables.append(
+        Table(
+            "summary",
+            _("Summary"),
+            [_("Figure"), capfirst(_("number"))],
+            [
+                [_("Outgoing mobilities"), per_direction.get(Mobility.Direction.OUTGOING, 0)],
+                [_("Incoming mobilities"), per_direction.get(Mobility.Direction.INCOMING, 0)],
+                [_("Agreements signed"), signed.count()],
+                [_("Agreements active"), active.count()],
+                [_("Agreements expiring"), expiring.count()],
+                [_("Agreements ended"), ended.count()],
+                [_("Visits"), visits.count()],
+                [_("Visit outcomes"), outcomes.count()],
+                [_("Joint programs"), programs.count()],
+                [_("Research projects"), projects.count()],
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            "countries",
+            _("Mobility by country"),
+            [capfirst(_("country")), *directions],
+            _by_direction(mobilities, "partner__country", label=lambda code: [str(countries.name(code))]),
+        )
+    )
+    tables.append(
+        Table(
+            "partners",
+            _("Mobility by partner"),
+            [capfirst(_("partner")), capfirst(_("country")), *directions],
+            _by_direction(
+                mobilities,
+                "partner__name",
+                "partner__country",
+                label=lambda name, code: [spreadsheet_safe(name), str(countries.name(code))],
+            ),
+        )
+    )
+    type_choices = Mobility._meta.get_field("mobility_type").choices
+    tables.append(
+        Table(
+            "types",
+            _("Mobility by type"),
+            [capfirst(_("mobility type")), *directions],
+            _by_direction(mobilities, "mobility_type", label=lambda kind: [_choice(type_choices, kind)]),
+        )
+    )
+    level_choices = ExchangeCall.Level.choices
+    tables.append(
+        Table(
+            "levels",
+            _("Mobility by level"),
+            [capfirst(_("level")), *directions],
+            _by_direction(mobilities, "application__level", label=lambda level: [_choice(level_choices, level)]),
+        )
+    )
+    funding_choices = ExchangeCall.Funding.choices
+    tables.append(
+        Table(
+            "funding",
+            _("Mobility by funding"),
+            [capfirst(_("funding")), *directions],
+            _by_direction(
+                mobilities, "application__call__funding", label=lambda funding: [_choice(funding_choices, funding)]
+            ),
+        )
+    )
+    agreement_rows = []
+    signed_ids = set(signed.values_list("pk", flat=True))
+    for agreement in (
+        agreements.filter(Q(pk__in=signed) | Q(pk__in=active) | Q(pk__in=ending) | Q(pk__in=ended))
+        .prefetch_related("partners")
+        .order_by("valid_until", "title")
+    ):
+        agreement_rows.append(
+            [
+                spreadsheet_safe(agreement.title),
+                spreadsheet_safe(", ".join(sorted(partner.name for partner in agreement.partners.all()))),
+                str(agreement.get_kind_display()),
+                str(agreement.get_status_display()),
+                agreement.signed_on,
+                agreement.valid_from,
+                agreement.valid_until,
+                _("Yes") if agreement.pk in signed_ids else "",
+            ]
+        )
+    tables.append(
+        Table(
+            "agreements",
+            _("Agreements"),
+            [
+                capfirst(_("title")),
+                capfirst(_("partners")),
+                capfirst(_("kind")),
+                capfirst(_("status")),
+                capfirst(_("signed on")),
+                capfirst(_("valid from")),
+                capfirst(_("valid until")),
+                _("Signed this year"),
+            ],
+            agreement_rows,
+        )
+    )
+    visit_rows = []
+    for visit in visits.annotate(
+        outcome_count=Count("outcomes"), done_count=Count("outcomes", filter=Q(outcomes__status=Outcome.Status.DONE))
+    ).order_by("starts_on", "title"):
+        visit_rows.append(
+            [
+                spreadsheet_safe(visit.title),
+                str(visit.get_direction_display()),
+                str(visit.get_status_display()),
+                visit.starts_on,
+                visit.ends_on,
+                visit.outcome_count,
+                visit.done_count,
+            ]
+        )
+    tables.append(
+        Table(
+            "visits",
+            _("Visits and their outcomes"),
+            [
+                capfirst(_("title")),
+                capfirst(_("direction")),
+                capfirst(_("status")),
+                capfirst(_("starts on")),
+                capfirst(_("ends on")),
+                capfirst(_("outcomes")),
+                _("Done"),
+            ],
+            visit_rows,
+        )
+    )
+    outcome_counts = dict(outcomes.values_list("status").annotate(number=Count("pk")).order_by())
+    tables.append(
+        Table(
+            "outcomes",
+            _("Visit outcomes by status"),
+            [capfirst(_("status")), capfirst(_("number"))],
+            [[str(status.label), outcome_counts.get(status.value, 0)] for status in Outcome.Status],
+        )
+    )
+    tables.append(
+        Table(
+            "programs",
+            _("Joint programs"),
+            [
+                capfirst(_("title")),
+                capfirst(_("kind")),
+                capfirst(_("level")),
+                capfirst(_("status")),
+                capfirst(_("first intake")),
+                capfirst(_("partners")),
+            ],
+            [
+                [
+                    spreadsheet_safe(program.title),
+                    str(program.get_kind_display()),
+                    str(program.get_level_display()),
+                    str(program.get_status_display()),
+                    program.first_intake,
+                    spreadsheet_safe(", ".join(sorted(partner.name for partner in program.partners.all()))),
+                ]
+                for program in programs.prefetch_related("partners").order_by("title")
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            "projects",
+            _("Research projects"),
+            [
+                capfirst(_("title")),
+                capfirst(_("status")),
+                capfirst(_("starts on")),
+                capfirst(_("ends on")),
+                capfirst(_("funding source")),
+                capfirst(_("partners")),
+            ],
+            [
+                [
+                    spreadsheet_safe(project.title),
+                    str(project.get_status_display()),
+                    project.starts_on,
+                    project.ends_on,
+                    spreadsheet_safe(project.funding_source),
+                    spreadsheet_safe(", ".join(sorted(partner.name for partner in project.partners.all()))),
+                ]
+                for project in projects.prefetch_related("partners").order_by("title")
+            ],
+        )
+    )
+    return Report(year, _("Annual report %(year)s") % {"year": label}, tables)
+
+
+def report_xlsx(report: Report) -> bytes:
+    """One sheet per table: a bold header row, real numbers and dates, the autofilter on."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = report.title
+    for table in report.tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append([str(cell) for cell in table.header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+        width = len(table.header)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(1, len(table.rows) + 1)}"
+        sheet.freeze_panes = "A2"
+        for column in range(1, width + 1):
+            sheet.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 40
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _country_chart(table: Table, font: str):
+    """A horizontal bar chart of outgoing and incoming mobility of the ten countries with most."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    rows = list(reversed(table.rows[:10]))
+    drawing = Drawing(480, 40 + 22 * len(rows))
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 30
+    chart.width, chart.height = 300, 22 * len(rows)
+    chart.data = [[row[1] for row in rows], [row[2] for row in rows]]
+    chart.categoryAxis.categoryNames = [row[0] for row in rows]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = max(1, max(max(row[1], row[2]) for row in rows) // 5)
+    chart.bars[0].fillColor = colors.HexColor("#1f5f99")
+    chart.bars[1].fillColor = colors.HexColor("#e08a1e")
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 150, 12
+    legend.fontName = font
+    legend.fontSize = 8
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.colorNamePairs = [(chart.bars[0].fillColor, table.header[1]), (chart.bars[1].fillColor, table.header[2])]
+    drawing.add(legend)
+    return drawing
+
+
+def report_pdf(report: Report, language: str) -> bytes:
+    """The tables in A4 landscape, with the chart of mobility by country; Kazakh and Chinese set in fonts that
+    have their glyphs (DejaVu Sans embedded, the standard Chinese CID font)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    from mobility.exports import _fonts, _markup
+
+    _fonts()
+    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=8, leading=10)
+    bold = ParagraphStyle("bold", parent=body, fontName="DejaVuSans-Bold")
+    heading = ParagraphStyle("heading", parent=bold, fontSize=12, leading=16, spaceBefore=6)
+    title = ParagraphStyle("title", parent=bold, fontSize=16, leading=20)
+    chart_font = "STSong-Light" if language.startswith("zh") else "DejaVuSans"
+    output = io.BytesIO()
+    document = SimpleDocTemplate(
+        output, pagesize=landscape(A4), title=report.title, leftMargin=15 * mm, rightMargin=15 * mm
+    )
+    story = [Paragraph(_markup(report.title), title), Spacer(1, 4 * mm)]
+    for table in report.tables:
+        story.append(Paragraph(_markup(table.title), heading))
+        if table.key == "countries" and table.rows:
+            story.append(_country_chart(table, chart_font))
+        if not table.rows:
+            story.append(Paragraph(_markup(_("None in this academic year.")), body))
+            continue
+        grid = PdfTable(
+            [[Paragraph(_markup(cell), bold) for cell in table.header]]
+            + [[Paragraph(_markup(_cell(cell)), body) for cell in row] for row in table.rows[:PDF_ROWS]],
+            repeatRows=1,
+            hAlign="LEFT",
+        )
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(grid)
+        if len(table.rows) > PDF_ROWS:
+            note = _("Rows shown: %(shown)s of %(count)s; the spreadsheet has them all.")
+            story.append(Paragraph(_markup(note % {"shown": PDF_ROWS, "count": len(table.rows)}), body))
+    document.build(story)
+    return output.getvalue()
+
+
+def report_years(today: date) -> list[int]:
+    """The academic years a report can be asked for: the last five and the current one, newest first."""
+    current = academic_year_of(today)
+    return list(range(current, current - 6, -1))
+
+
+def report_file(year: int, language: str, fmt: str) -> tuple[bytes, str, str]:
+    """The annual report of `year` in `language` as (content, file name, content type); fmt is xlsx or pdf."""
+    with translation.override(language):
+        report = annual_report(year)
+        if fmt == "pdf":
+            content, content_type = report_pdf(report, language), "application/pdf"
+        else:
+            content = report_xlsx(report)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return content, f"annual-report-{year}-{year + 1}-{language}.{fmt}", content_type

@@ -1,0 +1,230 @@
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from insights.health import academic_year_bounds, academic_year_of
+from insights.reports import annual_report
+from mobility.models import Mobility
+from partnerships.models import Agreement, AgreementTransition
+from tests.factories import ActiveAgreementFactory, AgreementFactory, StaffFactory, UserFactory
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True  # the demo loads only there
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    return academic_year_of(timezone.localdate())
+
+
+def download(client, year, language, fmt):
+    response = client.get(reverse("admin:insights_annual_report"), {"year": year, "language": language, "format": fmt})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (XLSX if fmt == "xlsx" else "application/pdf")
+    assert f"annual-report-{year}-{year + 1}-{language}.{fmt}" in response["Content-Disposition"]
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def expected_mobility(year):
+    """The demo year's mobilities counted straight from the database, by direction and by country."""
+    starts, ends = academic_year_bounds(year)
+    counted = Mobility.objects.exclude(status=Mobility.Status.CANCELLED).filter(starts_on__range=(starts, ends))
+    by_direction = Counter(counted.values_list("direction", flat=True))
+    by_country = Counter(counted.values_list("partner__country", "direction"))
+    return by_direction, by_country
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "kk"])
+def test_the_annual_reports_spreadsheet_holds_the_demo_years_figures(office_client, demo, language):
+    from django_countries import countries
+    from openpyxl import load_workbook
+
+    content = download(office_client, demo, language, "xlsx")
+
+    workbook = load_workbook(io.BytesIO(content))
+    by_direction, by_country = expected_mobility(demo)
+    starts, ends = academic_year_bounds(demo)
+    assert sum(by_direction.values()) > 0, "the demo has mobilities in its year"
+    with translation.override(language):
+        names = {
+            key: gettext(title)[:31]
+            for key, title in [
+                ("summary", "Summary"),
+                ("countries", "Mobility by country"),
+                ("partners", "Mobility by partner"),
+                ("types", "Mobility by type"),
+                ("levels", "Mobility by level"),
+                ("funding", "Mobility by funding"),
+                ("agreements", "Agreements"),
+                ("visits", "Visits and their outcomes"),
+                ("programs", "Joint programs"),
+                ("projects", "Research projects"),
+            ]
+        }
+        figures = {
+            gettext("Outgoing mobilities"): by_direction["outgoing"],
+            gettext("Incoming mobilities"): by_direction["incoming"],
+            gettext("Agreements signed"): Agreement.objects.filter(signed_on__range=(starts, ends)).count(),
+            gettext("Visits"): Visit.objects.filter(starts_on__range=(starts, ends))
+            .exclude(status=Visit.Status.CANCELLED)
+            .count(),
+        }
+        country_names = {code: str(countries.name(code)) for code, _direction in by_country}
+    assert set(names.values()) <= set(workbook.sheetnames)
+    summary = workbook[names["summary"]]
+    read = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
+    for figure, number in figures.items():
+        assert read[figure] == number, figure
+    assert all(isinstance(number, int) for number in read.values())
+    assert summary.auto_filter.ref == f"A1:B{summary.max_row}"
+
+    sheet = workbook[names["countries"]]
+    assert sheet.auto_filter.ref
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows == {
+        name: (
+            by_country[(code, "outgoing")],
+            by_country[(code, "incoming")],
+            by_country[(code, "outgoing")] + by_country[(code, "incoming")],
+        )
+        for code, name in country_names.items()
+    }
+    agreements = workbook[names["agreements"]]
+    dates = [row[5] for row in agreements.iter_rows(min_row=2, values_only=True) if row[5]]
+    assert dates and all(isinstance(day, datetime.datetime) for day in dates)  # real dates, not text
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        (
+            "zh-hans",
+            ["年度报告", "按国家统计的学术交流", "按合作院校统计的学术交流", "协议", "访问及其成果", "联合培养项目"],
+        ),
+        (
+            "kk",
+            [
+                "Жылдық есеп",
+                "Елдер бойынша академиялық ұтқырлық",
+                "Серіктестер бойынша академиялық ұтқырлық",
+                "Келісімдер",
+                "Сапарлар және олардың нәтижелері",
+                "Ғылыми жобалар",
+            ],
+        ),
+    ],
+)
+def test_the_annual_reports_pdf_has_its_headings_and_figures_in_chinese_and_kazakh(
+    office_client, demo, language, headings
+):
+    from pypdf import PdfReader
+
+    content = download(office_client, demo, language, "pdf")
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    for heading in headings:
+        assert heading in text
+    by_direction, _by_country = expected_mobility(demo)
+    with translation.override(language):
+        lines = text.splitlines()
+        for figure, number in [
+            (gettext("Outgoing mobilities"), by_direction["outgoing"]),
+            (gettext("Incoming mobilities"), by_direction["incoming"]),
+        ]:
+            assert lines[lines.index(figure) + 1] == str(number)
+        with translation.override(language):
+            partner_names = set(Mobility.objects.values_list("partner__name", flat=True))
+    assert partner_names and all(name in text for name in partner_names)
+
+
+def test_agreements_count_as_signed_active_expiring_and_ended_by_the_year():
+    with translation.override("en"):
+        starts, ends = academic_year_bounds(2025)
+        ActiveAgreementFactory(signed_on=starts, valid_from=starts, valid_until=ends)  # signed, active, expiring
+        ActiveAgreementFactory(
+            signed_on=datetime.date(2020, 1, 1), valid_from=datetime.date(2020, 1, 1), valid_until=None
+        )  # active
+        AgreementFactory(
+            status=Agreement.Status.EXPIRED,
+            signed_on=datetime.date(2020, 1, 1),
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=starts + datetime.timedelta(days=10),
+        )  # active, ended
+        early = AgreementFactory(
+            status=Agreement.Status.TERMINATED,
+            signed_on=datetime.date(2020, 1, 1),
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=datetime.date(2030, 1, 1),
+        )  # terminated before the year: neither
+        late = AgreementFactory(
+            status=Agreement.Status.TERMINATED,
+            signed_on=datetime.date(2020, 1, 1),
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=datetime.date(2030, 1, 1),
+        )  # terminated in the year: active, ended
+        by = StaffFactory()
+        for agreement, day in [(early, datetime.date(2024, 5, 1)), (late, datetime.date(2026, 2, 1))]:
+            transition = AgreementTransition.objects.create(
+                agreement=agreement, by=by, from_status="active", to_status="terminated"
+            )
+            AgreementTransition.objects.filter(pk=transition.pk).update(
+                at=datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+            )
+        AgreementFactory(status=Agreement.Status.DRAFT)  # neither
+
+        summary = dict(annual_report(2025).table("summary").rows)
+
+        assert summary["Agreements signed"] == 1
+        assert summary["Agreements active"] == 4
+        assert summary["Agreements expiring"] == 1
+        assert summary["Agreements ended"] == 2
+        assert len(annual_report(2025).table("agreements").rows) == 4
+
+
+def test_the_report_form_is_the_offices_and_is_linked_from_the_dashboard(office_client, client, settings):
+    url = reverse("admin:insights_annual_report")
+
+    page = office_client.get(url)
+    invalid = office_client.get(url, {"year": "1900", "language": "kk", "format": "pdf"})
+    index = office_client.get(reverse("admin:index"))
+
+    assert page.status_code == 200
+    assert b'name="year"' in page.content and b'name="language"' in page.content and b'name="format"' in page.content
+    assert invalid.status_code == 200 and b"errorlist" in invalid.content
+    assert url.encode() in index.content
+    faculty = UserFactory(role="faculty", is_staff=True)
+    client.force_login(faculty)
+    assert client.get(url, {"year": "2025", "language": "kk", "format": "pdf"}).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_long_table_of_the_pdf_shows_its_first_rows_and_points_to_the_spreadsheet(monkeypatch):
+    from pypdf import PdfReader
+
+    from insights import reports
+
+    monkeypatch.setattr(reports, "PDF_ROWS", 2)
+    starts, ends = academic_year_bounds(2025)
+    for day in range(3):
+        ActiveAgreementFactory(
+            title=f"Agreement {day}", signed_on=starts, valid_from=starts, valid_until=ends - datetime.timedelta(day)
+        )
+
+    content, name, _content_type = reports.report_file(2025, "en", "pdf")
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert name == "annual-report-2025-2026-en.pdf"
+    assert "Rows shown: 2 of 3; the spreadsheet has them all." in " ".join(text.split())
+    assert "Agreement 0" not in text  # ending last, it is the third row
