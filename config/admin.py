@@ -688,7 +688,7 @@ class TranslationStatusAdmin:
 
 
 @admin.register(TranslationState)
-class TranslationQueueAdmin(admin.ModelAdmin):
+class TranslationQueueAdmin(ClashLinksAdmin, admin.ModelAdmin):
     """The translation queue: what is missing or stale in the reader's languages, what readers see most first."""
 
     list_display = ("record", "kind", "missing_here", "stale_here", "is_public", "changed_at")

@@ -269,7 +269,12 @@ class TranslationState(models.Model):
         ordering = ["-is_public", "-changed_at"]
         permissions = translate_permissions()
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="translation_state_one_per_record")
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                name="translation_state_one_per_record",
+                violation_error_code="unique",
+                violation_error_message=_("This record's translation status is already recorded."),
+            )
         ]
         indexes = [models.Index(fields=["-is_public", "-changed_at"], name="translation_state_queue")]
 

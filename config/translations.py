@@ -271,7 +271,12 @@ def codes_in(text: str) -> list[str]:
 
 
 def check_required_languages(obj: models.Model, *, field: str = "is_published") -> None:
-    """Refuse to publish a record that lacks a text in one of its required languages, naming them."""
+    """Refuse to publish a record that lacks a text in one of its required languages, naming them.
+
+    Only the step to published is checked: a record published before stays open to every other change (closing a
+    call early, confirming its selection)."""
+    if obj.pk and type(obj)._base_manager.filter(pk=obj.pk, **{field: True}).exists():
+        return
     codes = language_codes()
     state = state_of(obj) if obj.pk else None
     written = [c for c in [settings.MODELTRANSLATION_DEFAULT_LANGUAGE, *codes] if any(texts_of(obj, c).values())]

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-is_public', '-changed_at'],
                 'permissions': [('translate_kk', 'Translate content into Қазақша'), ('translate_ru', 'Translate content into Русский'), ('translate_en', 'Translate content into English'), ('translate_zh_hans', 'Translate content into 简体中文')],
                 'indexes': [models.Index(fields=['-is_public', '-changed_at'], name='translation_state_queue')],
-                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='translation_state_one_per_record')],
+                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='translation_state_one_per_record', violation_error_code='unique', violation_error_message="This record's translation status is already recorded.")],
             },
         ),
     ]

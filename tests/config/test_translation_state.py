@@ -153,7 +153,8 @@ def test_call_to_a_chinese_partner_needs_chinese():
 
 
 def test_call_refusal_is_translated_and_names_every_missing_language():
-    call = CallFactory(partners=[PartnerFactory(language="zh-hans"), PartnerFactory(language="kk")])
+    call = CallFactory(partners=[PartnerFactory(language="zh-hans"), PartnerFactory(language="kk")], is_published=False)
+    call.is_published = True
     with translation.override("ru"), pytest.raises(ValidationError) as refused:
         check_required_languages(call)
     message = refused.value.message_dict["is_published"][0]
@@ -181,3 +182,11 @@ def test_article_about_a_chinese_partner_is_not_published_without_chinese():
     article.title_zh_hans, article.body_zh_hans = "新闻", "<p>内容</p>"
     article.save()
     assert publish_article(article).is_published
+
+
+def test_a_call_published_before_stays_open_to_other_changes():
+    """Only the step to published asks for the languages: closing a published call early is not refused."""
+    call = CallFactory(partners=[PartnerFactory(language="zh-hans")], is_published=True)
+    call.title_en = "Semester exchange (closed early)"
+    check_required_languages(call)
+    call.full_clean()

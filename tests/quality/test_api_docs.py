@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
-OPERATIONS = 13
+OPERATIONS = 18  # the public and token endpoints, and the EWP ones
 
 
 def script_policy(response):
