@@ -1,6 +1,7 @@
 """The admin's titles, the home university, and the bases every app's admin builds on."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
@@ -9,8 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.forms.models import InlineForeignKeyField
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
@@ -21,9 +24,10 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import list_exports
+from . import exports, list_exports
+from .files import private_file_response
 from .i18n import language_codes as codes
-from .models import Factsheet, HomeInstitution, TranslationState
+from .models import ExportJob, Factsheet, HomeInstitution, TranslationState
 from .text import collation_key, join_list
 from .translations import (
     confirm_translations,
@@ -801,6 +805,84 @@ class FactsheetAdmin(PortalAdmin):
     # A second factsheet is refused by its clean(), in words: no query on every admin page to hide "Add".
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """ "My exports": the reader's own exports with their progress, and the download of the ones that are ready."""
+
+    # The page shows only the reader's own jobs, so it is not a filtered list of everyone's.
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).of(request.user)
+
+    def has_module_permission(self, request):
+        return exports.may_read_exports(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return exports.may_read_exports(request.user) and (obj is None or obj.requested_by_id == request.user.pk)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("status/", self.admin_site.admin_view(self.status_view), name="config_exportjob_status"),
+            path(
+                "<int:pk>/download/", self.admin_site.admin_view(self.download_view), name="config_exportjob_download"
+            ),
+            path("", self.admin_site.admin_view(self.changelist_view), name="config_exportjob_changelist"),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        jobs = list(self.get_queryset(request)[:100])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("My exports"),
+            "jobs": jobs,
+            "unfinished": any(not job.is_finished for job in jobs),
+            "keep_days": settings.EXPORT_KEEP_DAYS,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/config/exportjob/my_exports.html", context)
+
+    def status_view(self, request):
+        """The state and progress of the reader's unfinished exports, for the page's script."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = [int(pk) for pk in request.GET.getlist("id") if pk.isdigit()][:100]
+        jobs = self.get_queryset(request).filter(pk__in=ids)
+        return JsonResponse(
+            {
+                "jobs": [
+                    {
+                        "id": job.pk,
+                        "status": job.status,
+                        "label": job.get_status_display(),
+                        "percent": job.percent,
+                        "finished": job.is_finished,
+                    }
+                    for job in jobs
+                ]
+            }
+        )
+
+    def download_view(self, request, pk):
+        """The kept file, streamed from the private storage to the person who asked for it; nobody else learns
+        that it exists."""
+        job = get_object_or_404(ExportJob, pk=pk)
+        if not exports.may_download_export(request.user, job) or job.status != ExportJob.Status.DONE or not job.file:
+            raise Http404
+        return private_file_response(job.file, content_type=job.content_type, filename=job.file_name)
 
 
 # Every admin list exports what it shows (its filter and search, with "select all") as XLSX and CSV.

@@ -2,23 +2,31 @@
 
 Two site-wide admin actions, "Export as XLSX" and "Export as CSV": with "select all" they take every row of the
 current filter and search. Text a spreadsheet would run is escaped as in config/spreadsheets.py; numbers,
-dates and yes/no stay real values in the XLSX.
+dates and yes/no stay real values in the XLSX. A list of more than EXPORT_QUEUE_ROWS rows is written by a task
+(config/exports.py) and kept for the person on their "My exports" page; a smaller one is downloaded at once.
 """
 
 import csv
 import io
 from datetime import date, datetime
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.db import models
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .spreadsheets import spreadsheet_safe
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def _value(name, instance, model_admin):
@@ -34,53 +42,119 @@ def _value(name, instance, model_admin):
     return spreadsheet_safe(strip_tags(str(value)))
 
 
-def list_table(model_admin, request, queryset) -> tuple[list[str], list[list]]:
-    """The list's header (translated column labels) and one row per object, as the list shows them."""
+def list_columns(model_admin, request) -> tuple[list[str], list[str]]:
+    """The list's columns: their names in list_display and their translated labels."""
     names = [name for name in model_admin.get_list_display(request) if name != "action_checkbox"]
     header = [capfirst(strip_tags(str(label_for_field(name, model_admin.model, model_admin)))) for name in names]
-    return header, [[_value(name, instance, model_admin) for name in names] for instance in queryset]
+    return names, header
 
 
-def _file_name(model_admin, extension):
-    return f"{model_admin.model._meta.model_name}.{extension}"
+def list_rows(model_admin, names, objects):
+    """One row per object, as the list shows it."""
+    for instance in objects:
+        yield [_value(name, instance, model_admin) for name in names]
+
+
+def list_table(model_admin, request, queryset) -> tuple[list[str], list[list]]:
+    """The list's header (translated column labels) and one row per object, as the list shows them."""
+    names, header = list_columns(model_admin, request)
+    return header, list(list_rows(model_admin, names, queryset))
+
+
+def write_xlsx(output, *, title, header, rows) -> int:
+    """Write one sheet (bold header, autofilter on) row by row, in constant memory; returns the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])
+    bold = Font(bold=True)
+    heading = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
+    workbook.save(output)
+    return count
+
+
+def write_csv(output, *, header, rows) -> int:
+    """Write UTF-8 CSV with a byte order mark (so that Excel reads Kazakh and Chinese as such) to a binary file."""
+    text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+    text.write("\ufeff")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+        count += 1
+    text.detach()  # the caller keeps the binary file open
+    return count
+
+
+def file_name(model, extension):
+    return f"{model._meta.model_name}.{extension}"
+
+
+def _export(model_admin, request, queryset, fmt):
+    if queryset.count() > settings.EXPORT_QUEUE_ROWS:
+        return _queue(model_admin, request, fmt)
+    header, rows = list_table(model_admin, request, queryset)
+    output = io.BytesIO()
+    if fmt == "xlsx":
+        write_xlsx(output, title=model_admin.model._meta.verbose_name_plural, header=header, rows=rows)
+    else:
+        write_csv(output, header=header, rows=rows)
+    response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(model_admin.model, fmt)}"'
+    return response
+
+
+def _queue(model_admin, request, fmt):
+    """A long list is written by a task: the person is taken to their exports, where its progress shows."""
+    from .exports import queue_list_export
+
+    select_across = request.POST.get("select_across") == "1"
+    job = queue_list_export(
+        model=model_admin.model,
+        query=request.GET.urlencode(),
+        selected=None if select_across else request.POST.getlist(ACTION_CHECKBOX_NAME),
+        fmt=fmt,
+        language=get_language(),
+        by=request.user,
+    )
+    if job.enqueued_at is None:
+        model_admin.message_user(
+            request,
+            _(
+                "The list is long, so it is written in the background, but the task queue cannot be reached just "
+                "now. Your export is kept and starts by itself as soon as the queue is back; it waits below."
+            ),
+            messages.WARNING,
+        )
+    else:
+        model_admin.message_user(
+            request, _("The list is long, so it is written in the background: it will be ready below.")
+        )
+    return redirect("admin:config_exportjob_changelist")
 
 
 @admin.action(description=_("Export the selected as XLSX"), permissions=["view"])
 def export_xlsx(model_admin, request, queryset):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    header, rows = list_table(model_admin, request, queryset)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(model_admin.model._meta.verbose_name_plural)[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{len(rows) + 1}"
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(
-        output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(model_admin, "xlsx")}"'
-    return response
+    return _export(model_admin, request, queryset, "xlsx")
 
 
 @admin.action(description=_("Export the selected as CSV"), permissions=["view"])
 def export_csv(model_admin, request, queryset):
-    header, rows = list_table(model_admin, request, queryset)
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
-    # With a byte order mark, so that Excel reads the UTF-8 (Kazakh, Chinese) as such.
-    response = HttpResponse("\ufeff" + output.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(model_admin, "csv")}"'
-    return response
+    return _export(model_admin, request, queryset, "csv")
 
 
 def register(site):

@@ -8,9 +8,10 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Re
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from .files import validate_logo_size
+from .files import private_storage, validate_logo_size
 
 
 class HomeInstitutionQuerySet(models.QuerySet):
@@ -280,3 +281,95 @@ class TranslationState(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(requested_by=user)
+
+    def waiting(self, *, handed_over_before):
+        """Queued jobs that never reached the task queue, or reached it so long ago that their task was lost."""
+        return self.filter(status=ExportJob.Status.QUEUED).filter(
+            models.Q(enqueued_at__isnull=True) | models.Q(enqueued_at__lt=handed_over_before)
+        )
+
+    def stalled(self, *, started_before):
+        """Running jobs whose worker stopped before it finished (its time limit has long passed)."""
+        return self.filter(status=ExportJob.Status.RUNNING, started_at__lt=started_before)
+
+    def expired_by(self, moment):
+        return self.filter(status=ExportJob.Status.DONE, expires_at__lte=moment)
+
+
+class ExportJob(models.Model):
+    """One export a person asked for (an admin list or the annual report), written by a task and kept for them
+    in the private storage until it expires (EXPORT_KEEP_DAYS)."""
+
+    class Kind(models.TextChoices):
+        LIST = "list", _("admin list")
+        ANNUAL_REPORT = "annual_report", _("annual report")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export", "queued")
+        RUNNING = "running", pgettext_lazy("export", "being written")
+        DONE = "done", pgettext_lazy("export", "ready")
+        FAILED = "failed", pgettext_lazy("export", "failed")
+        EXPIRED = "expired", pgettext_lazy("export", "expired")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+        PDF = "pdf", "PDF"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("requested by")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255, help_text=_("What is exported, in the requester's words."))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # What to export: for a list its model, filter (query string) and selection; for the report its year.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", storage=private_storage, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("handed to the queue at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="export_job_of_person"),
+            models.Index(fields=["status", "expires_at"], name="export_job_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_done__lte=models.F("progress_total")),
+                name="export_job_progress_within_total",
+                violation_error_message=_("An export cannot have done more than its total."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.EXPIRED):
+            return 100
+        return self.progress_done * 100 // self.progress_total if self.progress_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)

@@ -397,7 +397,19 @@ CELERY_BEAT_SCHEDULE = {
     "purge-token-uses": {"task": "api.purge_token_uses", "schedule": 24 * 60 * 60},
     # Private files left by an upload whose record was never saved go once a day (after a grace of hours).
     "remove-orphan-files": {"task": "config.remove_orphan_files", "schedule": 24 * 60 * 60},
+    # Exports the broker refused wait in the database; each minute they are handed over again.
+    "sweep-exports": {"task": "config.sweep_exports", "schedule": 60, "options": {"expires": 60}},
+    # Exported files are kept EXPORT_KEEP_DAYS days; each hour the ones past it are deleted.
+    "expire-exports": {"task": "config.expire_exports", "schedule": 60 * 60, "options": {"expires": 60 * 60}},
 }
+
+# ---------------------------------------------------------------- exports
+# An admin list with more rows than this (and the annual report, always) is written by a task, not the request.
+EXPORT_QUEUE_ROWS = env.int("EXPORT_QUEUE_ROWS", default=2_000)
+# How many days a written export is kept for the person who asked for it.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# The longest an export task may take (seconds) before it is stopped and recorded as failed.
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=30 * 60)
 
 # ---------------------------------------------------------------- API
 # The public API reads like the public pages; integrations authenticate with tokens staff issue in the admin.

@@ -11,3 +11,32 @@ def remove_orphan_files():
     while another run is under way."""
     with single_run("config.remove_orphan_files", timeout=settings.CELERY_TASK_TIME_LIMIT) as alone:
         return len(files.remove_orphan_files()) if alone else 0
+
+
+@shared_task(
+    name="config.run_export",
+    soft_time_limit=settings.EXPORT_TIME_LIMIT,
+    time_limit=settings.EXPORT_TIME_LIMIT + 60,
+)
+def run_export(job_id: int) -> None:
+    """Write one export and keep its file for its requester; a second copy of the task does nothing."""
+    from . import exports  # exports imports this module to enqueue tasks
+
+    exports.run_export(job_id=job_id)
+
+
+@shared_task(name="config.sweep_exports")
+def sweep_exports() -> int:
+    """Hand over again the exports the broker refused (Celery beat, every minute); skipped while another runs."""
+    from . import exports
+
+    with single_run("config.sweep_exports", timeout=settings.CELERY_TASK_TIME_LIMIT) as alone:
+        return exports.sweep_exports() if alone else 0
+
+
+@shared_task(name="config.expire_exports")
+def expire_exports() -> int:
+    """Delete the exported files kept past EXPORT_KEEP_DAYS (Celery beat, every hour); safe to run twice."""
+    from . import exports
+
+    return exports.expire_exports()

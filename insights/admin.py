@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Value, When
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +13,7 @@ from config.admin import HistoryAdmin
 from config.text import join_list
 from partnerships.models import Agreement
 
-from . import health, reports, services
+from . import health, services
 from .forms import AnnualReportForm
 from .models import AgreementHealth, RenewalReview
 from .permissions import may_decide_renewal, may_read_annual_report, may_read_health
@@ -137,17 +136,30 @@ class AgreementHealthAdmin(admin.ModelAdmin):
         return redirect(reverse("admin:partnerships_agreement_history", args=[object_id]))
 
     def annual_report_view(self, request):
-        """The form choosing the academic year, language and format; a filled form downloads the report."""
+        """The form choosing the academic year, language and format; a filled form queues the report, which is
+        then written in the background and kept on the reader's exports page."""
         if not may_read_annual_report(request.user):
             raise PermissionDenied
-        form = AnnualReportForm(request.GET if "year" in request.GET else None)
+        form = AnnualReportForm(request.POST or None)
         if form.is_valid():
-            content, name, content_type = reports.report_file(
-                form.cleaned_data["year"], form.cleaned_data["language"], form.cleaned_data["format"]
+            job = services.queue_annual_report(
+                year=form.cleaned_data["year"],
+                language=form.cleaned_data["language"],
+                fmt=form.cleaned_data["format"],
+                by=request.user,
             )
-            response = HttpResponse(content, content_type=content_type)
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+            if job.enqueued_at is None:
+                self.message_user(
+                    request,
+                    _(
+                        "The task queue cannot be reached just now. The report is kept in your exports and is "
+                        "written by itself as soon as the queue is back."
+                    ),
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, _("The report is being written: it will be ready below."))
+            return redirect("admin:config_exportjob_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Annual report"),

@@ -23,3 +23,10 @@ class InsightsConfig(AppConfig):
             post_save.connect(network.forget_network, sender=model, dispatch_uid=f"insights-{model.__name__}-save")
             post_delete.connect(network.forget_network, sender=model, dispatch_uid=f"insights-{model.__name__}-delete")
         set_agreement_review_link(health.health_url)
+        # The annual report is written as an export kept for the person who asked (config.exports).
+        from config.exports import register_exporter
+        from config.models import ExportJob
+
+        from .reports import write_report
+
+        register_exporter(ExportJob.Kind.ANNUAL_REPORT, write_report)

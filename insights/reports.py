@@ -437,13 +437,31 @@ def report_years(today: date) -> list[int]:
     return list(range(current, current - 6, -1))
 
 
+PDF_TYPE = "application/pdf"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_file_name(year: int, language: str, fmt: str) -> str:
+    return f"annual-report-{year}-{year + 1}-{language}.{fmt}"
+
+
+def write_report(job, output, progress) -> None:
+    """The annual report as an export (config.exports): gathered, written, in the job's language, in three steps."""
+    progress(0, 3)
+    report = annual_report(job.parameters["year"])
+    progress(1, 3)
+    content = report_pdf(report, job.language) if job.format == "pdf" else report_xlsx(report)
+    progress(2, 3)
+    output.write(content)
+    progress(3, 3)
+
+
 def report_file(year: int, language: str, fmt: str) -> tuple[bytes, str, str]:
     """The annual report of `year` in `language` as (content, file name, content type); fmt is xlsx or pdf."""
     with translation.override(language):
         report = annual_report(year)
         if fmt == "pdf":
-            content, content_type = report_pdf(report, language), "application/pdf"
+            content, content_type = report_pdf(report, language), PDF_TYPE
         else:
-            content = report_xlsx(report)
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return content, f"annual-report-{year}-{year + 1}-{language}.{fmt}", content_type
+            content, content_type = report_xlsx(report), XLSX_TYPE
+    return content, report_file_name(year, language, fmt), content_type
