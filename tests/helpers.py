@@ -101,6 +101,16 @@ def wait_for_mail(count, seconds=20):
     return mail.outbox
 
 
+def wait_for_export(job, seconds=60):
+    """Wait until a real Celery worker has finished an export (or the time is up); the job as it is then."""
+    deadline = time.monotonic() + seconds
+    job.refresh_from_db()
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.1)
+        job.refresh_from_db()
+    return job
+
+
 def sign_in_as(page, client, user, live_server):
     """Give the browser tab the session of a signed-in user, as if they had just signed in."""
     client.force_login(user)

@@ -387,16 +387,67 @@ def test_office_downloads_the_annual_report_in_chinese_and_kazakh_from_the_dashb
     page.locator(".insights-dashboard").get_by_role("link", name="Annual report").click()
     page.locator("#id_language").select_option("zh-hans")
     page.locator("#id_format").select_option("pdf")
+    page.get_by_role("button", name="Prepare the report").click()  # written at once: tasks run in the process here
+    expect(page.get_by_role("heading", name="My exports")).to_be_visible()
     with page.expect_download() as chinese:
-        page.get_by_role("button", name="Download the report").click()
+        page.get_by_role("link", name=f"Download annual-report-{demo}-{demo + 1}-zh-hans.pdf").click()
     page.goto("/en/admin/insights/agreementhealth/annual-report/")
     page.locator("#id_language").select_option("kk")
     page.locator("#id_format").select_option("xlsx")
+    page.get_by_role("button", name="Prepare the report").click()
     with page.expect_download() as kazakh:
-        page.get_by_role("button", name="Download the report").click()
+        page.get_by_role("link", name=f"Download annual-report-{demo}-{demo + 1}-kk.xlsx").click()
 
     pdf = PdfReader(chinese.value.path())
     assert "年度报告" in pdf.pages[0].extract_text()
     assert chinese.value.suggested_filename == f"annual-report-{demo}-{demo + 1}-zh-hans.pdf"
     workbook = load_workbook(io.BytesIO(kazakh.value.path().read_bytes()))
     assert "Жиынтық" in workbook.sheetnames
+
+
+@pytest.mark.celery_worker
+def test_office_starts_the_annual_report_sees_its_progress_and_downloads_it_when_a_worker_has_written_it(
+    page, client, live_server, settings
+):
+    """The report waits in the queue (no worker yet) with its progress bar at 0 %; once a real worker on Redis has
+    written it, the page updates by itself, the bar is full and the file downloads."""
+    import io
+
+    from celery.contrib.testing.worker import start_worker
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from config.celery import app as celery_app
+    from insights.reports import report_years
+    from tests.helpers import skip_or_fail
+
+    if not settings.REDIS_URL:
+        skip_or_fail("REDIS_URL is not set: the journey needs a real Redis broker.")
+    settings.STAFF_MFA_REQUIRED = False
+    year = report_years(timezone.localdate())[1]
+    sign_in_as(page, client, StaffFactory(language="en"), live_server)
+
+    page.goto("/en/admin/")
+    page.get_by_role("link", name="My exports").click()
+    expect(page.get_by_text("You have no exports yet.")).to_be_visible()
+    page.goto("/en/admin/insights/agreementhealth/annual-report/")
+    page.locator("#id_year").select_option(str(year))
+    page.locator("#id_language").select_option("ru")
+    page.get_by_role("button", name="Prepare the report").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("The report is being written")
+    progress = page.get_by_role("progressbar", name=re.compile("Progress of «Annual report"))
+    expect(progress).to_have_attribute("value", "0")
+    expect(page.locator(".export-state")).to_have_text("queued")
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        download = page.get_by_role("link", name=f"Download annual-report-{year}-{year + 1}-ru.xlsx")
+        expect(download).to_be_visible(timeout=60_000)  # the page's script saw the task finish
+    expect(progress).to_have_attribute("value", "100")
+    expect(page.locator(".export-percent")).to_have_text("100%")
+    expect(page.locator(".export-state")).to_have_text("ready")
+    with page.expect_download() as report:
+        download.click()
+
+    assert report.value.suggested_filename == f"annual-report-{year}-{year + 1}-ru.xlsx"
+    workbook = load_workbook(io.BytesIO(report.value.path().read_bytes()))
+    assert "Сводка" in workbook.sheetnames  # in the language asked for
