@@ -159,6 +159,8 @@ RULES = [
     ("admin:insights_agreementhealth_history", REDIRECT),  # to the agreement's own history
     ("admin:config_translationstate_add", OFFICE_FORBIDDEN),  # states follow the records' saves
     ("admin:config_translationstate_delete", OFFICE_FORBIDDEN),
+    # Only the person who asked downloads an export; nobody else learns it exists (tests/config/test_exports.py).
+    ("admin:config_exportjob_download", expect(302, 302, 302, 404, 404)),
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
