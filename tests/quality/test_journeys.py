@@ -413,6 +413,7 @@ def test_office_starts_the_annual_report_sees_its_progress_and_downloads_it_when
     written it, the page updates by itself, the bar is full and the file downloads."""
     import io
 
+    from axe_playwright_python.sync_playwright import Axe
     from celery.contrib.testing.worker import start_worker
     from django.utils import timezone
     from openpyxl import load_workbook
@@ -451,3 +452,10 @@ def test_office_starts_the_annual_report_sees_its_progress_and_downloads_it_when
     assert report.value.suggested_filename == f"annual-report-{year}-{year + 1}-ru.xlsx"
     workbook = load_workbook(io.BytesIO(report.value.path().read_bytes()))
     assert "Сводка" in workbook.sheetnames  # in the language asked for
+    # The page's own content; the admin's breadcrumbs and header are Django's, the same on every admin page.
+    violations = Axe().run(page, context="#content-main").response["violations"]
+    assert [
+        (found["id"], [node["target"] for node in found["nodes"]])
+        for found in violations
+        if found["impact"] in ("serious", "critical")
+    ] == []
