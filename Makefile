@@ -61,9 +61,10 @@ test: setup-test node_modules/.package-lock.json
 	$(VENV)/bin/pytest --numprocesses $(PYTEST_WORKERS)
 
 # Speed and memory against their goals on PostgreSQL (a throwaway database); BENCH_SCALE=small for a quick run.
+# The test tools too: the deadline rush's load script is locust's.
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kopir
 bench: export SECRET_KEY ?= insecure-key-for-the-benchmark-only
-bench: setup
+bench: setup-test
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) bench --settings=bench.settings --scale $(or $(BENCH_SCALE),full)
 

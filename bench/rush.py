@@ -6,24 +6,26 @@ call's window, and one in ten submits only after the deadline. Afterwards the da
 was lost: every motivation and file saved, every submission answered before the deadline accepted and every
 one sent after it refused. Then the call's applications are ranked.
 
-The load script is Python's own HTTP client, one thread per student: each student's requests depend on the
-previous answer (the deadline decides), which wrk's scripts do not follow, and the arrival rate, not the
-generator, is what this measures.
+The load script is locust's, headless (bench/locustfile.py): one locust user per student, with that student's
+session, each request after the previous answer; the plan (who, when) goes to it as JSON and every answer's
+moments come back the same way.
 """
 
 import io
+import json
+import os
 import secrets
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from accounts.models import User
@@ -105,80 +107,58 @@ def prepare(count):
 
 
 def session_cookie(user):
-    """A signed-in session, as after signing in, with its CSRF secret: the Cookie header of that student."""
-    session = SessionStore()
+    """A signed-in session, as after signing in, with its CSRF secret: that student's cookies."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()  # what the portal's server reads
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     csrf = secrets.token_hex(16)  # the unmasked secret: the form may send it as is
     return {
-        "header": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
+        "cookies": {settings.SESSION_COOKIE_NAME: session.session_key, settings.CSRF_COOKIE_NAME: csrf},
         "csrf": csrf,
     }
 
 
-def multipart(fields, files):
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, content) in files.items():
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            "Content-Type: application/pdf\r\n\r\n"
-        )
-        parts.append(head.encode() + content + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return f"multipart/form-data; boundary={boundary}", b"".join(parts)
+def run_locust(server, students, *, starts_at, deadline, pdf, folder):
+    """The students' journeys by locust headless, one user each; returns each application's answers by step."""
+    plan, answers, pdf_file = folder / "plan.json", folder / "answers.json", folder / "transcript.pdf"
+    pdf_file.write_bytes(pdf)
+    plan.write_text(
+        json.dumps(
+            {
+                "origin": f"https://127.0.0.1:{server.port}",
+                "pdf": str(pdf_file),
+                "students": [
+                    {
+                        "application": student["application"],
+                        **student["cookie"],
+                        "motivation": f"Rush motivation {student['n']}",
+                        "starts_at": starts_at[n],
+                        # The late ones submit in the seconds after the deadline, a few at a time.
+                        "submits_at": deadline + 1 + student["n"] % 5 * 0.2 if student["late"] else None,
+                    }
+                    for n, student in enumerate(students)
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    count = str(len(students))
+    command = [str(Path(sys.executable).with_name("locust")), "-f", str(Path(__file__).with_name("locustfile.py"))]
+    command += ["--headless", "--users", count, "--spawn-rate", count, "--host", f"http://127.0.0.1:{server.port}"]
+    command += ["--run-time", f"{int(deadline - time.time()) + 120}s", "--only-summary", "--loglevel", "WARNING"]
+    environment = os.environ | {"RUSH_PLAN": str(plan), "RUSH_ANSWERS": str(answers)}
+    finished = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603 (fixed arguments)
+    if not answers.exists():
+        raise RuntimeError(f"locust wrote no answers: {finished.stderr[-2000:]}")
+    return {entry["application"]: entry["answers"] for entry in json.loads(answers.read_text(encoding="utf-8"))}
 
 
-class Student(threading.Thread):
-    def __init__(self, server, student, *, starts_at, deadline, pdf):
-        super().__init__()
-        self.server, self.student, self.starts_at, self.deadline, self.pdf = server, student, starts_at, deadline, pdf
-        self.timings, self.errors, self.answers = [], [], {}
-
-    def post(self, step, content_type, body):
-        path = f"/en/mobility/applications/{self.student['application']}/{step}/"
-        headers = {
-            "Cookie": self.student["cookie"]["header"],
-            "Content-Type": content_type,
-            "Origin": f"https://127.0.0.1:{self.server.port}",
-            "Referer": f"https://127.0.0.1:{self.server.port}{path}",
-        }
-        sent = time.time()
-        try:
-            status = self.server.post(path, body, headers)
-        except OSError as error:
-            self.errors.append(f"{step}: {type(error).__name__}")
-            return None, sent, time.time()
-        answered = time.time()
-        self.timings.append((answered - sent) * 1000)
-        if status != 302:  # every step answers a save, a refusal after the deadline too, with a redirect
-            self.errors.append(f"{step}: {status}")
-        return status, sent, answered
-
-    def run(self):
-        token = self.student["cookie"]["csrf"]
-        time.sleep(max(0.0, self.starts_at - time.time()))
-        form = "application/x-www-form-urlencoded"
-        motivation = f"csrfmiddlewaretoken={token}&motivation=Rush+motivation+{self.student['n']}"
-        self.send("motivation", form, motivation.encode())
-        self.send("documents", *multipart({"csrfmiddlewaretoken": token}, {"transcript": ("transcript.pdf", self.pdf)}))
-        if self.student["late"]:
-            time.sleep(max(0.0, self.deadline + 1 + self.student["n"] % 5 * 0.2 - time.time()))
-        self.send("submit", form, f"csrfmiddlewaretoken={token}&confirm=on".encode())
-
-    def send(self, step, content_type, body):
-        _status, sent, answered = self.post(step, content_type, body)
-        self.answers[step] = {"sent": sent, "answered": answered}
-
-
-def kept(thread, step, deadline):
-    """Whether this step's answer came before the deadline, so that it must be in the database."""
-    answer = thread.answers.get(step)
-    return answer is not None and answer["answered"] < deadline
+def kept(answers, step, deadline):
+    """Whether this step's save was answered before the deadline, so that it must be in the database."""
+    answer = answers.get(step)
+    return answer is not None and answer["status"] == 302 and answer["answered"] < deadline
 
 
 def stored(document, media):
@@ -186,36 +166,46 @@ def stored(document, media):
     return bool(path) and path.is_file() and path.stat().st_size == document.size
 
 
-def judged_wrongly(application, thread, deadline) -> bool:
+def judged_wrongly(application, answers, deadline) -> bool:
     """A submission accepted after the deadline, or answered before it and not accepted, or sent after it and
     accepted."""
     submitted = application.status == Application.Status.SUBMITTED
     if submitted and application.submitted_at.timestamp() > deadline:
         return True
-    if kept(thread, "submit", deadline):
+    if kept(answers, "submit", deadline):
         return not submitted
-    answer = thread.answers.get("submit")
+    answer = answers.get("submit")
     return bool(answer and answer["sent"] > deadline and submitted)
 
 
-def check(call, students, threads, media):
-    """What the database holds after the rush, against what each student did and when."""
+def check(call, students, answers, media):
+    """What the database and the storage hold after the rush, against what each student did and when."""
     deadline = call.closes_at.timestamp()
     applications = {a.pk: a for a in Application.objects.filter(call=call)}
     documents = {d.application_id: d for d in ApplicationDocument.objects.filter(application__call=call)}
-    lost = misjudged = 0
-    for student, thread in zip(students, threads, strict=True):
+    lost = misjudged = saved_drafts = saved_files = 0
+    for student in students:
         application = applications[student["application"]]
         document = documents.get(application.pk)
+        done = answers.get(application.pk, {})
         # A save answered before the deadline is kept; one sent after it is refused (the draft is closed).
-        if kept(thread, "motivation", deadline) and application.motivation != f"Rush motivation {student['n']}":
-            lost += 1
-        if kept(thread, "documents", deadline) and not stored(document, media):
-            lost += 1
-        misjudged += judged_wrongly(application, thread, deadline)
+        if kept(done, "motivation", deadline):
+            saved_drafts += 1
+            lost += application.motivation != f"Rush motivation {student['n']}"
+        if kept(done, "documents", deadline):
+            saved_files += 1
+            lost += not stored(document, media)
+        misjudged += judged_wrongly(application, done, deadline)
     return {
         "lost": lost,
         "misjudged": misjudged,
+        "saved_drafts": saved_drafts,
+        "drafts_in_database": sum(
+            a.motivation == f"Rush motivation {s['n']}" for s in students for a in [applications[s["application"]]]
+        ),
+        "saved_files": saved_files,
+        "documents_in_database": len(documents),
+        "files_in_storage": sum(1 for path in media.rglob("*") if path.is_file()),
         "submitted": sum(a.status == Application.Status.SUBMITTED for a in applications.values()),
         "refused_late": sum(
             a.status == Application.Status.DRAFT
@@ -242,37 +232,30 @@ def bench_rush(scale):
     config = SCALES[scale]
     call, students = prepare(config["students"])
     pdf = blank_pdf()
-    with tempfile.TemporaryDirectory(prefix="kopir-rush-") as media:
-        with http.Server(environment={"PRIVATE_MEDIA_ROOT": media}) as server:
+    with tempfile.TemporaryDirectory(prefix="kopir-rush-") as folder:
+        folder = Path(folder)
+        media = folder / "private"
+        with http.Server(environment={"PRIVATE_MEDIA_ROOT": str(media)}) as server:
             seconds = config["seconds"]
-            start = time.time() + 1
-            deadline = start + seconds
-            call.closes_at = timezone.now() + timedelta(seconds=deadline - time.time())
+            start = time.time() + 3  # locust's start and its users' spawning
+            call.closes_at = timezone.now() + timedelta(seconds=start + seconds - time.time())
             call.save(update_fields=["closes_at"])
             deadline = call.closes_at.timestamp()
             # Arrivals spread over the window but the last tenth, so the punctual ones can make it.
-            threads = [
-                Student(
-                    server,
-                    student,
-                    starts_at=start + 0.9 * seconds * n / len(students),
-                    deadline=deadline,
-                    pdf=pdf,
-                )
-                for n, student in enumerate(students)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        outcome = check(call, students, threads, Path(media))
-    timings = sorted(t for thread in threads for t in thread.timings)
-    errors = [error for thread in threads for error in thread.errors]
+            starts_at = [start + 0.9 * seconds * n / len(students) for n in range(len(students))]
+            answers = run_locust(server, students, starts_at=starts_at, deadline=deadline, pdf=pdf, folder=folder)
+        media.mkdir(exist_ok=True)
+        outcome = check(call, students, answers, media)
+    steps = [answer for done in answers.values() for answer in done.values()]
+    timings = sorted((answer["answered"] - answer["sent"]) * 1000 for answer in steps)
+    errors = [answer["error"] for answer in steps if answer["error"]]
+    errors += [f"no answers for application {s['application']}" for s in students if s["application"] not in answers]
     review_all(call)
     started = time.perf_counter()
     ranked = len(mobility_services.rank_applications(call).entries)
     ranking_seconds = time.perf_counter() - started
     return {
+        "generator": "locust (headless)",
         "students": len(students),
         "late": sum(student["late"] for student in students),
         "seconds": seconds,
@@ -294,13 +277,17 @@ def report_lines(rush) -> list[str]:
     lines = [
         "",
         f"## Deadline rush: {rush['students']} signed-in students in the last {rush['seconds']} s of a call "
-        f"({rush['late']} of them submit after the deadline)",
+        f"({rush['late']} of them submit after the deadline), driven by {rush['generator']}",
         "",
         "| figure | value | goal |",
         "|---|---|---|",
         f"| requests (save, upload, submit) | {rush['requests']} | |",
         f"| errors | {rush['errors']} | {goals['errors']} {mark[rush['errors'] <= goals['errors']]} |",
         f"| drafts or files lost | {rush['lost']} | {goals['lost']} {mark[rush['lost'] <= goals['lost']]} |",
+        f"| drafts saved before the deadline / in the database | {rush['saved_drafts']} / "
+        f"{rush['drafts_in_database']} | |",
+        f"| files saved before the deadline / documents in the database / files in the storage | "
+        f"{rush['saved_files']} / {rush['documents_in_database']} / {rush['files_in_storage']} | |",
         f"| p50 ms | {rush['p50_ms']} | |",
         f"| p99 ms | {rush['p99_ms']} | ≤ {goals['p99_ms']} {mark[(rush['p99_ms'] or 0) <= goals['p99_ms']]} |",
         f"| submissions accepted / late ones refused | {rush['submitted']} / {rush['refused_late']} of "

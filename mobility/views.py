@@ -107,15 +107,20 @@ def apply(request, slug):
     return redirect("mobility:application_step", pk=application.pk, step="about")
 
 
-def _own_application(request, pk):
-    """The signed-in user's own application; anybody else's is answered as if it did not exist."""
-    applications = Application.objects.select_related("call", "faculty", "priority_category", "host").prefetch_related(
-        "call__faculties",
-        "call__partners",
-        "call__priority_categories",
-        Prefetch("choices", queryset=HostChoice.objects.select_related("partner")),
-        "documents",
-    )
+def _own_application(request, pk, *, to_show=True):
+    """The signed-in user's own application; anybody else's is answered as if it did not exist.
+
+    With everything its pages show, or (`to_show=False`, for a save that answers with a redirect) with its call only.
+    """
+    applications = Application.objects.select_related("call")
+    if to_show:
+        applications = applications.select_related("faculty", "priority_category", "host").prefetch_related(
+            "call__faculties",
+            "call__partners",
+            "call__priority_categories",
+            Prefetch("choices", queryset=HostChoice.objects.select_related("partner")),
+            "documents",
+        )
     return get_object_or_404(applications, pk=pk, applicant=request.user)
 
 
@@ -150,12 +155,13 @@ def application_detail(request, pk):
 @login_required
 def application_step(request, pk, step):
     """One step of the application form; every valid save is kept at once as the draft."""
-    application = _own_application(request, pk)
+    # A save needs the draft and its call; the page (shown on GET or with errors) is read afresh with all it shows.
+    application = _own_application(request, pk, to_show=request.method != "POST")
     names = [name for name, _label in STEPS]
     if step not in names:
         raise Http404
     if not application.is_editable:
-        return redirect(application)
+        return redirect(application)  # its page says why: submitted already, or the deadline has passed
     call = application.call
     if not may_apply_to(request.user, call):
         messages.error(request, services.who_may_apply(call))
@@ -166,6 +172,10 @@ def application_step(request, pk, step):
             try:
                 _save_step(step, application, form, request)
             except ValidationError as error:
+                if getattr(error, "code", None) in {"closed", "not_a_draft"}:
+                    # The deadline passed (on the server's clock) or it was submitted while this save was on its
+                    # way: refused like any save after it, on the application's page that says why.
+                    return redirect(application)
                 form.add_error(None, error)
             if not form.errors:
                 if step == "submit":
@@ -218,6 +228,8 @@ def _save_step(step, application, form, request):
     elif step == "documents":
         files = {kind: file for kind, file in form.cleaned_data.items() if file}
         refused = services.upload_documents(application, files=files)
+        if closed := [error for error in refused.values() if getattr(error, "code", None) in {"closed", "not_a_draft"}]:
+            raise closed[0]
         for kind, error in refused.items():
             form.refuse(kind, files[kind], error)
         if refused and (stored := len(files) - len(refused)):

@@ -47,9 +47,14 @@ def start_application(call: ExchangeCall, *, applicant: User, now=None) -> Appli
     return application
 
 
-def lock_application(application: Application) -> Application:
-    """The application's row, locked until the transaction ends: two saves of the same draft take turns."""
-    return Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+def lock_application(application: Application, *, checks=False) -> Application:
+    """The application's row, locked until the transaction ends: two saves of the same draft take turns.
+
+    With its call and applicant; `checks` reads at once (unlocked) what completeness and eligibility look at."""
+    applications = Application.objects.select_for_update(of=("self",)).select_related("call", "applicant")
+    if checks:
+        applications = applications.prefetch_related("call__faculties", "choices", "documents")
+    return applications.get(pk=application.pk)
 
 
 def who_may_apply(call: ExchangeCall) -> str:
@@ -71,7 +76,9 @@ def save_draft(application: Application, *, values: dict, now=None) -> Applicati
     ensure_editable(application, now=now)
     for name, value in values.items():
         setattr(application, name, value)
-    application.full_clean(validate_constraints=False)
+    # Only this step's fields are checked: the others were when their step was saved (Application has no clean()).
+    unchanged = [field.name for field in application._meta.fields if field.name not in values]
+    application.full_clean(exclude=unchanged, validate_constraints=False)
     application._history_user, application._change_reason = application.applicant, _("Changed")  # their draft
     application.save()
     return application
@@ -137,7 +144,7 @@ def upload_documents(application: Application, *, files: dict) -> dict[str, Vali
 @transaction.atomic
 def submit_application(application: Application, *, by: User, now=None) -> Application:
     """Submit a complete, eligible draft before the deadline; the applicant is told after commit."""
-    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    application = lock_application(application, checks=True)
     now = now or timezone.now()
     if application.status != Status.DRAFT:
         raise ValidationError(_("This application has already been submitted."), code="not_a_draft")

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -125,6 +126,41 @@ def test_after_the_deadline_the_draft_is_read_only(client):
 
     assert step.status_code == 302
     assert "can no longer be submitted" in page
+
+
+def test_a_submit_the_deadline_overtakes_on_its_way_is_refused_like_a_late_one(client, monkeypatch):
+    """The page let the submit through a moment before the deadline; the server's clock passes it while the
+    submit waits for its turn: the draft stays a draft and the applicant lands on the page that says why."""
+    application = ApplicationFactory()
+    services.upload_document(application, kind="transcript", file=SimpleUploadedFile("t.pdf", pdf_bytes()))
+    submit_application = services.submit_application
+
+    def submit_after_the_deadline(draft, **kwargs):
+        with time_machine.travel(application.call.closes_at + datetime.timedelta(seconds=1), tick=False):
+            return submit_application(draft, **kwargs)
+
+    monkeypatch.setattr(services, "submit_application", submit_after_the_deadline)
+    client.force_login(application.applicant)
+
+    response = client.post(f"/en/mobility/applications/{application.pk}/submit/", {"confirm": "on"})
+
+    assert response.status_code == 302 and response.url == application.get_absolute_url()
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT and not application.transitions.exists()
+    with time_machine.travel(application.call.closes_at + datetime.timedelta(seconds=1), tick=False):
+        page = client.get(response.url).content.decode()
+    assert "The deadline has passed: this draft can no longer be submitted." in page
+
+
+def test_a_save_after_the_deadline_keeps_the_draft_as_it_was(client):
+    application = ApplicationFactory()
+    client.force_login(application.applicant)
+    with time_machine.travel(application.call.closes_at, tick=False):
+        saved = client.post(f"/en/mobility/applications/{application.pk}/motivation/", {"motivation": "Too late"})
+
+    assert saved.status_code == 302 and saved.url == application.get_absolute_url()
+    application.refresh_from_db()
+    assert application.motivation == ApplicationFactory.motivation
 
 
 def test_another_persons_application_is_not_found(client):
