@@ -120,6 +120,21 @@ post_delete.connect(_changed, dispatch_uid="pagecache-delete")
 m2m_changed.connect(_links_changed, dispatch_uid="pagecache-links")
 
 
+def current(kind: str, name: str, load):
+    """`load()`'s value, kept in the cache while `kind` does not change: one read of the cache instead of the
+    queries behind it, on every page, signed in or not (loaded afresh while Redis does not answer)."""
+    version, key = version_key(kind), f"pagecache:value:{FORMAT}:{name}"
+    found = cache.get_many([version, key])
+    if version not in found or is_degraded():
+        return load()
+    stored = found.get(key)
+    if stored is not None and stored[0] == found[version]:
+        return stored[1]
+    value = load()  # read after the version: a change saved meanwhile bumps it again, so this is not kept long
+    cache.set(key, (found[version], value), timeout=PAGE_SECONDS)
+    return value
+
+
 def _flush_pending():
     """Bumps Redis missed while it did not answer, made as soon as it does."""
     if _pending and not is_degraded():
