@@ -233,7 +233,7 @@ def report_lines(section) -> list[str]:
         f"## HTTP: gunicorn ({section['workers']} workers, DEBUG off), {section['generator']}, "
         f"{section['connections']} connections, {section['seconds_per_page']} s per page",
         "",
-        "Shares are of the higher of the two floor runs; the last column is the largest worker's memory after the page.",
+        "Shares: of the higher of the two floor runs; last column: the largest worker's memory after the page.",
         "",
         "| page | status | req/s | p50 ms | p99 ms | errors | share of the floor (goal) | worker RSS MB |",
         "|---|---|---|---|---|---|---|---|",

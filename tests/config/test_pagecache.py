@@ -5,17 +5,17 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from config.pagecache import CachedPageMiddleware, cached_page
-
 from tests.factories import (
     ArticleFactory,
     CallFactory,
@@ -329,3 +329,31 @@ def portal_cache(settings):
         }
 
     return point
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_signed_in_page_shows_the_home_university_from_the_cache_and_its_change_at_once(
+    client, language, django_capture_on_commit_callbacks
+):
+    home = HomeInstitutionFactory()
+    client.force_login(UserFactory(email="aruzhan@kopir.example"))
+    page = f"/{language}/notifications/"
+    client.get(page)
+    column = f"name_{language.replace('-', '_')}"
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(page)
+
+    assert getattr(home, column) in again.content.decode()
+    assert not [query for query in queries.captured_queries if "config_homeinstitution" in query["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        setattr(home, column, f"{getattr(home, column)} (renamed)")
+        home.save()
+    assert f"{getattr(home, column)}" in client.get(page).content.decode()
+
+
+def test_the_language_switcher_links_each_language_version_of_the_address(client, xinjiang):
+    html = client.get("/ru/partners/?country=CN").content.decode()
+
+    for language in LANGUAGES:
+        assert f'value="/{language}/partners/?country=CN"' in html
