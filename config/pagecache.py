@@ -18,15 +18,18 @@ import re
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from config.cache import is_degraded
 
@@ -35,7 +38,7 @@ PAGE_SECONDS = 10 * 60
 SITE = "site"  # the home university (the footer of every page): every cached page depends on it
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"')
 PLACEHOLDER = b"\x00csrf-token\x00"
-KEPT_HEADERS = ("Content-Type", "Content-Language")
+FORMAT = 2  # of a stored page: a new format never reads a page stored in an older one
 
 _watched: dict[type, set[str]] = {}
 _changes_at: dict[str, list] = {}
@@ -117,15 +120,35 @@ post_delete.connect(_changed, dispatch_uid="pagecache-delete")
 m2m_changed.connect(_links_changed, dispatch_uid="pagecache-links")
 
 
-def _read(request, kinds):
-    """The page stored for this address, the kinds' versions, and until when (a timestamp) a page of them may be
-    served without one changing: one read of the cache (the next change by itself is computed when a kind is
-    bumped, and again once passed)."""
+def current(kind: str, name: str, load):
+    """`load()`'s value, kept in the cache while `kind` does not change: one read of the cache instead of the
+    queries behind it, on every page, signed in or not (loaded afresh while Redis does not answer)."""
+    version, key = version_key(kind), f"pagecache:value:{FORMAT}:{name}"
+    found = cache.get_many([version, key])
+    if version not in found or is_degraded():
+        return load()
+    stored = found.get(key)
+    if stored is not None and stored[0] == found[version]:
+        return stored[1]
+    value = load()  # read after the version: a change saved meanwhile bumps it again, so this is not kept long
+    cache.set(key, (found[version], value), timeout=PAGE_SECONDS)
+    return value
+
+
+def _flush_pending():
+    """Bumps Redis missed while it did not answer, made as soon as it does."""
     if _pending and not is_degraded():
         pending = set(_pending)
         _pending.difference_update(pending)
         _bump(pending)
-    page = _page_key(request)
+
+
+def _read(request, kinds):
+    """The page stored for this address, the kinds' versions, and until when (a timestamp) a page of them may be
+    served without one changing: one read of the cache (the next change by itself is computed when a kind is
+    bumped, and again once passed)."""
+    _flush_pending()
+    page = _page_key(request, get_language())
     timed = [kind for kind in kinds if kind in _changes_at]
     versions = [version_key(kind) for kind in kinds]
     found = cache.get_many([page, *versions, *(changes_key(kind) for kind in timed)])
@@ -139,9 +162,9 @@ def _read(request, kinds):
     return page, found.get(page), ".".join(str(found[key]) for key in versions), until
 
 
-def _page_key(request):
+def _page_key(request, language):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pagecache:page:{get_language()}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+    return f"pagecache:page:{FORMAT}:{language}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
 def _cacheable_request(request):
@@ -170,27 +193,34 @@ def _personal(response):
     return response
 
 
-def _stored(response):
-    content = response.content
-    tokens = set(TOKEN.findall(content))
-    for token in tokens:
-        content = content.replace(token, PLACEHOLDER)
-    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    return {"content": content, "headers": headers, "token": bool(tokens)}
+def _fresh(stored, versions):
+    """Whether this stored page is of these very versions and within its time (on the portal's clock too)."""
+    return stored is not None and stored["versions"] == versions and timezone.now().timestamp() < stored["until"]
 
 
-def _served(request, stored):
+def _served(request, stored, csrf=None):
+    """The stored page for this reader, with their own CSRF token in it (and, from `CachedPageMiddleware`, their
+    CSRF cookie if they had none)."""
     content = stored["content"]
     if stored["token"]:
+        if csrf is not None:
+            csrf.process_request(request)  # the reader's CSRF cookie, read as CsrfViewMiddleware reads it
         content = content.replace(PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(content)
     for name, value in stored["headers"].items():
         response[name] = value
+    if csrf is not None:
+        response["Content-Length"] = str(len(content))
+        csrf.process_response(request, response)  # a new reader's CSRF cookie, as CsrfViewMiddleware sets it
     return _personal(response)
 
 
 def cached_page(*kinds: str):
-    """Serve this view's page to anonymous readers from the cache, current with the given kinds of content."""
+    """Serve this view's page to anonymous readers from the cache, current with the given kinds of content.
+
+    The page is stored by `CachedPageMiddleware` once the whole middleware has answered (so with every header it
+    added), and served by it to the next anonymous readers before the rest of the middleware runs.
+    """
     kinds = (SITE, *kinds)
 
     def decorator(view):
@@ -201,9 +231,7 @@ def cached_page(*kinds: str):
             key, stored, versions, until = _read(request, kinds)
             if is_degraded():
                 return _personal(view(request, *args, **kwargs))
-            now = timezone.now().timestamp()
-            # The page of these very versions, within its time (checked on the portal's clock, not only Redis's).
-            if stored is not None and stored["versions"] == versions and now < stored["until"]:
+            if _fresh(stored, versions):  # a reader the middleware let through (e.g. an expired session's cookie)
                 return _served(request, stored)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -211,10 +239,72 @@ def cached_page(*kinds: str):
             if _storable(request, response):
                 seconds = int(until - timezone.now().timestamp())
                 if seconds > 0:  # a page that changes within the second is not stored
-                    cache.set(key, _stored(response) | {"versions": versions, "until": until}, timeout=seconds)
+                    response.pagecache = {
+                        "key": key,
+                        "seconds": seconds,
+                        "entry": _stored(response) | {"kinds": kinds, "versions": versions, "until": until},
+                    }
                 _personal(response)
             return response
 
         return wrapper
 
     return decorator
+
+
+def _stored(response):
+    content = response.content
+    tokens = set(TOKEN.findall(content))
+    for token in tokens:
+        content = content.replace(token, PLACEHOLDER)
+    return {"content": content, "token": bool(tokens)}
+
+
+class CachedPageMiddleware:
+    """Answers an anonymous GET of a cached page before the session, the language, CSRF and the signed-in user are
+    looked at, with one read of the cache; stores the pages `cached_page` views render.
+
+    Placed before SessionMiddleware. Only a request without a session cookie and without a notice (the messages
+    cookie) for a path in a language is answered here: a signed-in reader always has a session cookie, so never
+    receives a stored page. Every other request, and any page not stored or not current, goes on as usual.
+    """
+
+    # Headers of the rendered page that are not every reader's: the length is the reader's (their own token).
+    NOT_STORED = {"content-length"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self._from_cache(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        pagecache = getattr(response, "pagecache", None)
+        if pagecache is not None and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
+            headers = {name: value for name, value in response.items() if name.lower() not in self.NOT_STORED}
+            cache.set(pagecache["key"], pagecache["entry"] | {"headers": headers}, timeout=pagecache["seconds"])
+        return response
+
+    def _from_cache(self, request):
+        cookies = request.COOKIES
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+            return None
+        language = get_language_from_path(request.path_info)
+        if language is None or is_degraded():
+            return None
+        try:
+            key = _page_key(request, language)
+        except DisallowedHost:
+            return None  # refused further on, as any request for a host not allowed
+        _flush_pending()
+        every = sorted(kinds())
+        found = cache.get_many([key, *(version_key(kind) for kind in every)])
+        stored = found.get(key)
+        if stored is None or is_degraded():
+            return None
+        versions = [found.get(version_key(kind)) for kind in stored["kinds"]]
+        if None in versions or not _fresh(stored, ".".join(str(version) for version in versions)):
+            return None
+        return _served(request, stored, self.csrf)
