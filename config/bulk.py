@@ -63,6 +63,37 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict], *, batch_size: 
     return ids
 
 
+def insert_new_rows(
+    model: type[models.Model], rows: list[dict], *, constant: dict | None = None, returning: tuple[str, ...] = ("pk",)
+) -> list[tuple]:
+    """Insert the rows a unique constraint lets in and leave the others as they are, in one statement whatever
+    their number (PostgreSQL); returns the `returning` columns of the rows inserted.
+
+    Each column is sent as one array and unnested: one row's columns are the keys of `rows[0]`, the same for
+    every row; `constant` and the fields' defaults give the other columns.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    varying = list(rows[0])
+    fixed = {name: value for name, value in (column_defaults(model) | (constant or {})).items() if name not in varying}
+    field = {name: meta.get_field(name) for name in [*varying, *fixed]}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field[name].column) for name in [*varying, *fixed])
+    arrays = ", ".join(f"%s::{field[name].cast_db_type(connection)}[]" for name in varying)
+    constants = "".join(f", %s::{field[name].cast_db_type(connection)}" for name in fixed)
+    names = ", ".join(quote(f"u{n}") for n in range(len(varying)))
+    returned = ", ".join(quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in returning)
+    statement = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {names}{constants} "  # noqa: S608 (quoted names of the model, values as parameters)
+        f"FROM unnest({arrays}) AS u({names}) ON CONFLICT DO NOTHING RETURNING {returned}"
+    )
+    params = [*fixed.values(), *([row[name] for row in rows] for name in varying)]  # in the statement's order
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
 def defer_index_merges() -> None:
     """For the rest of the transaction (PostgreSQL), let GIN indexes gather new entries in a pending list of up
     to 4 MB and merge them in sorted batches: a row at a time costs a bulk write several times more.
@@ -77,12 +108,19 @@ def settle_indexes(model: type[models.Model]) -> None:
     search does not scan them, and refresh the planner's statistics of the table."""
     if connection.vendor != "postgresql":
         return
-    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
             "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
-            [table],
+            [model._meta.db_table],
         )
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    refresh_statistics(model)
+
+
+def refresh_statistics(model: type[models.Model]) -> None:
+    """ANALYZE the table (PostgreSQL) after a bulk write, so that the next queries over it are planned for the
+    rows it now holds, not for those autovacuum last counted (an empty table makes a nested loop of a join)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
