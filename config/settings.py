@@ -141,7 +141,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # How close a misspelt word must be to a word of a partner's name for the directory's search to find it
     # (pg_trgm's word similarity, the `%>` operator its trigram index answers; pg_trgm's own default is 0.6).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+    # The search indexes' pending list (GIN fastupdate) is merged at 64 kB, so a search never scans a long one;
+    # a bulk import raises the limit for its own transaction and merges the list when done (config.bulk).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.5 -c gin_pending_list_limit=64kB"
+    )
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Concat
@@ -200,8 +201,7 @@ def unclaimed(queryset, rule_key: str, *, model=None, object_field: str = "pk", 
     model = model or queryset.model
     claimed = {
         "rule": rule_key,
-        "content_type__app_label": model._meta.app_label,
-        "content_type__model": model._meta.model_name,
+        "content_type": ContentType.objects.get_for_model(model),  # cached: an id the unique index is read by
         "object_id": OuterRef(object_field),
         "stage": OuterRef("stage"),
     }

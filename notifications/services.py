@@ -18,17 +18,18 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from config.bulk import insert_new_rows, refresh_statistics
 
 from . import metrics, tasks
 from .models import Email, EmailOptOut, Notification, ReminderRule
-from .registry import RULES, Candidate, get_rule
+from .registry import RULES, Candidate
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ def rule_settings() -> dict[str, ReminderRule]:
         ignore_conflicts=True,
     )
     return {row.key: row for row in ReminderRule.objects.filter(key__in=RULES)}
+
+
+# A sweep that claims this many notices has the notices' statistics refreshed, so that the next one's "not yet
+# claimed" checks are planned as joins over every row, not as loops over the few autovacuum last counted.
+RECOUNT_AFTER = 1_000
 
 
 def sweep_reminders(*, today: date | None = None) -> SweepResult:
@@ -74,6 +80,8 @@ def sweep_reminders(*, today: date | None = None) -> SweepResult:
             logger.exception("The reminder rule %s failed; the other rules went on", key)
     with transaction.atomic():
         claimed, emails = _claim(keys)
+    if claimed >= RECOUNT_AFTER:
+        refresh_statistics(Notification)
     requeue_stale_emails()
     result = SweepResult(candidates=len(keys), claimed=claimed, emails=emails)
     metrics.record_sweep(result, started_at=started_at, seconds=time.perf_counter() - started)
@@ -128,22 +136,25 @@ def _claim(keys: list[tuple]) -> tuple[int, int]:
     opted_out = set(EmailOptOut.objects.filter(rule__in={key[0] for key in keys}).values_list("user_id", "rule"))
     types = ContentType.objects.get_for_models(*{key[1] for key in keys})
     token = uuid.uuid4()
-    rows = []
-    for rule_key, model, object_id, stage, recipient_id in keys:
-        wanted = get_rule(rule_key).required or (recipient_id, rule_key) not in opted_out
-        rows.append(
-            Notification(
-                rule=rule_key,
-                content_type=types[model],
-                object_id=object_id,
-                stage=stage,
-                recipient_id=recipient_id,
-                claim=token,
-                email_status=Notification.EmailStatus.PENDING if wanted else Notification.EmailStatus.OFF,
-            )
-        )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    new = list(Notification.objects.filter(claim=token).values_list("pk", "email_status"))
+    required = {key: rule.required for key, rule in RULES.items()}
+    rows = [
+        {
+            "rule": rule_key,
+            "content_type_id": types[model].pk,
+            "object_id": object_id,
+            "stage": stage,
+            "recipient_id": recipient_id,
+            "email_status": Notification.EmailStatus.PENDING
+            if required.get(rule_key) or (recipient_id, rule_key) not in opted_out
+            else Notification.EmailStatus.OFF,
+        }
+        for rule_key, model, object_id, stage, recipient_id in keys
+    ]
+    if connection.vendor == "postgresql":  # one INSERT … ON CONFLICT DO NOTHING RETURNING, no instance per row
+        new = insert_new_rows(Notification, rows, constant={"claim": token}, returning=("pk", "email_status"))
+    else:
+        Notification.objects.bulk_create([Notification(**row, claim=token) for row in rows], ignore_conflicts=True)
+        new = list(Notification.objects.filter(claim=token).values_list("pk", "email_status"))
     to_email = [pk for pk, status in new if status == Notification.EmailStatus.PENDING]
     _email_after_commit(to_email)
     return len(new), len(to_email)

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -15,10 +16,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 from simple_history.models import HistoricalChanges
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from config import pagecache
+from config.bulk import column_defaults, defer_index_merges, insert_rows, settle_indexes
 from config.history import save_with_history, upsert_with_history
 from config.i18n import localized_fields
 from config.models import check_transition
@@ -307,25 +308,55 @@ def _clean_record(record) -> tuple[str, str, list[str], str, str]:
     return name, code, domains, website[:200], region
 
 
+# Records read, checked and written per batch: each batch costs a fixed number of queries and its rows are
+# dropped before the next, so the memory does not grow with the file.
+IMPORT_BATCH = 500
+
+
+class _NewPartner(SimpleNamespace):
+    """A partner's row before it is written, read by the model's own search-text method."""
+
+    all_names = Partner.all_names
+    build_search_text = Partner.build_search_text
+
+
 @transaction.atomic
 def import_universities(
     records: list, *, progress: Callable[[int, int], None] | None = None, by: User | None = None
 ) -> ImportReport:
     """Create or update prospective partners from world-universities records, matched by email domain.
 
-    Idempotent: a second run with the same records changes nothing. Works in bulk, with a fixed number of
-    queries per thousand records; a rejected record is reported with its reason and imports nothing.
+    Idempotent: a second run with the same records changes nothing. Works in batches of IMPORT_BATCH with a
+    fixed number of queries each (COPY on PostgreSQL), the history of every new partner and domain written
+    with it; a rejected record is reported with its reason and imports nothing.
     """
     report = ImportReport()
-    owner_of = dict(PartnerDomain.objects.values_list("domain", "partner_id"))
-    existing = Partner.objects.in_bulk(set(owner_of.values()))
+    defer_index_merges()
     slugs = set(Partner.objects.values_list("slug", flat=True))
-    to_create: list[tuple[Partner, list[str]]] = []
-    to_update: dict[int, Partner] = {}
     claimed: set[str] = set()
-    for index, record in enumerate(records, start=1):
-        if progress and index % 500 == 0:
-            progress(index, len(records))
+    updated: list[Partner] = []
+    for start in range(0, len(records), IMPORT_BATCH):
+        batch = records[start : start + IMPORT_BATCH]
+        new, changes = _read_batch(batch, first=start + 1, report=report, claimed=claimed, slugs=slugs)
+        _write_new_partners(new, by=by)
+        updated += changes
+        report.created += len(new)
+        if progress:
+            progress(start + len(batch), len(records))
+    Partner.objects.bulk_update(updated, ["country", "website", "region"], batch_size=1_000)
+    refresh_search_text(updated)  # the region is searched for
+    report.updated = len(updated)
+    if report.created:
+        settle_indexes(Partner)
+        settle_indexes(PartnerDomain)
+    pagecache.content_changed("partnerships")  # bulk writes send no signal
+    return report
+
+
+def _read_batch(batch, *, first, report, claimed, slugs) -> tuple[list[tuple[dict, list[str]]], list[Partner]]:
+    """The batch's new partner rows (with their domains) and its changed partners; rejections go to the report."""
+    cleaned = []
+    for index, record in enumerate(batch, start=first):
         try:
             name, code, domains, website, region = _clean_record(record)
         except ValueError as reason:
@@ -335,57 +366,71 @@ def import_universities(
             report.rejected.append((index, _("a domain already used by an earlier record")))
             continue
         claimed.update(domains)
+        cleaned.append((index, name, code, domains, website, region))
+    owner_of = dict(
+        PartnerDomain.objects.filter(domain__in=[d for *_rest, domains, _w, _r in cleaned for d in domains])
+        .values_list("domain", "partner_id")
+        .iterator(chunk_size=IMPORT_BATCH)
+    )
+    current = {
+        pk: {"country": str(country), "website": website, "region": region}
+        for pk, country, website, region in Partner.objects.filter(pk__in=set(owner_of.values())).values_list(
+            "pk", "country", "website", "region"
+        )
+    }
+    new, changed = [], []
+    for index, name, code, domains, website, region in cleaned:
         owners = {owner_of[d] for d in domains if d in owner_of}
         if len(owners) > 1:
             report.rejected.append((index, _("its domains belong to different partners")))
             continue
         if owners:
-            partner = existing[owners.pop()]
-            changed = [
-                attr
-                for attr, value in (("country", code), ("website", website), ("region", region))
-                if value and str(getattr(partner, attr)) != value
-            ]
-            if not changed:
+            pk = owners.pop()
+            values = {"country": code, "website": website, "region": region}
+            values = {attr: value for attr, value in values.items() if value and current[pk][attr] != value}
+            if values:
+                changed.append(Partner(pk=pk, **(current[pk] | values)))
+            else:
                 report.skipped += 1
-                continue
-            for attr in changed:
-                setattr(partner, attr, {"country": code, "website": website, "region": region}[attr])
-            to_update[partner.pk] = partner
             continue
         slug = base = slugify(name)[:100] or "partner"
         number = 2
         while slug in slugs:
             slug, number = f"{base}-{number}", number + 1
         slugs.add(slug)
-        partner = Partner(
-            name=name, name_en=name, country=code, website=website, region=region, slug=slug, is_public=False
-        )
-        partner.search_text = partner.build_search_text(domains)
-        to_create.append((partner, domains))
-    reason = _("Imported from the world universities list")
-    bulk_create_with_history(
-        [partner for partner, _domains in to_create],
-        Partner,
-        batch_size=1_000,
-        default_user=by,
-        default_change_reason=reason,
+        row = {"name": name, "name_en": name, "country": code, "website": website, "region": region, "slug": slug}
+        new.append((row, domains))
+    return new, changed
+
+
+def _write_new_partners(new: list[tuple[dict, list[str]]], *, by: User | None) -> None:
+    """Insert the new partners, their domains and the history rows of both (four COPYs on PostgreSQL)."""
+    if not new:
+        return
+    defaults = column_defaults(Partner)
+    rows = []
+    for values, domains in new:
+        row = defaults | values | {"is_public": False}
+        row["search_text"] = _NewPartner(**row).build_search_text(domains)
+        rows.append(row)
+    ids = insert_rows(Partner, rows)
+    domain_rows = [
+        {"partner_id": pk, "domain": domain}
+        for pk, (_values, domains) in zip(ids, new, strict=True)
+        for domain in domains
+    ]
+    domain_ids = insert_rows(PartnerDomain, domain_rows)
+    history = {
+        "history_date": timezone.now(),
+        "history_change_reason": _("Imported from the world universities list"),
+        "history_type": "+",
+        "history_user_id": by.pk if by else None,
+    }
+    insert_rows(Partner.history.model, [row | {"id": pk} | history for pk, row in zip(ids, rows, strict=True)])
+    insert_rows(
+        PartnerDomain.history.model,
+        [row | {"id": pk} | history for pk, row in zip(domain_ids, domain_rows, strict=True)],
     )
-    bulk_create_with_history(
-        [PartnerDomain(partner=partner, domain=domain) for partner, domains in to_create for domain in domains],
-        PartnerDomain,
-        default_user=by,
-        default_change_reason=reason,
-        batch_size=2_000,
-    )
-    Partner.objects.bulk_update(list(to_update.values()), ["country", "website", "region"], batch_size=1_000)
-    refresh_search_text(to_update.values())  # the region is searched for
-    pagecache.content_changed("partnerships")  # bulk writes send no signal
-    report.created = len(to_create)
-    report.updated = len(to_update)
-    if progress:
-        progress(len(records), len(records))
-    return report
 
 
 # ---------------------------------------------------------------- the records the office keeps

@@ -3,6 +3,8 @@ days and switch rules off, and a failing rule never stops the others."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications.models import ReminderRule
 from tests.factories import ActiveAgreementFactory
@@ -64,3 +66,22 @@ def test_a_failing_rule_is_logged_and_the_others_still_remind(sweep, office, coo
 
     assert notices("agreement_expiry") == {("30", coordinator.email), ("30", office.email)}
     assert "visit_preparation failed" in caplog.text
+
+
+def test_a_sweep_with_nothing_due_costs_the_same_queries_for_ten_or_two_hundred_agreements(sweep, office, coordinator):
+    def queries(run):
+        with CaptureQueriesContext(connection) as captured:
+            result = run()
+        return len(captured), result.claimed
+
+    ActiveAgreementFactory.create_batch(10, valid_until=days(30), coordinator=coordinator)
+    first_of_ten = queries(sweep)
+    idle_of_ten = queries(sweep)
+    ActiveAgreementFactory.create_batch(190, valid_until=days(30), coordinator=coordinator)
+    first_of_two_hundred = queries(sweep)
+    idle_of_two_hundred = queries(sweep)
+
+    assert (first_of_ten[1], first_of_two_hundred[1]) == (20, 380)  # the coordinator and the office, once each
+    assert idle_of_ten == idle_of_two_hundred  # (queries, 0 claimed): its reads do not grow with the data
+    assert idle_of_ten[1] == 0
+    assert sent("agreement_expiry") == 400

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mobility.models import Mobility
 from partnerships import services
@@ -149,6 +151,60 @@ def test_import_works_in_bulk_not_one_query_per_record(django_assert_max_num_que
 
     assert report.created == 1_500
     assert PartnerDomain.objects.count() == 1_500
+
+
+def test_import_queries_do_not_grow_with_the_records_in_a_batch():
+    def queries(prefix, count):
+        records = [record(f"{prefix} {n}", domains=[f"{prefix}{n}.edu.cn"]) for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            services.import_universities(records)
+        return len(captured)
+
+    queries("warm", 1)  # the page cache reads its schedule once
+    assert queries("a", 20) == queries("b", services.IMPORT_BATCH)
+    assert Partner.objects.count() == 1 + 20 + services.IMPORT_BATCH
+
+
+def test_import_fills_the_search_text_and_english_name_and_keeps_the_history():
+    office = StaffFactory()
+    records = [record(**{"state-province": "Xinjiang"}), record("Shihezi University", domains=["shzu.edu.cn"])]
+
+    services.import_universities(records, by=office)
+
+    partner = Partner.objects.get(domains__domain="xju.edu.cn")
+    assert (partner.name, partner.name_en, partner.name_ru, partner.slug) == (
+        "Xinjiang University",
+        "Xinjiang University",
+        None,
+        "xinjiang-university",
+    )
+    assert partner in Partner.objects.search("xju.edu")
+    assert partner in Partner.objects.search("xinjiang univ")
+    assert list(Partner.objects.search("shzu").values_list("slug", flat=True)) == ["shihezi-university"]
+    created = partner.history.get()
+    assert (created.history_type, created.history_user, created.name_en, created.region) == (
+        "+",
+        office,
+        "Xinjiang University",
+        "Xinjiang",
+    )
+    assert created.history_change_reason == "Imported from the world universities list"
+    domain = PartnerDomain.objects.get(domain="xju.edu.cn")
+    assert list(domain.history.values_list("history_type", "partner_id", "history_user")) == [
+        ("+", partner.pk, office.pk)
+    ]
+
+
+def test_import_of_several_batches_numbers_the_slugs_of_namesakes():
+    records = [record("Namesake University", domains=[f"n{n}.edu"]) for n in range(services.IMPORT_BATCH + 2)]
+
+    report = services.import_universities(records)
+
+    assert report.created == services.IMPORT_BATCH + 2
+    slugs = set(Partner.objects.values_list("slug", flat=True))
+    assert {"namesake-university", "namesake-university-2", f"namesake-university-{services.IMPORT_BATCH + 2}"} <= slugs
+    assert len(slugs) == services.IMPORT_BATCH + 2
+    assert PartnerDomain.objects.filter(partner__slug="namesake-university-2").get().domain == "n1.edu"
 
 
 def test_import_reports_its_progress():
