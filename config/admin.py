@@ -808,7 +808,7 @@ class FactsheetAdmin(PortalAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ClashLinksAdmin, admin.ModelAdmin):
     """ "My exports": the reader's own exports with their progress, and the download of the ones that are ready."""
 
     # The page shows only the reader's own jobs, so it is not a filtered list of everyone's.

@@ -85,7 +85,7 @@ def insert_new_rows(
     names = ", ".join(quote(f"u{n}") for n in range(len(varying)))
     returned = ", ".join(quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in returning)
     statement = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {names}{constants} "  # noqa: S608 (quoted names of the model, values as parameters)
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {names}{constants} "  # noqa: S608  # nosec B608 (quoted names of the model, values as parameters)
         f"FROM unnest({arrays}) AS u({names}) ON CONFLICT DO NOTHING RETURNING {returned}"
     )
     params = [*fixed.values(), *([row[name] for row in rows] for name in varying)]  # in the statement's order
