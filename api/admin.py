@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import ClashLinksAdmin
+from config.admin import ClashLinksAdmin, ReadOnlyAdmin
 
 from . import services
 from .models import ApiToken, ApiTokenUse
@@ -149,7 +149,7 @@ class ApiTokenAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ApiTokenUse)
-class ApiTokenUseAdmin(ClashLinksAdmin, admin.ModelAdmin):
+class ApiTokenUseAdmin(ReadOnlyAdmin, ClashLinksAdmin, admin.ModelAdmin):
     """The log of token uses, read only; it keeps API_TOKEN_LOG_DAYS days."""
 
     list_display = ("at", "token", "method", "path", "status", "client")
@@ -157,12 +157,3 @@ class ApiTokenUseAdmin(ClashLinksAdmin, admin.ModelAdmin):
     list_select_related = ("token",)
     date_hierarchy = "at"
     search_fields = ("path",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -691,8 +691,21 @@ class TranslationStatusAdmin:
             confirm_translations(obj, languages=[code for code in confirmed if code in languages], by=request.user)
 
 
+class ReadOnlyAdmin:
+    """A page to read, never to add, change or delete from (its records are written by the portal itself)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(TranslationState)
-class TranslationQueueAdmin(ClashLinksAdmin, admin.ModelAdmin):
+class TranslationQueueAdmin(ReadOnlyAdmin, ClashLinksAdmin, admin.ModelAdmin):
     """The translation queue: what is missing or stale in the reader's languages, what readers see most first."""
 
     list_display = ("record", "kind", "missing_here", "stale_here", "is_public", "changed_at")
@@ -712,15 +725,6 @@ class TranslationQueueAdmin(ClashLinksAdmin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return bool(translator_languages(request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "title": _("Translation queue")}
@@ -808,7 +812,7 @@ class FactsheetAdmin(PortalAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ClashLinksAdmin, admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdmin, ClashLinksAdmin, admin.ModelAdmin):
     """ "My exports": the reader's own exports with their progress, and the download of the ones that are ready."""
 
     # The page shows only the reader's own jobs, so it is not a filtered list of everyone's.
@@ -822,15 +826,6 @@ class ExportJobAdmin(ClashLinksAdmin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return exports.may_read_exports(request.user) and (obj is None or obj.requested_by_id == request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
