@@ -26,13 +26,21 @@ def partner_list(request):
     """The public directory: search in any language, filters with counts, sorting and a chart by country."""
     form = PartnerFilterForm(request.GET or None)
     base = Partner.objects.public()
-    facets, by_country = base.facets(form.submitted())
-    for name, counted_choices in facets.items():
+    submitted = form.submitted()
+    found = base.directory(submitted)
+    for name, counted_choices in found.counted.items():
         form.set_facet_choices(name, counted_choices)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
-    partners = base.for_directory(data)
-    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    if {name: value for name, value in data.items() if value} != {k: v for k, v in submitted.items() if v}:
+        found = found._replace(ids=base.directory(data).ids)  # a choice that is not offered: every partner
+    page = Paginator(found.ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's partners only, read by their ids, in the order of the list.
+    partners = base.in_bulk(page.object_list)
+    page.object_list = [partners[pk] for pk in page.object_list if pk in partners]
+    for partner in page.object_list:
+        partner.active_agreements = found.active.get(partner.pk, 0)
+    by_country = found.by_country
     top = by_country.most_common(CHART_COUNTRIES)
     widest = top[0][1] if top else 1
     chart = [
