@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django_countries import countries
+from django.utils.translation import get_language
 
 from accounts.middleware import office_rights
 from accounts.roles import is_office, may_see_contacts
@@ -15,6 +15,7 @@ from config.pagecache import cached_page
 
 from .forms import PartnerFilterForm, ProgramFilterForm
 from .models import Agreement, AgreementDocument, JointProgram, Partner, ResearchProject, Unit
+from .models.partners import country_names
 from .pages import partner_sections
 
 PAGE_SIZE = 25
@@ -43,8 +44,9 @@ def partner_list(request):
     by_country = found.by_country
     top = by_country.most_common(CHART_COUNTRIES)
     widest = top[0][1] if top else 1
+    names, _order = country_names(get_language())
     chart = [
-        {"code": code, "name": countries.name(code), "count": n, "percent": round(100 * n / widest)} for code, n in top
+        {"code": code, "name": names.get(code, code), "count": n, "percent": round(100 * n / widest)} for code, n in top
     ]
     return render(
         request,

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 from collections import Counter
+from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.conf import settings
@@ -11,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Count, F, Func, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import CountryField
 
@@ -65,6 +68,26 @@ class SimpleVector(Func):
     output_field = SearchVectorField()
 
 
+# The partners with a word of the query (ILIKE would cost more: the search text is case-folded) or, when it is
+# misspelt, with a real word close to it: the close words are found among every word of the directory (a small
+# table with a trigram index, kept by the database: migration 0015), then their partners by the full-text index.
+# Two index look-ups, instead of comparing the word with every search text. A word that holds the query's word is
+# left out of the close ones: the substring search already finds its partners.
+WORD_MATCHES = """
+    SELECT id FROM partnerships_partner WHERE search_text LIKE %s
+    UNION
+    SELECT id FROM partnerships_partner WHERE to_tsvector('simple'::regconfig, search_text) @@ (
+        SELECT to_tsquery('simple'::regconfig, string_agg(quote_literal(word), ' | '))
+        FROM partnerships_searchword WHERE word %%> %s AND strpos(word, %s) = 0
+    )
+"""
+
+
+def like_pattern(word):
+    """`%word%`, its own % and _ written as themselves (LIKE's escape character is the backslash)."""
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def tsquery_term(word, *, prefix=False):
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
@@ -76,6 +99,16 @@ def unique_slug(queryset, text, fallback):
     while queryset.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+@cache
+def country_names(language):
+    """({code: name}, {code: place in the alphabet}) of every country in this language: looked up once a process
+    (a name costs a translation each time), for the directory's two hundred choices."""
+    with override(language):
+        names = {code: str(name) for code, name in countries}
+    ordered = sorted(names, key=lambda code: collation_key(names[code]))
+    return names, {code: place for place, code in enumerate(ordered)}
 
 
 class Directory(NamedTuple):
@@ -152,7 +185,9 @@ class PartnerQuerySet(models.QuerySet):
             elif len(word) < SHORT_WORD:
                 full_text.append(tsquery_term(word, prefix=True))
             else:
-                every_word &= Q(search_text__contains=word) | Q(search_text__trigram_word_similar=word)
+                # A constant statement; the word is a parameter.
+                matches = RawSQL(WORD_MATCHES, [like_pattern(word), word, word])  # noqa: S611  # nosec B611
+                every_word &= Q(pk__in=matches)
         partners = self
         if full_text:
             partners = partners.alias(search_vector=SimpleVector("search_text")).filter(
@@ -225,42 +260,68 @@ class PartnerQuerySet(models.QuerySet):
 
         sort = filters.get("sort") or "name"
         order = ("country", "sort_name", "pk") if sort == "country" else ("sort_name", "pk")
-        rows = list(
+        matches = (
             self.matching({"q": filters.get("q")})
             .annotate(sort_name=localized_expression())
             .order_by(*order)
             .values_list("pk", "country", "kind", "status")
         )
+        with connection.cursor() as cursor:  # thousands of plain rows: read as the database sends them
+            cursor.execute(*matches.query.sql_with_params())
+            names = [column[0] for column in cursor.description]
+            columns = itemgetter(*(names.index(name) for name in ("pk", "country", "kind", "status")))
+            rows = list(map(columns, cursor.fetchall()))
         figures = directory_figures()
         kinds, fields, active = figures["kinds"], figures["fields"], figures["active"]
         chosen = {name: filters.get(name) for name in ("country", "kind", "status", "agreement_kind", "field")}
         chosen = {name: value for name, value in chosen.items() if value}
 
+        # Partners alike in every filter counted together: a few hundred groups, whatever the number of matches.
+        groups = Counter(
+            (country, kind, status, kinds.get(pk, ()), fields.get(pk, ())) for pk, country, kind, status in rows
+        )
         by_facet = {name: Counter() for name in ("country", "kind", "status", "agreement_kind", "field")}
-        ids = []
-        for pk, country, kind, status in rows:
-            # Each filter's values for this partner: several kinds of agreement and fields of education.
+        for (country, kind, status, its_kinds, its_fields), n in groups.items():
+            # Each filter's values for these partners: several kinds of agreement and fields of education.
             own = {
-                "country": (str(country),),
+                "country": (country,),
                 "kind": (kind,),
                 "status": (status,),
-                "agreement_kind": kinds.get(pk, ()),
-                "field": fields.get(pk, ()),
+                "agreement_kind": its_kinds,
+                "field": its_fields,
             }
             failed = [name for name, value in chosen.items() if value not in own[name]]
             if len(failed) > 1:
                 continue  # counted in no facet: each facet counts within every other filter
-            if not failed:
-                ids.append(pk)
             for name in failed or by_facet:
-                by_facet[name].update(own[name])
+                for value in own[name]:
+                    by_facet[name][value] += n
+        if chosen:
+            ids = [
+                pk
+                for pk, country, kind, status in rows
+                if all(
+                    value in own
+                    for value, own in (
+                        (chosen.get("country"), (country,)),
+                        (chosen.get("kind"), (kind,)),
+                        (chosen.get("status"), (status,)),
+                        (chosen.get("agreement_kind"), kinds.get(pk, ())),
+                        (chosen.get("field"), fields.get(pk, ())),
+                    )
+                    if value
+                )
+            ]
+        else:
+            ids = [row[0] for row in rows]
         if sort == "-agreements":
             ids.sort(key=lambda pk: -active.get(pk, 0))  # stable: by name within the same number
         by_country = by_facet["country"]
+        names, order = country_names(get_language())
         counted = {
             "country": sorted(
-                ((code, countries.name(code), n) for code, n in by_country.items()),
-                key=lambda row: collation_key(row[1]),
+                ((code, names.get(code, code), n) for code, n in by_country.items()),
+                key=lambda row: order.get(row[0], len(order)),
             )
         }
         for name, choices in (("kind", Partner.Kind), ("status", Partner.Status), ("agreement_kind", Agreement.Kind)):
