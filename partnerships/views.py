@@ -39,8 +39,11 @@ def partner_list(request):
     # The page's partners only, read by their ids, in the order of the list.
     partners = base.in_bulk(page.object_list)
     page.object_list = [partners[pk] for pk in page.object_list if pk in partners]
+    kinds, statuses = dict(Partner.Kind.choices), dict(Partner.Status.choices)
     for partner in page.object_list:
         partner.active_agreements = found.active.get(partner.pk, 0)
+        # Looked up once a page: a model's get_..._display rebuilds its choices on every call.
+        partner.kind_label, partner.status_label = kinds.get(partner.kind), statuses.get(partner.status)
     by_country = found.by_country
     top = by_country.most_common(CHART_COUNTRIES)
     widest = top[0][1] if top else 1
