@@ -43,6 +43,7 @@ FORMAT = 2  # of a stored page: a new format never reads a page stored in an old
 _watched: dict[type, set[str]] = {}
 _changes_at: dict[str, list] = {}
 _pending: set[str] = set()
+_local: dict[str, tuple] = {}  # current(local=True): {key: (version, value)}
 
 
 def version_key(kind: str) -> str:
@@ -120,19 +121,27 @@ post_delete.connect(_changed, dispatch_uid="pagecache-delete")
 m2m_changed.connect(_links_changed, dispatch_uid="pagecache-links")
 
 
-def current(kind: str, name: str, load):
+def current(kind: str, name: str, load, *, local=False):
     """`load()`'s value, kept in the cache while `kind` does not change: one read of the cache instead of the
-    queries behind it, on every page, signed in or not (loaded afresh while Redis does not answer)."""
+    queries behind it, on every page, signed in or not (loaded afresh while Redis does not answer).
+
+    `local`: also kept in this process while `kind` does not change, so that a large value costs a read of the
+    version only, not its transfer from Redis on every page."""
     version, key = version_key(kind), f"pagecache:value:{FORMAT}:{name}"
-    found = cache.get_many([version, key])
+    held = _local.get(key) if local else None
+    found = cache.get_many([version] if held else [version, key])
     if version not in found or is_degraded():
         return load()
-    stored = found.get(key)
-    if stored is not None and stored[0] == found[version]:
-        return stored[1]
-    value = load()  # read after the version: a change saved meanwhile bumps it again, so this is not kept long
-    cache.set(key, (found[version], value), timeout=PAGE_SECONDS)
-    return value
+    if held and held[0] == found[version]:
+        return held[1]
+    stored = found.get(key) if not held else cache.get(key)
+    if stored is None or stored[0] != found[version]:
+        # read after the version: a change saved meanwhile bumps it again, so this is not kept long
+        stored = (found[version], load())
+        cache.set(key, stored, timeout=PAGE_SECONDS)
+    if local:
+        _local[key] = stored
+    return stored[1]
 
 
 def _flush_pending():

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django_countries import countries
+from django.utils.translation import get_language
 
 from accounts.middleware import office_rights
 from accounts.roles import is_office, may_see_contacts
@@ -15,6 +15,7 @@ from config.pagecache import cached_page
 
 from .forms import PartnerFilterForm, ProgramFilterForm
 from .models import Agreement, AgreementDocument, JointProgram, Partner, ResearchProject, Unit
+from .models.partners import country_names
 from .pages import partner_sections
 
 PAGE_SIZE = 25
@@ -26,17 +27,29 @@ def partner_list(request):
     """The public directory: search in any language, filters with counts, sorting and a chart by country."""
     form = PartnerFilterForm(request.GET or None)
     base = Partner.objects.public()
-    facets, by_country = base.facets(form.submitted())
-    for name, counted_choices in facets.items():
+    submitted = form.submitted()
+    found = base.directory(submitted)
+    for name, counted_choices in found.counted.items():
         form.set_facet_choices(name, counted_choices)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
-    partners = base.for_directory(data)
-    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    if {name: value for name, value in data.items() if value} != {k: v for k, v in submitted.items() if v}:
+        found = found._replace(ids=base.directory(data).ids)  # a choice that is not offered: every partner
+    page = Paginator(found.ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's partners only, read by their ids, in the order of the list.
+    partners = base.in_bulk(page.object_list)
+    page.object_list = [partners[pk] for pk in page.object_list if pk in partners]
+    kinds, statuses = dict(Partner.Kind.choices), dict(Partner.Status.choices)
+    for partner in page.object_list:
+        partner.active_agreements = found.active.get(partner.pk, 0)
+        # Looked up once a page: a model's get_..._display rebuilds its choices on every call.
+        partner.kind_label, partner.status_label = kinds.get(partner.kind), statuses.get(partner.status)
+    by_country = found.by_country
     top = by_country.most_common(CHART_COUNTRIES)
     widest = top[0][1] if top else 1
+    names, _order = country_names(get_language())
     chart = [
-        {"code": code, "name": countries.name(code), "count": n, "percent": round(100 * n / widest)} for code, n in top
+        {"code": code, "name": names.get(code, code), "count": n, "percent": round(100 * n / widest)} for code, n in top
     ]
     return render(
         request,

@@ -3,20 +3,25 @@
 import re
 import unicodedata
 from collections import Counter
+from functools import cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import BooleanField, Count, ExpressionWrapper, Func, Q
+from django.db.models import Count, F, Func, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from config import pagecache
 from config.files import validate_logo_size
 from config.i18n import localized_expression, localized_fields
 from config.text import collation_key
@@ -63,6 +68,26 @@ class SimpleVector(Func):
     output_field = SearchVectorField()
 
 
+# The partners with a word of the query (ILIKE would cost more: the search text is case-folded) or, when it is
+# misspelt, with a real word close to it: the close words are found among every word of the directory (a small
+# table with a trigram index, kept by the database: migration 0015), then their partners by the full-text index.
+# Two index look-ups, instead of comparing the word with every search text. A word that holds the query's word is
+# left out of the close ones: the substring search already finds its partners.
+WORD_MATCHES = """
+    SELECT id FROM partnerships_partner WHERE search_text LIKE %s
+    UNION
+    SELECT id FROM partnerships_partner WHERE to_tsvector('simple'::regconfig, search_text) @@ (
+        SELECT to_tsquery('simple'::regconfig, string_agg(quote_literal(word), ' | '))
+        FROM partnerships_searchword WHERE word %%> %s AND strpos(word, %s) = 0
+    )
+"""
+
+
+def like_pattern(word):
+    """`%word%`, its own % and _ written as themselves (LIKE's escape character is the backslash)."""
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def tsquery_term(word, *, prefix=False):
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
@@ -74,6 +99,60 @@ def unique_slug(queryset, text, fallback):
     while queryset.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+@cache
+def country_names(language):
+    """({code: name}, {code: place in the alphabet}) of every country in this language: looked up once a process
+    (a name costs a translation each time), for the directory's two hundred choices."""
+    with override(language):
+        names = {code: str(name) for code, name in countries}
+    ordered = sorted(names, key=lambda code: collation_key(names[code]))
+    return names, {code: place for place, code in enumerate(ordered)}
+
+
+class Directory(NamedTuple):
+    counted: dict  # {filter: [(value, label, count)]}
+    by_country: Counter
+    ids: list  # the matching partners' ids, in the order asked
+    active: dict  # {partner id: number of active agreements}
+
+
+def directory_figures():
+    """Each partner's kinds of active agreement, number of active agreements and fields of education (of its
+    programs and of its agreements' conditions): read in two queries, then kept in the cache while the
+    partnerships' content does not change (config.pagecache), in this process as long as it is current."""
+    return pagecache.current("partnerships", "directory-figures", _read_directory_figures, local=True)
+
+
+def _read_directory_figures():
+    # Imported here: agreements.py and programs.py import this module for Partner.
+    from .agreements import Agreement
+    from .programs import JointProgram
+
+    kinds, active, fields = {}, Counter(), {}
+    per_kind = (
+        Agreement.objects.active()
+        .filter(partners__isnull=False)
+        .values("partners", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("partners", "kind", "n")
+    )
+    for pk, kind, n in per_kind:
+        kinds[pk] = (*kinds.get(pk, ()), kind)
+        active[pk] += n  # an agreement is of one kind: the kinds' numbers add up
+    # Named alike, in the same order, so that one UNION reads both.
+    programs = JointProgram.objects.filter(field__isnull=False, partners__isnull=False).annotate(
+        partner_pk=F("partners"), field_code=F("field__code")
+    )
+    conditions = Agreement.objects.filter(
+        partners__isnull=False, conditions__fields_of_education__isnull=False
+    ).annotate(partner_pk=F("partners"), field_code=F("conditions__fields_of_education__code"))
+    pairs = [query.order_by().values_list("partner_pk", "field_code") for query in (programs, conditions)]
+    for pk, code in pairs[0].union(pairs[1]):
+        fields[pk] = (*fields.get(pk, ()), code)
+    return {"kinds": kinds, "active": dict(active), "fields": fields}
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -106,7 +185,9 @@ class PartnerQuerySet(models.QuerySet):
             elif len(word) < SHORT_WORD:
                 full_text.append(tsquery_term(word, prefix=True))
             else:
-                every_word &= Q(search_text__contains=word) | Q(search_text__trigram_word_similar=word)
+                # A constant statement; the word is a parameter.
+                matches = RawSQL(WORD_MATCHES, [like_pattern(word), word, word])  # noqa: S611  # nosec B611
+                every_word &= Q(pk__in=matches)
         partners = self
         if full_text:
             partners = partners.alias(search_vector=SimpleVector("search_text")).filter(
@@ -164,76 +245,92 @@ class PartnerQuerySet(models.QuerySet):
         return partners
 
     def facets(self, filters):
-        """The counts of each filter's choices, each within the other filters: one query for country, kind,
-        status and agreement kind together, two for fields of education, whatever the data size.
+        """The counts of each filter's choices, each within the other filters (see `directory`).
         Returns ({filter: [(value, label, count)]}, Counter by country)."""
-        # Imported here: agreements.py and programs.py import this module for Partner.
+        found = self.directory(filters)
+        return found.counted, found.by_country
+
+    def directory(self, filters):
+        """The directory at once, for the page and its facets: one query runs the search (q) and returns the
+        matching partners' country, kind and status in the order asked; each partner's agreement and field
+        figures come from `directory_figures` (kept while the partnerships' content does not change). Every
+        other filter and every facet count is then worked out from these, whatever the number of partners:
+        no query per facet and none that ranks every match again."""
         from .agreements import Agreement
-        from .programs import JointProgram
 
-        # One query answers the country, kind, status and agreement kind facets: the partners the search (and the
-        # field of education) match, counted by country, kind, status and which kinds of agreement they have in
-        # force (a hashed `IN` each, not a subquery per partner). Each facet is then summed within the others.
-        kinds = [value for value, _label in Agreement.Kind.choices]
-        flags = {
-            f"has_{kind}": ExpressionWrapper(
-                Q(pk__in=Agreement.objects.active().filter(kind=kind).values("partners")), output_field=BooleanField()
+        sort = filters.get("sort") or "name"
+        order = ("country", "sort_name", "pk") if sort == "country" else ("sort_name", "pk")
+        matches = (
+            self.matching({"q": filters.get("q")})
+            .annotate(sort_name=localized_expression())
+            .order_by(*order)
+            .values_list("pk", "country", "kind", "status")
+        )
+        with connection.cursor() as cursor:  # thousands of plain rows: read as the database sends them
+            cursor.execute(*matches.query.sql_with_params())
+            names = [column[0] for column in cursor.description]
+            columns = itemgetter(*(names.index(name) for name in ("pk", "country", "kind", "status")))
+            rows = list(map(columns, cursor.fetchall()))
+        figures = directory_figures()
+        kinds, fields, active = figures["kinds"], figures["fields"], figures["active"]
+        chosen = {name: filters.get(name) for name in ("country", "kind", "status", "agreement_kind", "field")}
+        chosen = {name: value for name, value in chosen.items() if value}
+
+        # Partners alike in every filter counted together: a few hundred groups, whatever the number of matches.
+        groups = Counter(
+            (country, kind, status, kinds.get(pk, ()), fields.get(pk, ())) for pk, country, kind, status in rows
+        )
+        by_facet = {name: Counter() for name in ("country", "kind", "status", "agreement_kind", "field")}
+        for (country, kind, status, its_kinds, its_fields), n in groups.items():
+            # Each filter's values for these partners: several kinds of agreement and fields of education.
+            own = {
+                "country": (country,),
+                "kind": (kind,),
+                "status": (status,),
+                "agreement_kind": its_kinds,
+                "field": its_fields,
+            }
+            failed = [name for name, value in chosen.items() if value not in own[name]]
+            if len(failed) > 1:
+                continue  # counted in no facet: each facet counts within every other filter
+            for name in failed or by_facet:
+                for value in own[name]:
+                    by_facet[name][value] += n
+        if chosen:
+            ids = [
+                pk
+                for pk, country, kind, status in rows
+                if all(
+                    value in own
+                    for value, own in (
+                        (chosen.get("country"), (country,)),
+                        (chosen.get("kind"), (kind,)),
+                        (chosen.get("status"), (status,)),
+                        (chosen.get("agreement_kind"), kinds.get(pk, ())),
+                        (chosen.get("field"), fields.get(pk, ())),
+                    )
+                    if value
+                )
+            ]
+        else:
+            ids = [row[0] for row in rows]
+        if sort == "-agreements":
+            ids.sort(key=lambda pk: -active.get(pk, 0))  # stable: by name within the same number
+        by_country = by_facet["country"]
+        names, order = country_names(get_language())
+        counted = {
+            "country": sorted(
+                ((code, names.get(code, code), n) for code, n in by_country.items()),
+                key=lambda row: order.get(row[0], len(order)),
             )
-            for kind in kinds
         }
-        scope = {name: filters[name] for name in ("q", "field") if filters.get(name)}
-        groups = list(
-            self.matching(scope)
-            .annotate(**flags)
-            .order_by()
-            .values("country", "kind", "status", *flags)
-            .annotate(n=Count("id"))
-        )
-
-        def within(group, skip):
-            """Whether this group of partners passes every filter but `skip`."""
-            for name in ("country", "kind", "status"):
-                if name != skip and filters.get(name) and str(group[name]) != filters[name]:
-                    return False
-            kind = filters.get("agreement_kind")
-            return skip == "agreement_kind" or not kind or group.get(f"has_{kind}", False)
-
-        counted = {}
-        by_country = Counter()
-        for group in groups:
-            if within(group, "country"):
-                by_country[str(group["country"])] += group["n"]
-        counted["country"] = sorted(
-            ((code, countries.name(code), n) for code, n in by_country.items()), key=lambda row: collation_key(row[1])
-        )
-        for name, choices in (("kind", Partner.Kind), ("status", Partner.Status)):
-            counts = Counter()
-            for group in groups:
-                if within(group, name):
-                    counts[group[name]] += group["n"]
+        for name, choices in (("kind", Partner.Kind), ("status", Partner.Status), ("agreement_kind", Agreement.Kind)):
+            counts = by_facet[name]
             counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
-        counts = Counter()
-        for group in groups:
-            if within(group, "agreement_kind"):
-                for kind in kinds:
-                    if group[f"has_{kind}"]:
-                        counts[kind] += group["n"]
-        counted["agreement_kind"] = [(v, label, counts[v]) for v, label in Agreement.Kind.choices if counts.get(v)]
-        in_scope = self.matching(filters, skip="field").values("pk")
-        pairs = set(
-            JointProgram.objects.filter(partners__in=in_scope, field__isnull=False).values_list(
-                "partners", "field__code"
-            )
-        )
-        pairs |= set(
-            Agreement.objects.filter(partners__in=in_scope, conditions__fields_of_education__isnull=False).values_list(
-                "partners", "conditions__fields_of_education__code"
-            )
-        )
-        by_field = Counter(code for _partner, code in pairs)
-        names = dict(IscedField.objects.filter(code__in=by_field).values_list("code", "name"))
+        by_field = by_facet["field"]
+        names = dict(IscedField.objects.filter(code__in=by_field).values_list("code", "name")) if by_field else {}
         counted["field"] = [(code, f"{code} {names.get(code, '')}", by_field[code]) for code in sorted(by_field)]
-        return counted, by_country
+        return Directory(counted, by_country, ids, active)
 
     def for_directory(self, filters):
         """The directory's list: matching partners with their count of active agreements, sorted as asked

@@ -128,7 +128,7 @@ def test_directory_costs_the_same_queries_for_10_or_1000_partners(client, django
     )
     HomeInstitutionFactory()
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get("/en/partners/", {"q": "university", "sort": "name"})
 
     assert response.status_code == 200
