@@ -9,7 +9,7 @@ written as it is (escape formulas first: config/spreadsheets.py). openpyxl, Exce
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 
 # Characters XML 1.0 cannot carry at all (control characters but tab, line feed and carriage return).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-EPOCH = date(1899, 12, 30)
+EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet's dates
+MIDNIGHT = datetime.combine(EPOCH, time())
 # Cell styles (cellXfs below): 0 plain, 1 bold (the header), 2 a date, 3 a date and time.
 BOLD, DAY, MOMENT = 1, 2, 3
 STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -62,8 +63,7 @@ def _cell(column: str, row: int, value) -> str:
     if isinstance(value, int | float | Decimal):
         return f'<c r="{where}"><v>{value}</v></c>'
     if isinstance(value, datetime):
-        moment = value.replace(tzinfo=None)
-        serial = (moment.date() - EPOCH).days + (moment - moment.replace(hour=0, minute=0, second=0)).seconds / 86400
+        serial = (value.replace(tzinfo=None) - MIDNIGHT).total_seconds() / 86400
         return f'<c r="{where}" s="{MOMENT}"><v>{serial}</v></c>'
     if isinstance(value, date):
         return f'<c r="{where}" s="{DAY}"><v>{(value - EPOCH).days}</v></c>'
