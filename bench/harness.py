@@ -36,7 +36,7 @@ from django.utils import timezone
 from accounts.models import User
 from bench import http, rush
 from config import pagecache
-from config.bulk import settle_indexes
+from config.bulk import insert_rows, settle_indexes
 from insights.health import academic_year_of
 from insights.reports import report_file
 from mobility import demo as mobility_demo
@@ -58,6 +58,10 @@ SCALES = {
     "small": {"universities": 500, "requests": 10, "agreements": None},
     "full": {"universities": None, "requests": 50, "agreements": 100_000},
 }
+# A slow page's times are stable long before its last request: each page is timed `requests` times, or as many
+# as fit in PAGE_BUDGET_MS, but never fewer than MIN_REQUESTS (the p95 of 20 is their largest, a cautious figure).
+MIN_REQUESTS = 20
+PAGE_BUDGET_MS = 5_000
 # Bulk jobs: one query per batch; building model instances (with their translated columns) dominates.
 GOALS = {"bulk_rows_per_second": 1_000, "peak_rss_mb": 768}
 # Each page's budget: SQL queries, 95th-percentile server time, and times the floor's median.
@@ -108,28 +112,36 @@ def publish_partners():
 
 
 def generate_agreements(count):
-    """Active agreements with one to three partners each, created in bulk."""
+    """Active agreements with one to three partners each, written by COPY (config.bulk) as the import is."""
     partner_ids = list(Partner.objects.values_list("pk", flat=True))
     kinds = [kind for kind, _label in Agreement.Kind.choices]
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
-            kind=kinds[n % len(kinds)],
-            title=f"Agreement {n}",
-            title_en=f"Agreement {n}",
-            status=Agreement.Status.ACTIVE,
-            signed_on=date(2024, 1, 1),
-            valid_from=date(2024, 1, 1),
-            valid_until=date(2029, 1, 1) + timedelta(days=n % 365),
-        )
-        for n in range(count)
+    ids = insert_rows(
+        Agreement,
+        (
+            {
+                "kind": kinds[n % len(kinds)],
+                "title": f"Agreement {n}",
+                "title_en": f"Agreement {n}",
+                "status": Agreement.Status.ACTIVE,
+                "signed_on": date(2024, 1, 1),
+                "valid_from": date(2024, 1, 1),
+                "valid_until": date(2029, 1, 1) + timedelta(days=n % 365),
+            }
+            for n in range(count)
+        ),
     )
     links = Agreement.partners.through
-    links.objects.bulk_create(
-        links(agreement_id=agreement.pk, partner_id=partner_ids[(n * 7 + k) % len(partner_ids)])
-        for n, agreement in enumerate(agreements)
-        for k in range(1 + n % 3)
+    insert_rows(
+        links,
+        (
+            {"agreement_id": agreement, "partner_id": partner_ids[(n * 7 + k) % len(partner_ids)]}
+            for n, agreement in enumerate(ids)
+            for k in range(1 + n % 3)
+        ),
     )
-    return len(agreements)
+    settle_indexes(Agreement)
+    settle_indexes(links)
+    return len(ids)
 
 
 def bench_call(name, slug, *, levels, opens_at, closes_at, starts_on):
@@ -225,45 +237,47 @@ def generate_reminder_data(agreements, visits, coordinators):
 
     Each agreement has one of the coordinators; each visit a head of delegation and a member with accounts.
     """
-    Agreement.objects.bulk_create(
+    insert_rows(
+        Agreement,
         (
-            Agreement(
-                kind=Agreement.Kind.MOU,
-                title=f"Reminder agreement {n}",
-                title_en=f"Reminder agreement {n}",
-                status=Agreement.Status.ACTIVE,
-                signed_on=date(2023, 1, 1),
-                valid_from=date(2023, 1, 1),
-                valid_until=SWEEP_DAY + timedelta(days=n % 1460),
-                coordinator_id=coordinators[n % len(coordinators)],
-            )
+            {
+                "kind": Agreement.Kind.MOU,
+                "title": f"Reminder agreement {n}",
+                "title_en": f"Reminder agreement {n}",
+                "status": Agreement.Status.ACTIVE,
+                "signed_on": date(2023, 1, 1),
+                "valid_from": date(2023, 1, 1),
+                "valid_until": SWEEP_DAY + timedelta(days=n % 1460),
+                "coordinator_id": coordinators[n % len(coordinators)],
+            }
             for n in range(agreements)
         ),
-        batch_size=5_000,
     )
-    created = Visit.objects.bulk_create(
+    created = insert_rows(
+        Visit,
         (
-            Visit(
-                direction=Visit.Direction.OUTGOING,
-                title=f"Visit {n}",
-                title_en=f"Visit {n}",
-                country="CN",
-                starts_on=SWEEP_DAY + timedelta(days=(n * 37) % 400 - 200),
-                ends_on=SWEEP_DAY + timedelta(days=(n * 37) % 400 - 196),
-                status=Visit.Status.CONFIRMED if (n * 37) % 400 >= 200 else Visit.Status.COMPLETED,
-            )
+            {
+                "direction": Visit.Direction.OUTGOING,
+                "title": f"Visit {n}",
+                "title_en": f"Visit {n}",
+                "country": "CN",
+                "starts_on": SWEEP_DAY + timedelta(days=(n * 37) % 400 - 200),
+                "ends_on": SWEEP_DAY + timedelta(days=(n * 37) % 400 - 196),
+                "status": Visit.Status.CONFIRMED if (n * 37) % 400 >= 200 else Visit.Status.COMPLETED,
+            }
             for n in range(visits)
         ),
-        batch_size=5_000,
     )
-    DelegationMember.objects.bulk_create(
+    insert_rows(
+        DelegationMember,
         (
-            DelegationMember(visit_id=visit.pk, user_id=coordinators[(n + k) % len(coordinators)], role=role)
+            {"visit_id": visit, "user_id": coordinators[(n + k) % len(coordinators)], "role": role}
             for n, visit in enumerate(created)
             for k, role in enumerate((DelegationMember.Role.HEAD, DelegationMember.Role.MEMBER))
         ),
-        batch_size=5_000,
     )
+    for model in (Agreement, Visit, DelegationMember):
+        settle_indexes(model)
 
 
 def generate_reminder_applications(count, applicants, reviewers):
@@ -287,19 +301,20 @@ def generate_reminder_applications(count, applicants, reviewers):
         for n, call in enumerate(calls)
     )
     submitted_at = datetime.combine(SWEEP_DAY - timedelta(days=1), time_of_day(11), tzinfo=zone)
-    Application.objects.bulk_create(
+    insert_rows(
+        Application,
         (
-            Application(
-                call=call,
-                applicant=applicant,
-                status=Application.Status.SUBMITTED if k % 2 else Application.Status.DRAFT,
-                submitted_at=submitted_at if k % 2 else None,
-            )
+            {
+                "call_id": call.pk,
+                "applicant_id": applicant.pk,
+                "status": Application.Status.SUBMITTED if k % 2 else Application.Status.DRAFT,
+                "submitted_at": submitted_at if k % 2 else None,
+            }
             for call in calls
             for k, applicant in enumerate(applicants)
         ),
-        batch_size=5_000,
     )
+    settle_indexes(Application)
 
 
 def timed_sweep(label):
@@ -707,12 +722,15 @@ def time_page(label, client, url, requests):
         started = time.perf_counter()
         client.get(url, secure=True)
         timings.append((time.perf_counter() - started) * 1000)
+        if len(timings) >= MIN_REQUESTS and sum(timings) > PAGE_BUDGET_MS:
+            break
     timings.sort()
     return {
         "page": label,
         "url": url,
         "status": status,
         "queries": len(queries),
+        "requests": len(timings),
         "median_ms": round(statistics.median(timings), 2),
         "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 2),
     }
@@ -727,7 +745,8 @@ def write_report(report, output) -> str:
     lines = [
         f"# Köpir benchmark ({report['scale']})",
         "",
-        f"Rows: {report['rows']}; {report['requests_per_page']} timed requests per page. "
+        f"Rows: {report['rows']}; {report['requests_per_page']} timed requests per page (a slow page: as many as fit "
+        f"in {PAGE_BUDGET_MS // 1000} s, at least {MIN_REQUESTS}). "
         "Each figure is followed by its goal and whether it is met.",
         "",
         "| page | status | queries | median ms | p95 ms | × floor |",

@@ -62,27 +62,19 @@ def list_table(model_admin, request, queryset) -> tuple[list[str], list[list]]:
 
 
 def write_xlsx(output, *, title, header, rows) -> int:
-    """Write one sheet (bold header, autofilter on) row by row, in constant memory; returns the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """Write one sheet (bold header, autofilter on) row by row, in constant memory (config/xlsx.py: no table of
+    shared strings growing with the rows); returns the number of rows."""
+    from .xlsx import Sheet, write_workbook
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(title)[:31])
-    bold = Font(bold=True)
-    heading = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
     count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
-    workbook.save(output)
+
+    def numbered():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    write_workbook(output, [Sheet(str(title), [str(label) for label in header], numbered())])
     return count
 
 

@@ -4,6 +4,11 @@
 (real numbers and dates, autofilter on), `report_pdf` the same tables with a chart of mobility by country.
 The gender of participants is not recorded by the portal, so the report has no table for it.
 
+Every table is read in one query whatever the data: grouped tables are counted in SQL (GROUP BY), long lists
+(agreements, visits, programs, projects) are streamed from the database as they are written, so a year of
+100,000 agreements costs no more memory than one of ten. The PDF is read by people: a grouped table shows its
+largest rows and one "Other" row for the rest, a list its first rows; the spreadsheet has every row.
+
 An agreement counts as signed when signed in the year; active when in force on a day of the year (active,
 expired, or terminated during or after it); expiring when active and ending in the year; ended when it expired
 or was terminated in the year. Mobilities count by the academic year they start in, cancelled ones not.
@@ -12,7 +17,9 @@ or was terminated in the year. Mobilities count by the academic year they start 
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.text import capfirst
@@ -20,9 +27,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_countries import countries
 
+from config.i18n import localized_expression
 from config.spreadsheets import spreadsheet_safe
 from mobility.models import ExchangeCall, Mobility
-from partnerships.models import Agreement, AgreementTransition, JointProgram, ResearchProject
+from partnerships.models import Agreement, AgreementTransition, JointProgram, Partner, ResearchProject
 from visits.models import Outcome, Visit
 
 from .health import academic_year_bounds, academic_year_label, academic_year_of
@@ -31,8 +39,32 @@ from .health import academic_year_bounds, academic_year_label, academic_year_of
 COUNTED = [Mobility.Status.PLANNED, Mobility.Status.ONGOING, Mobility.Status.COMPLETED]
 ENDED = [Agreement.Status.EXPIRED, Agreement.Status.TERMINATED]
 IN_FORCE = [Agreement.Status.ACTIVE, *ENDED]
-# The PDF is read by people: a longer table shows its first rows and points to the spreadsheet for the rest.
+# The PDF is read by people: a longer list shows its first rows and points to the spreadsheet for the rest.
 PDF_ROWS = 200
+# A grouped table of the PDF (by country, partner...) shows its largest rows and sums the rest as "Other".
+PDF_TOP = 25
+# Rows fetched from the database at a time when a long list is streamed.
+CHUNK_ROWS = 2_000
+
+
+class Listing:
+    """The rows of a long list, read when written: counted in one query, streamed in chunks by another."""
+
+    def __init__(self, queryset, row):
+        self.queryset, self.row = queryset, row
+
+    @cached_property
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return (self.row(item) for item in self.queryset.iterator(chunk_size=CHUNK_ROWS))
+
+    def head(self, number: int) -> list:
+        return [self.row(item) for item in self.queryset[:number]]
 
 
 @dataclass
@@ -40,7 +72,12 @@ class Table:
     key: str
     title: str
     header: list
-    rows: list = field(default_factory=list)
+    rows: list | Listing = field(default_factory=list)
+    # Grouped tables end with their figures (outgoing, incoming, total): the PDF sums the rows it leaves out.
+    figures: int = 0
+
+    def head(self, number: int) -> list:
+        return self.rows.head(number) if isinstance(self.rows, Listing) else self.rows[:number]
 
 
 @dataclass
@@ -72,30 +109,41 @@ def _choice(choices, value):
     return str(dict(choices).get(value, value)) if value else _("Not recorded")
 
 
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
+def _names(partner_ids, names) -> str:
+    return spreadsheet_safe(", ".join(sorted(names[pk] for pk in partner_ids if pk is not None)))
+
+
 def annual_report(year: int) -> Report:
-    """The figures of academic year `year`/`year + 1`, in the active language."""
+    """The figures of academic year `year`/`year + 1`, in the active language, in a number of queries that does
+    not grow with the data (long lists are read when the report is written)."""
     starts, ends = academic_year_bounds(year)
     label = academic_year_label(year)
     mobilities = Mobility.objects.filter(status__in=COUNTED, starts_on__gte=starts, starts_on__lte=ends)
     directions = [pgettext("mobility direction", "Outgoing"), pgettext("mobility direction", "Incoming"), _("Total")]
     tables = []
 
-    agreements = Agreement.objects.all()
-    signed = agreements.filter(signed_on__gte=starts, signed_on__lte=ends)
     terminated = AgreementTransition.objects.filter(to_status=Agreement.Status.TERMINATED)
+    signed = Q(signed_on__gte=starts, signed_on__lte=ends)
     active = (
-        agreements.filter(status__in=IN_FORCE, valid_from__lte=ends)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=starts))
-        .exclude(pk__in=terminated.filter(at__date__lt=starts).values("agreement"))
+        Q(status__in=IN_FORCE, valid_from__lte=ends)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=starts))
+        & ~Q(pk__in=terminated.filter(at__date__lt=starts).values("agreement"))
     )
-    ending = agreements.filter(valid_until__gte=starts, valid_until__lte=ends)
-    expiring = ending.filter(status=Agreement.Status.ACTIVE)
-    ended = agreements.filter(
-        Q(pk__in=ending.filter(status=Agreement.Status.EXPIRED))
-        | Q(
-            status=Agreement.Status.TERMINATED,
-            pk__in=terminated.filter(at__date__gte=starts, at__date__lte=ends).values("agreement"),
-        )
+    ending = Q(valid_until__gte=starts, valid_until__lte=ends)
+    expiring = ending & Q(status=Agreement.Status.ACTIVE)
+    ended = (ending & Q(status=Agreement.Status.EXPIRED)) | Q(
+        status=Agreement.Status.TERMINATED,
+        pk__in=terminated.filter(at__date__gte=starts, at__date__lte=ends).values("agreement"),
+    )
+    agreement_counts = Agreement.objects.aggregate(
+        signed=Count("pk", filter=signed),
+        active=Count("pk", filter=active),
+        expiring=Count("pk", filter=expiring),
+        ended=Count("pk", filter=ended),
     )
     visits = Visit.objects.filter(starts_on__gte=starts, starts_on__lte=ends).exclude(status=Visit.Status.CANCELLED)
     outcomes = Outcome.objects.filter(visit__in=visits)
@@ -109,6 +157,51 @@ def annual_report(year: int) -> Report:
     )
     counts = mobilities.values_list("direction").annotate(number=Count("pk")).order_by()
     per_direction = dict(counts)
+    outcome_counts = dict(outcomes.values_list("status").annotate(number=Count("pk")).order_by())
+    # The names of partners in the active language, for the lists that name an agreement's or a program's partners.
+    # Translated columns are chosen in SQL (localized_expression): modeltranslation's fallback costs a model per row.
+    names = dict(Partner.objects.annotate(shown=localized_expression("name")).values_list("pk", "shown"))
+    # Labels looked up once: a model's get_FOO_display() costs more than the rest of a row.
+    kinds, statuses = _labels(Agreement.Kind.choices), _labels(Agreement.Status.choices)
+    yes = _("Yes")
+    visit_directions, visit_statuses = _labels(Visit.Direction.choices), _labels(Visit.Status.choices)
+    visit_list = Listing(
+        visits.annotate(
+            outcome_count=Count("outcomes"),
+            done_count=Count("outcomes", filter=Q(outcomes__status=Outcome.Status.DONE)),
+            shown=localized_expression("title"),
+        )
+        .order_by("starts_on", "shown", "pk")
+        .values_list("shown", "direction", "status", "starts_on", "ends_on", "outcome_count", "done_count"),
+        lambda visit: [
+            spreadsheet_safe(visit[0]),
+            visit_directions.get(visit[1], visit[1]),
+            visit_statuses.get(visit[2], visit[2]),
+            *visit[3:],
+        ],
+    )
+    program_list = Listing(
+        programs.annotate(partner_ids=ArrayAgg("partners")).order_by("title", "pk"),
+        lambda program: [
+            spreadsheet_safe(program.title),
+            str(program.get_kind_display()),
+            str(program.get_level_display()),
+            str(program.get_status_display()),
+            program.first_intake,
+            _names(program.partner_ids, names),
+        ],
+    )
+    project_list = Listing(
+        projects.annotate(partner_ids=ArrayAgg("partners")).order_by("title", "pk"),
+        lambda project: [
+            spreadsheet_safe(project.title),
+            str(project.get_status_display()),
+            project.starts_on,
+            project.ends_on,
+            spreadsheet_safe(project.funding_source),
+            _names(project.partner_ids, names),
+        ],
+    )
 
     tables.append(
         Table(
@@ -118,14 +211,14 @@ def annual_report(year: int) -> Report:
             [
                 [_("Outgoing mobilities"), per_direction.get(Mobility.Direction.OUTGOING, 0)],
                 [_("Incoming mobilities"), per_direction.get(Mobility.Direction.INCOMING, 0)],
-                [_("Agreements signed"), signed.count()],
-                [_("Agreements active"), active.count()],
-                [_("Agreements expiring"), expiring.count()],
-                [_("Agreements ended"), ended.count()],
-                [_("Visits"), visits.count()],
-                [_("Visit outcomes"), outcomes.count()],
-                [_("Joint programs"), programs.count()],
-                [_("Research projects"), projects.count()],
+                [_("Agreements signed"), agreement_counts["signed"]],
+                [_("Agreements active"), agreement_counts["active"]],
+                [_("Agreements expiring"), agreement_counts["expiring"]],
+                [_("Agreements ended"), agreement_counts["ended"]],
+                [_("Visits"), visit_list.count],
+                [_("Visit outcomes"), sum(outcome_counts.values())],
+                [_("Joint programs"), program_list.count],
+                [_("Research projects"), project_list.count],
             ],
         )
     )
@@ -135,6 +228,7 @@ def annual_report(year: int) -> Report:
             _("Mobility by country"),
             [capfirst(_("country")), *directions],
             _by_direction(mobilities, "partner__country", label=lambda code: [str(countries.name(code))]),
+            figures=3,
         )
     )
     tables.append(
@@ -148,6 +242,7 @@ def annual_report(year: int) -> Report:
                 "partner__country",
                 label=lambda name, code: [spreadsheet_safe(name), str(countries.name(code))],
             ),
+            figures=3,
         )
     )
     type_choices = Mobility._meta.get_field("mobility_type").choices
@@ -157,6 +252,7 @@ def annual_report(year: int) -> Report:
             _("Mobility by type"),
             [capfirst(_("mobility type")), *directions],
             _by_direction(mobilities, "mobility_type", label=lambda kind: [_choice(type_choices, kind)]),
+            figures=3,
         )
     )
     level_choices = ExchangeCall.Level.choices
@@ -166,6 +262,7 @@ def annual_report(year: int) -> Report:
             _("Mobility by level"),
             [capfirst(_("level")), *directions],
             _by_direction(mobilities, "application__level", label=lambda level: [_choice(level_choices, level)]),
+            figures=3,
         )
     )
     funding_choices = ExchangeCall.Funding.choices
@@ -177,27 +274,9 @@ def annual_report(year: int) -> Report:
             _by_direction(
                 mobilities, "application__call__funding", label=lambda funding: [_choice(funding_choices, funding)]
             ),
+            figures=3,
         )
     )
-    agreement_rows = []
-    signed_ids = set(signed.values_list("pk", flat=True))
-    for agreement in (
-        agreements.filter(Q(pk__in=signed) | Q(pk__in=active) | Q(pk__in=ending) | Q(pk__in=ended))
-        .prefetch_related("partners")
-        .order_by("valid_until", "title")
-    ):
-        agreement_rows.append(
-            [
-                spreadsheet_safe(agreement.title),
-                spreadsheet_safe(", ".join(sorted(partner.name for partner in agreement.partners.all()))),
-                str(agreement.get_kind_display()),
-                str(agreement.get_status_display()),
-                agreement.signed_on,
-                agreement.valid_from,
-                agreement.valid_until,
-                _("Yes") if agreement.pk in signed_ids else "",
-            ]
-        )
     tables.append(
         Table(
             "agreements",
@@ -212,24 +291,22 @@ def annual_report(year: int) -> Report:
                 capfirst(_("valid until")),
                 _("Signed this year"),
             ],
-            agreement_rows,
+            Listing(
+                Agreement.objects.filter(signed | active | ending | ended)
+                .annotate(partner_ids=ArrayAgg("partners"), shown=localized_expression("title"))
+                .order_by("valid_until", "shown", "pk")
+                .values_list("shown", "partner_ids", "kind", "status", "signed_on", "valid_from", "valid_until"),
+                lambda agreement: [
+                    spreadsheet_safe(agreement[0]),
+                    _names(agreement[1], names),
+                    kinds.get(agreement[2], agreement[2]),
+                    statuses.get(agreement[3], agreement[3]),
+                    *agreement[4:],
+                    yes if agreement[4] and starts <= agreement[4] <= ends else "",
+                ],
+            ),
         )
     )
-    visit_rows = []
-    for visit in visits.annotate(
-        outcome_count=Count("outcomes"), done_count=Count("outcomes", filter=Q(outcomes__status=Outcome.Status.DONE))
-    ).order_by("starts_on", "title"):
-        visit_rows.append(
-            [
-                spreadsheet_safe(visit.title),
-                str(visit.get_direction_display()),
-                str(visit.get_status_display()),
-                visit.starts_on,
-                visit.ends_on,
-                visit.outcome_count,
-                visit.done_count,
-            ]
-        )
     tables.append(
         Table(
             "visits",
@@ -243,10 +320,9 @@ def annual_report(year: int) -> Report:
                 capfirst(_("outcomes")),
                 _("Done"),
             ],
-            visit_rows,
+            visit_list,
         )
     )
-    outcome_counts = dict(outcomes.values_list("status").annotate(number=Count("pk")).order_by())
     tables.append(
         Table(
             "outcomes",
@@ -267,17 +343,7 @@ def annual_report(year: int) -> Report:
                 capfirst(_("first intake")),
                 capfirst(_("partners")),
             ],
-            [
-                [
-                    spreadsheet_safe(program.title),
-                    str(program.get_kind_display()),
-                    str(program.get_level_display()),
-                    str(program.get_status_display()),
-                    program.first_intake,
-                    spreadsheet_safe(", ".join(sorted(partner.name for partner in program.partners.all()))),
-                ]
-                for program in programs.prefetch_related("partners").order_by("title")
-            ],
+            program_list,
         )
     )
     tables.append(
@@ -292,49 +358,27 @@ def annual_report(year: int) -> Report:
                 capfirst(_("funding source")),
                 capfirst(_("partners")),
             ],
-            [
-                [
-                    spreadsheet_safe(project.title),
-                    str(project.get_status_display()),
-                    project.starts_on,
-                    project.ends_on,
-                    spreadsheet_safe(project.funding_source),
-                    spreadsheet_safe(", ".join(sorted(partner.name for partner in project.partners.all()))),
-                ]
-                for project in projects.prefetch_related("partners").order_by("title")
-            ],
+            project_list,
         )
     )
     return Report(year, _("Annual report %(year)s") % {"year": label}, tables)
 
 
-def report_xlsx(report: Report) -> bytes:
-    """One sheet per table: a bold header row, real numbers and dates, the autofilter on."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def report_xlsx(report: Report, output=None) -> bytes | None:
+    """One sheet per table: a bold header row, real numbers and dates, the autofilter on. Written row by row in
+    constant memory, to `output` (a binary file) when given, else returned."""
+    from config.xlsx import Sheet, write_workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = report.title
-    for table in report.tables:
-        sheet = workbook.create_sheet(table.title[:31])
-        sheet.append([str(cell) for cell in table.header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-        width = len(table.header)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(1, len(table.rows) + 1)}"
-        sheet.freeze_panes = "A2"
-        for column in range(1, width + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 40
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    sheets = (
+        Sheet(table.title, [str(label) for label in table.header], table.rows, (40, *[14] * (len(table.header) - 1)))
+        for table in report.tables
+    )
+    if output is not None:
+        write_workbook(output, sheets, title=report.title)
+        return None
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets, title=report.title)
+    return buffer.getvalue()
 
 
 def _cell(value) -> str:
@@ -378,6 +422,20 @@ def _country_chart(table: Table, font: str):
     return drawing
 
 
+def _pdf_rows(table: Table) -> tuple[list, int]:
+    """The rows the PDF shows of a table, and how many the table has: a grouped table's PDF_TOP largest and one
+    "Other" row summing the rest, a list's first PDF_ROWS."""
+    if not table.figures:
+        return table.head(PDF_ROWS), len(table.rows)
+    rows = table.rows
+    if len(rows) <= PDF_TOP:
+        return rows, len(rows)
+    rest = rows[PDF_TOP - 1 :]
+    labels = len(table.header) - table.figures
+    other = [_("Other"), *[""] * (labels - 1), *(sum(row[labels + n] for row in rest) for n in range(table.figures))]
+    return [*rows[: PDF_TOP - 1], other], len(rows)
+
+
 def report_pdf(report: Report, language: str) -> bytes:
     """The tables in A4 landscape, with the chart of mobility by country; Kazakh and Chinese set in fonts that
     have their glyphs (DejaVu Sans embedded, the standard Chinese CID font)."""
@@ -403,14 +461,15 @@ def report_pdf(report: Report, language: str) -> bytes:
     story = [Paragraph(_markup(report.title), title), Spacer(1, 4 * mm)]
     for table in report.tables:
         story.append(Paragraph(_markup(table.title), heading))
-        if table.key == "countries" and table.rows:
+        rows, count = _pdf_rows(table)
+        if table.key == "countries" and rows:
             story.append(_country_chart(table, chart_font))
-        if not table.rows:
+        if not rows:
             story.append(Paragraph(_markup(_("None in this academic year.")), body))
             continue
         grid = PdfTable(
             [[Paragraph(_markup(cell), bold) for cell in table.header]]
-            + [[Paragraph(_markup(_cell(cell)), body) for cell in row] for row in table.rows[:PDF_ROWS]],
+            + [[Paragraph(_markup(_cell(cell)), body) for cell in row] for row in rows],
             repeatRows=1,
             hAlign="LEFT",
         )
@@ -424,9 +483,10 @@ def report_pdf(report: Report, language: str) -> bytes:
             )
         )
         story.append(grid)
-        if len(table.rows) > PDF_ROWS:
+        shown = len(rows) - (1 if table.figures and count > len(rows) else 0)
+        if count > shown:
             note = _("Rows shown: %(shown)s of %(count)s; the spreadsheet has them all.")
-            story.append(Paragraph(_markup(note % {"shown": PDF_ROWS, "count": len(table.rows)}), body))
+            story.append(Paragraph(_markup(note % {"shown": shown, "count": count}), body))
     document.build(story)
     return output.getvalue()
 
@@ -450,9 +510,12 @@ def write_report(job, output, progress) -> None:
     progress(0, 3)
     report = annual_report(job.parameters["year"])
     progress(1, 3)
-    content = report_pdf(report, job.language) if job.format == "pdf" else report_xlsx(report)
+    if job.format == "pdf":
+        output.write(report_pdf(report, job.language))
+    else:
+        report_xlsx(report, output)  # streamed: the long lists are read as they are written
     progress(2, 3)
-    output.write(content)
+    output.flush()
     progress(3, 3)
 
 

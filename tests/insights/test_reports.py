@@ -244,3 +244,74 @@ def test_a_long_table_of_the_pdf_shows_its_first_rows_and_points_to_the_spreadsh
     assert name == "annual-report-2025-2026-en.pdf"
     assert "Rows shown: 2 of 3; the spreadsheet has them all." in " ".join(text.split())
     assert "Agreement 0" not in text  # ending last, it is the third row
+
+
+def add_year_of_work(number):
+    """`number` agreements (two partners each), visits, joint programs and mobilities in academic year 2025."""
+    from partnerships.models import Partner
+    from tests.factories import JointProgramFactory, PartnerFactory, VisitFactory
+
+    starts, ends = academic_year_bounds(2025)
+    for n in range(number):
+        partners = [PartnerFactory(country=code) for code in ("CN", "KZ")]
+        ActiveAgreementFactory(signed_on=starts, valid_from=starts, valid_until=ends, partners=partners)
+        VisitFactory(starts_on=starts, ends_on=starts, partners=partners[:1])
+        JointProgramFactory(status="running", partners=partners)
+        Mobility.objects.create(
+            participant_name=f"Student {n}",
+            direction=Mobility.Direction.OUTGOING if n % 2 else Mobility.Direction.INCOMING,
+            partner=partners[n % 2],
+            mobility_type="semester",
+            starts_on=starts,
+            ends_on=ends,
+        )
+    return Partner.objects.count()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_the_annual_reports_number_of_queries_does_not_grow_with_the_data(fmt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from insights.reports import report_file
+
+    counted = []
+    for number in (1, 6):
+        add_year_of_work(number)
+        with CaptureQueriesContext(connection) as queries:
+            content, _name, _content_type = report_file(2025, "kk", fmt)
+        assert content
+        counted.append(len(queries))
+
+    assert counted[0] == counted[1], counted
+
+
+def test_a_long_grouped_table_of_the_pdf_shows_its_largest_rows_and_sums_the_rest_as_other(monkeypatch):
+    from pypdf import PdfReader
+
+    from insights import reports
+    from tests.factories import PartnerFactory
+
+    monkeypatch.setattr(reports, "PDF_TOP", 2)
+    starts, ends = academic_year_bounds(2025)
+    for code, number in [("CN", 3), ("KZ", 2), ("DE", 1)]:
+        partner = PartnerFactory(country=code)
+        for n in range(number):
+            Mobility.objects.create(
+                participant_name=f"Student {code} {n}",
+                direction=Mobility.Direction.OUTGOING,
+                partner=partner,
+                mobility_type="semester",
+                starts_on=starts,
+                ends_on=ends,
+            )
+
+    with translation.override("en"):
+        countries = reports.annual_report(2025).table("countries")
+        shown, count = reports._pdf_rows(countries)
+    content, _name, _content_type = reports.report_file(2025, "en", "pdf")
+
+    assert [row[0] for row in countries.rows] == ["China", "Kazakhstan", "Germany"]  # the spreadsheet has all
+    assert (shown, count) == ([["China", 3, 0, 3], ["Other", 3, 0, 3]], 3)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+    assert "Rows shown: 1 of 3; the spreadsheet has them all." in text
