@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from config import pagecache
@@ -38,4 +39,15 @@ class MobilityConfig(AppConfig):
             models.CallHost,
             models.Mobility,
             changes_at=models.ExchangeCall.objects.next_window_change,
+        )
+        # What the signed-in pages of applicants and reviewers show (config.personalcache); an applicant's name
+        # shows on the review.
+        pagecache.watch(
+            "applications",
+            models.Application,
+            models.HostChoice,
+            models.ApplicationDocument,
+            models.Review,
+            models.Score,
+            get_user_model(),
         )

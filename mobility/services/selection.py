@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import may_confirm_selection, may_review
+from config import pagecache
 from config.history import default_reason
 from partnerships.models import Partner
 
@@ -373,3 +374,4 @@ def renumber_waitlist(call: ExchangeCall) -> None:
     for position, application in enumerate(waiting, 1):
         application.waitlist_position = position
     Application.objects.bulk_update(waiting, ["waitlist_position"])
+    pagecache.content_changed("applications")  # a bulk update sends no signal
