@@ -1,7 +1,8 @@
 """Signed-in pages served from the cache, always current, only ever to the session that rendered them.
 
 A signed-in page (my applications, the notices, a review) is stored per session and address, with the versions
-of the kinds of content it shows (config.pagecache) and of its reader: `user:<id>`, bumped once the transaction
+of the kinds of content it shows (config.pagecache, and SIGNED_IN for what only signed-in pages show) and of its
+reader: `user:<id>`, bumped once the transaction
 commits by any change of what is that person's own (their account, their notices: `watch_personal`, and the bulk
 writes that call `person_changed`). The next request after a change renders afresh.
 
@@ -25,6 +26,9 @@ from config import pagecache
 from config.cache import is_degraded
 
 FORMAT = 1  # of a stored page: a new format never reads a page stored in an older one
+# What signed-in pages show beyond the public kinds: applications and their reviews, accounts, typo reports.
+# Every personal page depends on it; each app adds its models (`pagecache.watch(SIGNED_IN, ...)`).
+SIGNED_IN = "signed_in"
 
 _people: dict[type, object] = {}
 
@@ -111,7 +115,7 @@ def _storable(request, response):
 def personal_page(*kinds: str):
     """Serve this signed-in view's page from the cache to the same session, current with the given kinds of
     content and with what is the reader's own (their account, their notices)."""
-    kinds = (pagecache.SITE, *kinds)
+    kinds = (pagecache.SITE, SIGNED_IN, *kinds)
 
     def decorator(view):
         @wraps(view)

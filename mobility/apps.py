@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from config import pagecache
+from config.personalcache import SIGNED_IN
 from partnerships import pages
 
 
@@ -43,7 +44,7 @@ class MobilityConfig(AppConfig):
         # What the signed-in pages of applicants and reviewers show (config.personalcache); an applicant's name
         # shows on the review.
         pagecache.watch(
-            "applications",
+            SIGNED_IN,
             models.Application,
             models.HostChoice,
             models.ApplicationDocument,

@@ -126,7 +126,7 @@ def _own_application(request, pk, *, to_show=True):
 
 
 @login_required
-@personal_page("applications", "mobility", "partnerships")
+@personal_page("mobility", "partnerships")
 def my_applications(request):
     applications = (
         Application.objects.filter(applicant=request.user)
@@ -340,7 +340,7 @@ def review_call(request, slug):
 
 @office_rights
 @login_required
-@personal_page("applications", "mobility", "partnerships")
+@personal_page("mobility", "partnerships")
 def review_application(request, pk):
     """Score one application criterion by criterion; reviewers see its answers and documents."""
     application = get_object_or_404(

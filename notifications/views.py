@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-@personal_page("applications", "mobility", "partnerships", "visits")
+@personal_page("mobility", "partnerships", "visits")
 def notification_list(request):
     """The person's notices, newest first; the same queries for one notice or a page full."""
     page = Paginator(Notification.objects.for_user(request.user).for_list(), PAGE_SIZE).get_page(

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from mobility.models import Application
 from notifications import services as notification_services
-from tests.factories import ApplicationFactory, HomeInstitutionFactory, OfficeStaffFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    HomeInstitutionFactory,
+    OfficeStaffFactory,
+    StaffFactory,
+    UserFactory,
+)
+from visits.models import TypoReport
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +129,23 @@ def test_my_applications_change_at_once_after_the_application_and_the_header_aft
     application.applicant.full_name = "Aruzhan Bekovna"
     application.applicant.save()
     assert "Aruzhan Bekovna" in client.get(page).content.decode()
+
+
+def test_the_offices_notices_show_a_typo_report_at_once_and_its_edit_too(django_capture_on_commit_callbacks):
+    office = signed_in(StaffFactory(email="office@kopir.example"))
+    office.get(NOTICES)
+    typo = {"url": "/ru/partners/", "selection": "Синцзянский", "context": "Синцзянский университет", "comment": ""}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Client().post("/ru/visits/typo/", typo).status_code == 201
+    reported = office.get(NOTICES)
+    report = TypoReport.objects.get()
+    report.url = "/ru/mobility/"
+    report.save()
+    edited = office.get(NOTICES)
+
+    assert bell(reported) == 1 and "/ru/partners/" in reported.content.decode()
+    assert "/ru/mobility/" in edited.content.decode() and not from_cache(edited)
 
 
 def test_a_page_with_a_notice_to_show_is_rendered_for_it_and_not_stored(django_capture_on_commit_callbacks):
