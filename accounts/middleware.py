@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.personalcache import personal_value
+
 from .roles import is_office
 from .sso import MFA_SESSION_KEY, provider_origins
 
@@ -53,7 +55,9 @@ class StaffMFARequiredMiddleware:
         admin = user.is_staff and self._is_admin(request)
         if not settings.STAFF_MFA_REQUIRED or not (admin or (is_office(user) and hasattr(view_func, "office_rights"))):
             return None
-        if request.session.get(MFA_SESSION_KEY) == user.pk or is_mfa_enabled(user, ["totp"]):
+        if request.session.get(MFA_SESSION_KEY) == user.pk or personal_value(
+            user.pk, "totp", lambda: is_mfa_enabled(user, ["totp"])
+        ):
             return None
         messages.warning(request, _("Set up two-factor authentication before you use the office's pages."))
         return redirect("mfa_activate_totp")

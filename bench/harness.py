@@ -641,6 +641,8 @@ def http_pages(applicant, office, review):
         ("My applications (signed in)", "/ru/mobility/applications/", student, "signed_in"),
         ("Notifications (signed in)", "/en/notifications/", student, "signed_in"),
         ("Review of an application (office)", f"/en/mobility/review/applications/{review.pk}/", staff, "signed_in"),
+        # What bounds the signed-in pages: the empty view with the session read and the user signed in.
+        (http.SIGNED_IN_FLOOR, "/bench-floor/", staff, None),
     ]
 
 

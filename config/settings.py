@@ -276,6 +276,8 @@ PUBLISH_REQUIRED_LANGUAGES = {
 
 # ---------------------------------------------------------------- auth
 AUTH_USER_MODEL = "accounts.User"
+# Sessions live in the database and are read from Redis while it answers (config.sessions).
+SESSION_ENGINE = "config.sessions"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

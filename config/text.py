@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, pgettext
 
+from .pinyin import COUNTRY_NAMES
+
 # Date ranges leave out what both ends share (the year, the month). Each language's format module
 # (config/formats/<lang>/formats.py) may set DATE_RANGE_FORMATS; these are the English ones.
 DEFAULT_RANGE_FORMATS = {
@@ -98,14 +100,18 @@ def collation_key(text, language=None):
 
     Kazakh and Russian by their alphabets (Python's code point order puts ә, і, ң... after я, and ё after я);
     Chinese by pinyin (pypinyin, pure Python: Unicode order of Han characters means nothing to a reader),
-    then by the characters themselves; other languages by letters without accents.
+    then by the characters themselves; other languages by letters without accents. Country names come spelled
+    from config.pinyin, so the web processes, which sort only those, never load pypinyin's dictionaries.
     """
     language = language or get_language() or ""
     text = str(text).casefold()
     if language.startswith("zh"):
-        from pypinyin import Style, lazy_pinyin
+        spelled = COUNTRY_NAMES.get(text)
+        if spelled is None:
+            from pypinyin import Style, lazy_pinyin
 
-        return (" ".join(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)), text)
+            spelled = " ".join(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True))
+        return (spelled, text)
     alphabet = KAZAKH_ALPHABET if language == "kk" else RUSSIAN_ALPHABET
     positions = {letter: index for index, letter in enumerate(alphabet)}
     key = []

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from config import pagecache
+from config.personalcache import SIGNED_IN
 from partnerships import pages
 
 
@@ -38,4 +40,15 @@ class MobilityConfig(AppConfig):
             models.CallHost,
             models.Mobility,
             changes_at=models.ExchangeCall.objects.next_window_change,
+        )
+        # What the signed-in pages of applicants and reviewers show (config.personalcache); an applicant's name
+        # shows on the review.
+        pagecache.watch(
+            SIGNED_IN,
+            models.Application,
+            models.HostChoice,
+            models.ApplicationDocument,
+            models.Review,
+            models.Score,
+            get_user_model(),
         )

@@ -14,6 +14,7 @@ from accounts.middleware import office_rights
 from accounts.roles import may_apply, may_apply_to, may_confirm_selection, may_decide, may_review
 from config.files import private_file_response
 from config.pagecache import cached_page
+from config.personalcache import personal_page
 from partnerships.models import Partner
 
 from . import exports, forms, services
@@ -125,6 +126,7 @@ def _own_application(request, pk, *, to_show=True):
 
 
 @login_required
+@personal_page("mobility", "partnerships")
 def my_applications(request):
     applications = (
         Application.objects.filter(applicant=request.user)
@@ -338,6 +340,7 @@ def review_call(request, slug):
 
 @office_rights
 @login_required
+@personal_page("mobility", "partnerships")
 def review_application(request, pk):
     """Score one application criterion by criterion; reviewers see its answers and documents."""
     application = get_object_or_404(

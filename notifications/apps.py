@@ -16,3 +16,9 @@ class NotificationsConfig(AppConfig):
         from . import metrics
 
         portal_metrics.register(metrics.collect)
+        # A notice is its recipient's own: their bell and notices render afresh (config.personalcache).
+        from config.personalcache import watch_personal
+
+        from .models import Notification
+
+        watch_personal(Notification, lambda notice: notice.recipient_id)

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from config.bulk import insert_new_rows, refresh_statistics
+from config.personalcache import person_changed
 
 from . import metrics, tasks
 from .models import Email, EmailOptOut, Notification, ReminderRule
@@ -156,6 +157,8 @@ def _claim(keys: list[tuple]) -> tuple[int, int]:
         Notification.objects.bulk_create([Notification(**row, claim=token) for row in rows], ignore_conflicts=True)
         new = list(Notification.objects.filter(claim=token).values_list("pk", "email_status"))
     to_email = [pk for pk, status in new if status == Notification.EmailStatus.PENDING]
+    if new:
+        person_changed(*{row["recipient_id"] for row in rows})  # the bell of each recipient
     _email_after_commit(to_email)
     return len(new), len(to_email)
 
@@ -263,7 +266,9 @@ def mark_read(user: User, *, notification_id: int | None = None) -> int:
     unread = Notification.objects.for_user(user).unread()
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    person_changed(user.pk)
+    return changed
 
 
 def rules_for(user: User) -> list:

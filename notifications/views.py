@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.personalcache import personal_page
+
 from . import services
 from .forms import EmailPreferencesForm
 from .models import EmailOptOut, Notification
@@ -13,6 +15,7 @@ PAGE_SIZE = 20
 
 
 @login_required
+@personal_page("mobility", "partnerships", "visits")
 def notification_list(request):
     """The person's notices, newest first; the same queries for one notice or a page full."""
     page = Paginator(Notification.objects.for_user(request.user).for_list(), PAGE_SIZE).get_page(

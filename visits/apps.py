@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from config import pagecache
+from config.personalcache import SIGNED_IN
 from partnerships import pages
 
 
@@ -38,3 +39,5 @@ class VisitsConfig(AppConfig):
             models.NewsArticle,
             changes_at=models.NewsArticle.objects.next_release,
         )
+        # A typo report shows in the office's notices (config.personalcache).
+        pagecache.watch(SIGNED_IN, models.TypoReport)

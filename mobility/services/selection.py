@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import may_confirm_selection, may_review
+from config import pagecache
 from config.history import default_reason
+from config.personalcache import SIGNED_IN
 from partnerships.models import Partner
 
 from ..models import Application, CallHost, ExchangeCall, HostChoice, Review, Score
@@ -373,3 +375,4 @@ def renumber_waitlist(call: ExchangeCall) -> None:
     for position, application in enumerate(waiting, 1):
         application.waitlist_position = position
     Application.objects.bulk_update(waiting, ["waitlist_position"])
+    pagecache.content_changed(SIGNED_IN)  # a bulk update sends no signal

@@ -1,4 +1,7 @@
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.template import Context, Template
@@ -6,6 +9,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django_countries import countries
 
+from config.pinyin import COUNTRY_NAMES, computed
 from config.text import collation_key, date_range, join_labels, join_list, place
 
 D = datetime.date
@@ -134,6 +138,34 @@ def test_chinese_names_sort_by_pinyin():
         "德国",
         "中国",
     ]
+
+
+def test_names_other_than_countries_sort_by_pinyin_too_polyphonic_characters_by_their_phrase():
+    names = ["重庆大学", "长安大学", "北京大学"]  # chóngqìng, cháng'ān: read as words, not character by character
+
+    assert sorted(names, key=lambda word: collation_key(word, "zh-hans")) == ["北京大学", "长安大学", "重庆大学"]
+
+
+def test_the_written_out_pinyin_of_the_country_names_is_pypinyins():
+    # Out of date after an upgrade of pypinyin or django-countries: write computed()'s value into config/pinyin.py.
+    assert computed() == COUNTRY_NAMES
+
+
+def test_a_web_worker_sorting_every_country_list_in_chinese_never_loads_pypinyin():
+    script = (
+        "import sys, django; django.setup()\n"
+        "from django.utils import translation\n"
+        "from django_countries import countries\n"
+        "with translation.override('zh-hans'):\n"
+        "    assert [name for _code, name in countries]\n"
+        "assert 'pypinyin' not in sys.modules, 'pypinyin loaded'\n"
+    )
+    environment = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=environment
+    )
+
+    assert result.returncode == 0, result.stderr[-500:]
 
 
 @pytest.mark.parametrize(
