@@ -12,12 +12,12 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import Exact
 from django.forms.models import InlineForeignKeyField
+from django.forms.widgets import Input
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -199,12 +199,14 @@ class ConditionalUniqueFormSet:
 
 def html_attrs(attrs) -> str:
     """Attributes as Django's widget templates write them: in order, True bare, False left out."""
-    return mark_safe(  # noqa: S308 (each part escaped by format_html)
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
             for name, value in attrs.items()
             if value is not False
-        )
+        ),
     )
 
 
@@ -214,48 +216,78 @@ class QuickOptions:
 
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)["widget"]
-        options = []
+        groups = []
         for group, choices, _index in context["optgroups"]:
-            if group:
-                options.append(format_html('\n  <optgroup label="{}">', group))
-            options += [
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option["value"]),
-                    html_attrs(option["attrs"]),
-                    option["label"],
-                )
-                for option in choices
-            ]
-            if group:
-                options.append(mark_safe("\n  </optgroup>"))
+            options = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                ((str(option["value"]), html_attrs(option["attrs"]), option["label"]) for option in choices),
+            )
+            groups.append(
+                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group, options) if group else options
+            )
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             context["name"],
             html_attrs(context["attrs"]),
-            mark_safe("".join(options)),  # noqa: S308 (each option escaped above)
+            format_html_join("", "{}", ((options,) for options in groups)),
         )
 
 
-def quick_options(formfield):
-    """The form field, its select (behind the admin's related-record links, if any) writing its options quickly."""
+INPUTS = {f"django/forms/widgets/{kind}.html" for kind in ("text", "number", "email", "hidden", "checkbox")}
+TEXTAREA = "django/forms/widgets/textarea.html"
+
+
+class QuickInput:
+    """An input or a text area written in Python, to the same HTML as Django's templates: a long form has hundreds
+    of them (every language of every translated field of every inline row)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        if self.template_name == TEXTAREA:
+            return format_html(
+                '<textarea name="{}"{}>\n{}</textarea>',
+                context["name"],
+                html_attrs(context["attrs"]),
+                context["value"] or "",
+            )
+        written = context["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            context["type"],
+            context["name"],
+            "" if written is None else format_html(' value="{}"', str(written)),
+            html_attrs(context["attrs"]),
+        )
+
+
+def quick_widget(formfield):
+    """The form field, its select or input (behind the admin's related-record links, if any) written quickly."""
     widget = getattr(formfield, "widget", None)
     widget = getattr(widget, "widget", widget)
+    quick = None
     if (
         isinstance(widget, forms.Select | forms.SelectMultiple)
-        and not isinstance(widget, AutocompleteMixin | QuickOptions)
+        and not isinstance(widget, AutocompleteMixin)
         and widget.template_name == "django/forms/widgets/select.html"
         and widget.option_template_name == "django/forms/widgets/select_option.html"
     ):
-        widget.__class__ = type(type(widget).__name__, (QuickOptions, type(widget)), {})
+        quick = QuickOptions
+    elif isinstance(widget, Input | forms.Textarea | forms.CheckboxInput) and (
+        widget.template_name in INPUTS or widget.template_name == TEXTAREA
+    ):
+        quick = QuickInput
+    if quick is not None and not isinstance(widget, quick):
+        widget.__class__ = type(type(widget).__name__, (quick, type(widget)), {})
     return formfield
 
 
 class QuickChoicesAdmin:
-    """Mixed into the portal's admins and inlines: their selects write their options quickly (QuickOptions)."""
+    """Mixed into the portal's admins and inlines: their selects and inputs are written quickly (QuickOptions,
+    QuickInput)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return quick_options(super().formfield_for_dbfield(db_field, request, **kwargs))
+        return quick_widget(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 def with_clash_links(form_class, request, site):

@@ -5,12 +5,17 @@ import re
 
 import pytest
 from django import forms
-from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.admin.widgets import (
+    AdminIntegerFieldWidget,
+    AdminTextareaWidget,
+    AdminTextInputWidget,
+    FilteredSelectMultiple,
+)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.admin import QuickOptions
+from config.admin import QuickInput, QuickOptions
 from mobility.models import Application
 from partnerships.models import Agreement, Contact, CooperationCondition, Unit
 from tests.factories import (
@@ -254,6 +259,28 @@ def test_a_select_of_the_admin_writes_its_options_as_django_does(kind):
 
     assert quick.render("language", value) == plain.render("language", value)
     assert quick.render("language", None) == plain.render("language", None)
+
+
+INPUTS = {
+    "text": lambda: AdminTextInputWidget(attrs={"maxlength": 255, "lang": "kk"}),
+    "textarea": AdminTextareaWidget,
+    "number": AdminIntegerFieldWidget,
+    "email": forms.EmailInput,
+    "hidden": forms.HiddenInput,
+    "checkbox": forms.CheckboxInput,
+}
+
+
+@pytest.mark.parametrize("kind", INPUTS)
+@pytest.mark.parametrize("value", ["Алматы <b>&", 42, "", None, True, False])
+def test_an_input_of_the_admin_is_written_as_django_does(kind, value):
+    plain = INPUTS[kind]()
+    quick = copy.deepcopy(plain)
+    quick.__class__ = type(type(plain).__name__, (QuickInput, type(plain)), {})
+
+    assert quick.render("name", value, attrs={"id": "id_name", "required": True}) == plain.render(
+        "name", value, attrs={"id": "id_name", "required": True}
+    )
 
 
 def test_a_visits_time_zone_and_country_are_chosen_among_every_one(staff_client):
