@@ -60,13 +60,15 @@ test: setup-test node_modules/.package-lock.json
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest --numprocesses $(PYTEST_WORKERS)
 
-# Speed and memory against their goals on PostgreSQL (a throwaway database); BENCH_SCALE=small for a quick run.
+# Speed and memory against their goals on PostgreSQL (a throwaway database); BENCH_SCALE=small for a quick run,
+# BENCH_ONLY=admin for the admin's pages only, BENCH_KEEP=1 to keep the loaded data for the next such run.
 # The test tools too: the deadline rush's load script is locust's.
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kopir
 bench: export SECRET_KEY ?= insecure-key-for-the-benchmark-only
 bench: setup-test
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) bench --settings=bench.settings --scale $(or $(BENCH_SCALE),full)
+	$(MANAGE) bench --settings=bench.settings --scale $(or $(BENCH_SCALE),full) \
+		$(if $(BENCH_ONLY),--only $(BENCH_ONLY)) $(if $(BENCH_KEEP),--keep)
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --beat --loglevel INFO

@@ -23,6 +23,7 @@ from unittest import mock
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.exceptions import IrreversibleError
@@ -50,6 +51,7 @@ from partnerships.models import Agreement, Partner
 from visits import demo as visits_demo
 from visits.models import DelegationMember, Visit
 
+BENCH_OFFICE = "bench-office@kopir.example"
 UNIVERSITIES = settings.BASE_DIR.parent / "shared" / "data" / "world_universities_and_domains.json"
 # The whole of `make bench` at full scale, every section (and its data) included.
 TOTAL_SECONDS = 15 * 60
@@ -436,8 +438,10 @@ def section(sections, name):
         sys.stderr.write(f"bench: {name} took {sections[name]} s\n")
 
 
-def benchmark(scale, universities):
-    """Run every figure on a throwaway copy of the database (created and destroyed here); returns the report."""
+def benchmark(scale, universities, *, only=None, keep=False):
+    """Run every figure (or only `only`'s) on a throwaway copy of the database (created and destroyed here);
+    returns the report. With `keep`, the loaded data is kept in a database of its own and the next run with
+    `keep` starts from a copy of it, skipping the migrations from zero and the data load."""
     if connection.vendor != "postgresql":
         raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
     if not universities.exists():
@@ -447,22 +451,69 @@ def benchmark(scale, universities):
     creation = connection.creation
     sections = {}
     started = time.perf_counter()
-    with section(sections, "migrations from zero"):
-        name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)  # every migration, from zero
-    from_zero = round(time.perf_counter() - started, 3)
+    kept = f"{creation._get_test_db_name()}_kept_{scale}" if keep else None
+    reused = kept is not None and database_exists(kept)
+    with section(sections, "kept data copied, pending migrations" if reused else "migrations from zero"):
+        # Without a kept copy: every migration, from zero.
+        name = copy_kept(kept) if reused else creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    from_zero = None if reused else round(time.perf_counter() - started, 3)
     try:
         with override_settings(
             ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"], DEBUG=False, STAFF_MFA_REQUIRED=True
         ):
-            report = run(records, config["requests"], scale, config["agreements"], sections=sections)
-            with section(sections, "latest migrations undone and redone"):
-                report["migrations"] = {"from_zero_seconds": from_zero, "latest": migration_round_trips()}
-            report["migration_goals"] = MIGRATION_GOALS
+            with section(sections, "data: universities, agreements, demo, calls, applications"):
+                loaded = kept_data() if reused else load(records, config["agreements"])
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # the planner sees the loaded volumes, as autovacuum would later
+                if kept and not reused:
+                    keep_copy(name, kept)
+            report = run(records, config["requests"], scale, loaded, sections=sections, only=only)
+            if only is None:
+                with section(sections, "latest migrations undone and redone"):
+                    report["migrations"] = {"from_zero_seconds": from_zero, "latest": migration_round_trips()}
+                report["migration_goals"] = MIGRATION_GOALS
             report["sections"] = sections
             report["total_seconds"] = round(time.perf_counter() - started, 1)
             return report
     finally:
         creation.destroy_test_db(name, verbosity=0)
+
+
+def database_exists(name) -> bool:
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def clone_database(source, target):
+    """`target` as a file copy of `source` (which no connection may use meanwhile), replacing any `target`."""
+    connection.close()
+    quote = connection.ops.quote_name
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")  # nosec B608 (names of the bench's databases)
+        cursor.execute(
+            f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)} STRATEGY FILE_COPY"  # nosec B608 (as above)
+        )
+
+
+def keep_copy(name, kept):
+    """The loaded bench database, kept as `kept` for the next run with --keep."""
+    clone_database(name, kept)
+    sys.stderr.write(f"bench: the loaded data is kept in the database {kept} (dropdb it to load afresh)\n")
+
+
+def copy_kept(kept):
+    """The bench database as a copy of the kept one, with the migrations written since applied; returns its name."""
+    name = connection.creation._get_test_db_name()
+    clone_database(kept, name)
+    settings.DATABASES[connection.alias]["NAME"] = connection.settings_dict["NAME"] = name
+    call_command("migrate", verbosity=0, interactive=False)
+    return name
+
+
+def kept_data():
+    """What `load` returns, read from a kept database: no bulk job was timed, the office user, the ranked call."""
+    return [], User.objects.get(email=BENCH_OFFICE), ExchangeCall.objects.get(slug="bench-call-0")
 
 
 def load(records, agreements):
@@ -472,7 +523,7 @@ def load(records, agreements):
     publish_partners()
     bulk.append(bulk_job("Generate active agreements", generate_agreements, agreements or max(len(records) // 2, 1)))
     partnerships_demo.seed()
-    staff = User.objects.create_user("bench-office@kopir.example", role=User.Role.STAFF, is_superuser=True)
+    staff = User.objects.create_user(BENCH_OFFICE, role=User.Role.STAFF, is_superuser=True)
     partnerships_demo.seed_xinjiang(coordinator=staff)
     visits_demo.seed(owner=staff, call=mobility_demo.seed(office=staff))
     TOTP.activate(staff, generate_totp_secret())
@@ -482,10 +533,10 @@ def load(records, agreements):
     return bulk, staff, ranked_call
 
 
-def run(records, requests, scale, agreements=None, *, sections=None):
+def run(records, requests, scale, loaded, *, sections=None, only=None):
+    """Time the pages (and, unless `only` is "admin", the other sections) over the `loaded` data."""
     sections = {} if sections is None else sections
-    with section(sections, "data: universities, agreements, demo, calls, applications"):
-        bulk, staff, ranked_call = load(records, agreements)
+    bulk, staff, ranked_call = loaded
     anonymous, office, applicant = Client(), Client(), Client()
     office.force_login(staff)
     applicant.force_login(User.objects.get(email="applicant0@bench.example"))
@@ -537,25 +588,9 @@ def run(records, requests, scale, agreements=None, *, sections=None):
         ),
         *admin_pages(office, ranked_call),
     ]
-    with section(sections, "pages in process, profiles"):
-        figures = [time_page(label, client, url, requests) | {"goals": goals} for label, client, url, goals in pages]
-        review = Application.objects.filter(call=ranked_call).order_by("pk").first()
-        profiles = [
-            profile_page("My applications", applicant, "/ru/mobility/applications/", requests),
-            profile_page("Partner page, rendered afresh", anonymous, "/en/partners/xinjiang-university/", requests),
-        ]
-    with section(sections, "pages over HTTP"):
-        http_figures = http.bench_http(scale, http_pages(applicant, office, review))
-    with section(sections, "deadline rush"):
-        rush_figures = rush.bench_rush(scale)
-    with section(sections, "annual reports"):
-        reports = bench_reports()
-    with section(sections, "reminder sweeps"):
-        sweeps = bench_sweep(scale)
-    floor_median = figures[0]["median_ms"]
-    for figure in figures:
-        figure["floor_ratio"] = round(figure["median_ms"] / floor_median, 1) if floor_median else None
-    return {
+    if only == "admin":
+        pages = [pages[0], *(page for page in pages if page[0].startswith("Admin:"))]
+    report = {
         "scale": scale,
         "rows": {
             "universities": len(records),
@@ -563,18 +598,32 @@ def run(records, requests, scale, agreements=None, *, sections=None):
             "agreements": Agreement.objects.count(),
         },
         "requests_per_page": requests,
-        "pages": figures,
-        "profiles": profiles,
-        "http": http_figures,
-        "rush": rush_figures,
         "bulk_jobs": bulk,
-        "sweeps": sweeps,
-        "sweep_goals": SWEEP_GOALS,
-        "reports": reports,
-        "report_goals": REPORT_GOALS,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "goals": GOALS,
     }
+    with section(sections, "pages in process, profiles"):
+        figures = [time_page(label, client, url, requests) | {"goals": goals} for label, client, url, goals in pages]
+        floor_median = figures[0]["median_ms"]
+        for figure in figures:
+            figure["floor_ratio"] = round(figure["median_ms"] / floor_median, 1) if floor_median else None
+        report["pages"] = figures
+        if only is None:
+            review = Application.objects.filter(call=ranked_call).order_by("pk").first()
+            report["profiles"] = [
+                profile_page("My applications", applicant, "/ru/mobility/applications/", requests),
+                profile_page("Partner page, rendered afresh", anonymous, "/en/partners/xinjiang-university/", requests),
+            ]
+    if only is None:
+        with section(sections, "pages over HTTP"):
+            report["http"] = http.bench_http(scale, http_pages(applicant, office, review))
+        with section(sections, "deadline rush"):
+            report["rush"] = rush.bench_rush(scale)
+        with section(sections, "annual reports"):
+            report["reports"], report["report_goals"] = bench_reports(), REPORT_GOALS
+        with section(sections, "reminder sweeps"):
+            report["sweeps"], report["sweep_goals"] = bench_sweep(scale), SWEEP_GOALS
+    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return report
 
 
 # Where a request's time goes, by the file of the function that spends it (first match wins).
@@ -769,56 +818,61 @@ def write_report(report, output) -> str:
             f"| {job['job']} | {job['rows']} | {job['seconds']} | {job['rows_per_second']} (≥ {goal}) {met} "
             f"| {job['peak_traced_mb']} |"
         )
-    sweep_goals = report["sweep_goals"]
-    constant = len({sweep["queries"] for sweep in report["sweeps"][:2]}) == 1
-    lines += [
-        "",
-        f"Reminder sweep: the same queries at a tenth and at all of the data ({mark[constant]}); goals: "
-        f"≤ {sweep_goals['queries']} queries, ≤ {sweep_goals['seconds']} s (≤ {IDLE_SWEEP_SECONDS} s with nothing "
-        f"new), ≤ {sweep_goals['peak_traced_mb']} MB.",
-        "",
-        "| sweep | agreements | visits | applications | notices | emails queued | queries | seconds | peak MB |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for sweep in report["sweeps"]:
-        limits = {**sweep_goals, **({"seconds": IDLE_SWEEP_SECONDS} if "nothing new" in sweep["sweep"] else {})}
-        cells = [f"{sweep[figure]} {mark[sweep[figure] <= limit]}" for figure, limit in limits.items()]
-        lines.append(
-            f"| {sweep['sweep']} | {sweep['agreements']} | {sweep['visits']} | {sweep['applications']} "
-            f"| {sweep['notices']} "
-            f"| {sweep['emails_queued']} | {' | '.join(cells)} |"
-        )
-    migrations, migration_goals = report["migrations"], report["migration_goals"]
-    from_zero = migrations["from_zero_seconds"]
-    lines += [
-        "",
-        f"Migrations: every one from zero on an empty database {from_zero} s "
-        f"(≤ {migration_goals['from_zero_seconds']}, {mark[from_zero <= migration_goals['from_zero_seconds']]}); "
-        f"each app's latest undone and done again on all the data above (goal ≤ {migration_goals['seconds']} s "
-        "locked: from a migration's first statement on a table to its commit, the longest a page can wait on it).",
-        "",
-        "| migration | backward s | forward s | SQL statements | locked s |",
-        "|---|---|---|---|---|",
-    ]
-    for migration in migrations["latest"]:
-        locked = migration["locked_seconds"]
-        backward = "irreversible" if migration["backward_seconds"] is None else migration["backward_seconds"]
-        lines.append(
-            f"| {migration['migration']} | {backward} | {migration['forward_seconds']} | {migration['statements']} "
-            f"| {locked} {mark[locked <= migration_goals['seconds']]} |"
-        )
-    report_goals = report["report_goals"]
-    lines += [
-        "",
-        f"Annual report of the current academic year; goals: ≤ {report_goals['seconds']} s, "
-        f"≤ {report_goals['peak_traced_mb']} MB.",
-        "",
-        "| report | KB | seconds | peak MB |",
-        "|---|---|---|---|",
-    ]
-    for made in report["reports"]:
-        cells = [f"{made[figure]} {mark[made[figure] <= limit]}" for figure, limit in report_goals.items()]
-        lines.append(f"| {made['report']} | {made['kb']} | {' | '.join(cells)} |")
+    if "sweeps" in report:
+        sweep_goals = report["sweep_goals"]
+        constant = len({sweep["queries"] for sweep in report["sweeps"][:2]}) == 1
+        lines += [
+            "",
+            f"Reminder sweep: the same queries at a tenth and at all of the data ({mark[constant]}); goals: "
+            f"≤ {sweep_goals['queries']} queries, ≤ {sweep_goals['seconds']} s (≤ {IDLE_SWEEP_SECONDS} s with nothing "
+            f"new), ≤ {sweep_goals['peak_traced_mb']} MB.",
+            "",
+            "| sweep | agreements | visits | applications | notices | emails queued | queries | seconds | peak MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for sweep in report["sweeps"]:
+            limits = {**sweep_goals, **({"seconds": IDLE_SWEEP_SECONDS} if "nothing new" in sweep["sweep"] else {})}
+            cells = [f"{sweep[figure]} {mark[sweep[figure] <= limit]}" for figure, limit in limits.items()]
+            lines.append(
+                f"| {sweep['sweep']} | {sweep['agreements']} | {sweep['visits']} | {sweep['applications']} "
+                f"| {sweep['notices']} "
+                f"| {sweep['emails_queued']} | {' | '.join(cells)} |"
+            )
+    if "migrations" in report:
+        migrations, migration_goals = report["migrations"], report["migration_goals"]
+        from_zero = migrations["from_zero_seconds"]
+        zero_goal = migration_goals["from_zero_seconds"]
+        lines += [
+            "",
+            "Migrations: every one from zero on an empty database "
+            + ("not run (a copy of the kept data); " if from_zero is None else "")
+            + (f"{from_zero} s (≤ {zero_goal}, {mark[from_zero <= zero_goal]}); " if from_zero is not None else "")
+            + f"each app's latest undone and done again on all the data above (goal ≤ {migration_goals['seconds']} s "
+            "locked: from a migration's first statement on a table to its commit, the longest a page can wait on it).",
+            "",
+            "| migration | backward s | forward s | SQL statements | locked s |",
+            "|---|---|---|---|---|",
+        ]
+        for migration in migrations["latest"]:
+            locked = migration["locked_seconds"]
+            backward = "irreversible" if migration["backward_seconds"] is None else migration["backward_seconds"]
+            lines.append(
+                f"| {migration['migration']} | {backward} | {migration['forward_seconds']} | {migration['statements']} "
+                f"| {locked} {mark[locked <= migration_goals['seconds']]} |"
+            )
+    if "reports" in report:
+        report_goals = report["report_goals"]
+        lines += [
+            "",
+            f"Annual report of the current academic year; goals: ≤ {report_goals['seconds']} s, "
+            f"≤ {report_goals['peak_traced_mb']} MB.",
+            "",
+            "| report | KB | seconds | peak MB |",
+            "|---|---|---|---|",
+        ]
+        for made in report["reports"]:
+            cells = [f"{made[figure]} {mark[made[figure] <= limit]}" for figure, limit in report_goals.items()]
+            lines.append(f"| {made['report']} | {made['kb']} | {' | '.join(cells)} |")
     peak = report["peak_rss_mb"]
     lines += [
         "",

@@ -100,6 +100,12 @@ def watch(kind: str, *models, changes_at=None) -> None:
         _changes_at.setdefault(kind, []).append(changes_at)
 
 
+def kind_of(*models) -> str | None:
+    """A kind whose version changes with every save, delete and change of links of each of these models, if any."""
+    shared = set.intersection(*(_watched.get(model, set()) for model in models))
+    return min(shared) if shared else None
+
+
 def kinds() -> set[str]:
     """Every kind of content some app watches."""
     return {SITE, *(kind for watched in _watched.values() for kind in watched)}

@@ -19,11 +19,13 @@ from config.admin import (
     CountryFilter,
     DownloadLinkMixin,
     FoldedInline,
+    OccurringRelatedFilter,
     PortalAdmin,
     StatusChangeForm,
     StatusChangeMixin,
     TransitionInline,
     TranslationStatusAdmin,
+    country_column,
     country_filter,
 )
 from config.i18n import localized_fields
@@ -136,7 +138,7 @@ class PartnerAdmin(TranslationStatusAdmin, ImportExportMixin, PortalAdmin):
     list_display = (
         "name",
         "short_name",
-        "country",
+        country_column(),
         "kind",
         "status",
         "is_public",
@@ -402,14 +404,16 @@ class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixi
         ExpiryFilter,
         "status",
         "kind",
-        ("coordinator", admin.RelatedOnlyFieldListFilter),
+        ("coordinator", OccurringRelatedFilter),
         country_filter("partners__country"),
     )
+    # 100,000 agreements: the newest first by an index (partnerships.0016), and no second count of all of them.
+    ordering = ("-valid_from", "-pk")
+    show_full_result_count = False
     search_fields = (*localized_fields("title"), "reference_number", "partners__search_text")
     autocomplete_fields = ("partners", "partner_units", "home_unit", "coordinator", "partner_signing_contact")
     list_select_related = ("coordinator",)
     readonly_fields = ("status",)
-    date_hierarchy = "valid_from"
     inlines = [ConditionInline, DocumentInline, AgreementTransitionInline]
     actions = ["change_status"]
     fieldsets = (

@@ -22,6 +22,7 @@ from config.admin import (
     TransitionInline,
     TranslationStatusAdmin,
     apply_to_each,
+    country_column,
 )
 from config.i18n import localized_fields
 from config.workspace import needs_attention
@@ -112,7 +113,7 @@ class TimingFilter(admin.SimpleListFilter):
 
 @admin.register(Visit)
 class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
-    list_display = ("title", "direction", "period", "country", "status", "has_article", "translation_status")
+    list_display = ("title", "direction", "period", country_column(), "status", "has_article", "translation_status")
     list_filter = (
         TimingFilter,
         "direction",

@@ -1,3 +1,4 @@
+import functools
 import secrets
 import zoneinfo
 from datetime import date, timedelta
@@ -44,7 +45,10 @@ def default_time_zone():
     return settings.TIME_ZONE
 
 
+@functools.cache
 def time_zone_choices():
+    """Every time zone of a place (and UTC), read once a process: reading them walks the time zone database's files,
+    tens of milliseconds each time a visit's form was shown."""
     return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
 
 

@@ -148,6 +148,12 @@ class Agreement(models.Model):
                 violation_error_message=_("A notice period applies only to automatic renewal."),
             ),
         ]
+        indexes = [
+            # The admin's list, newest first (read backwards), and the agreements of a status ending by a day
+            # (the dashboard, the expiry filter, the reminders).
+            models.Index(fields=["valid_from", "id"], name="agreement_valid_from_id"),
+            models.Index(fields=["status", "valid_until"], name="agreement_status_valid_until"),
+        ]
 
     def __str__(self):
         return self.title

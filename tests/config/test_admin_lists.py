@@ -1,14 +1,23 @@
 """The office's admin lists and change pages: filters that fit the data, and a cost that does not grow with it."""
 
+import copy
 import re
 
 import pytest
+from django import forms
+from django.contrib.admin.widgets import (
+    AdminIntegerFieldWidget,
+    AdminTextareaWidget,
+    AdminTextInputWidget,
+    FilteredSelectMultiple,
+)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from config.admin import QuickInput, QuickOptions
 from mobility.models import Application
-from partnerships.models import Contact, CooperationCondition, Unit
+from partnerships.models import Agreement, Contact, CooperationCondition, Unit
 from tests.factories import (
     ActiveAgreementFactory,
     ApplicationFactory,
@@ -189,3 +198,112 @@ def test_a_calls_places_are_chosen_among_the_conditions_of_its_own_agreements(st
     form = staff_client.get(f"/en/admin/mobility/exchangecall/{call.pk}/change/").context["adminform"].form
 
     assert list(form.fields["conditions"].queryset) == [conditions[own]]
+
+
+def test_the_country_filters_kept_in_the_cache_show_a_new_country_at_once(staff_client):
+    agreement = ActiveAgreementFactory(partners=[PartnerFactory(country="CN")])
+    partners = "/en/admin/partnerships/partner/"
+    agreements = "/en/admin/partnerships/agreement/"
+    assert [code for code, _name in country_choices(staff_client.get(partners).content.decode())] == ["CN"]
+    assert [code for code, _name in country_choices(staff_client.get(agreements).content.decode())] == ["CN"]
+
+    german = PartnerFactory(country="DE")
+    assert [code for code, _name in country_choices(staff_client.get(partners).content.decode())] == ["CN", "DE"]
+    assert [code for code, _name in country_choices(staff_client.get(agreements).content.decode())] == ["CN"]
+    agreement.partners.add(german)  # a change of links alone
+
+    assert [code for code, _name in country_choices(staff_client.get(agreements).content.decode())] == ["CN", "DE"]
+
+
+def test_a_faculty_member_sees_only_the_countries_of_what_they_coordinate(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    coordinator = UserFactory(role="faculty")
+    ActiveAgreementFactory(partners=[PartnerFactory(country="DE")], coordinator=coordinator)
+    ActiveAgreementFactory(partners=[PartnerFactory(country="CN")])
+    staff = StaffFactory(is_superuser=True)
+    client.force_login(staff)
+    assert len(country_choices(client.get("/en/admin/partnerships/agreement/").content.decode())) == 2
+
+    client.force_login(coordinator)
+    html = client.get("/en/admin/partnerships/agreement/").content.decode()
+
+    assert country_choices(html) == [("DE", "Germany")]
+
+
+def test_the_coordinator_filter_lists_only_the_coordinators_of_the_listed_agreements(staff_client):
+    coordinator, other = UserFactory(full_name="Aigerim Coordinator"), UserFactory(full_name="Bolat Nobody")
+    ActiveAgreementFactory(coordinator=coordinator)
+    ActiveAgreementFactory()
+
+    html = staff_client.get("/en/admin/partnerships/agreement/").content.decode()
+
+    block = html[html.index('id="changelist-filter"') :]
+    assert f"?coordinator__id__exact={coordinator.pk}" in block
+    assert f"?coordinator__id__exact={other.pk}" not in block
+
+
+SELECTS = {
+    "select": forms.Select,
+    "multiple": forms.SelectMultiple,
+    "filtered": lambda **kwargs: FilteredSelectMultiple("languages", False, **kwargs),
+}
+
+
+@pytest.mark.parametrize("kind", SELECTS)
+def test_a_select_of_the_admin_writes_its_options_as_django_does(kind):
+    choices = [("", "---------"), ("kk", "Қазақша <kk>"), ("Europe", [("de", "Deutsch"), ("fr", "Français")])]
+    plain = SELECTS[kind](choices=choices, attrs={"class": "wide", "required": True})
+    quick = copy.deepcopy(plain)
+    quick.__class__ = type(type(plain).__name__, (QuickOptions, type(plain)), {})
+    value = ["kk", "fr"] if plain.allow_multiple_selected else "fr"
+
+    assert quick.render("language", value) == plain.render("language", value)
+    assert quick.render("language", None) == plain.render("language", None)
+
+
+INPUTS = {
+    "text": lambda: AdminTextInputWidget(attrs={"maxlength": 255, "lang": "kk"}),
+    "textarea": AdminTextareaWidget,
+    "number": AdminIntegerFieldWidget,
+    "email": forms.EmailInput,
+    "hidden": forms.HiddenInput,
+    "checkbox": forms.CheckboxInput,
+}
+
+
+@pytest.mark.parametrize("kind", INPUTS)
+@pytest.mark.parametrize("value", ["Алматы <b>&", 42, "", None, True, False])
+def test_an_input_of_the_admin_is_written_as_django_does(kind, value):
+    plain = INPUTS[kind]()
+    quick = copy.deepcopy(plain)
+    quick.__class__ = type(type(plain).__name__, (QuickInput, type(plain)), {})
+
+    assert quick.render("name", value, attrs={"id": "id_name", "required": True}) == plain.render(
+        "name", value, attrs={"id": "id_name", "required": True}
+    )
+
+
+def test_a_visits_time_zone_and_country_are_chosen_among_every_one(staff_client):
+    visit = VisitFactory(country="KZ", time_zone="Asia/Almaty")
+
+    html = staff_client.get(f"/en/admin/visits/visit/{visit.pk}/change/").content.decode()
+
+    assert '<option value="Asia/Almaty" selected>Asia/Almaty</option>' in html
+    assert '<option value="KZ" selected>Kazakhstan</option>' in html
+    assert html.count('<option value="Europe/Berlin">') == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans of PostgreSQL's planner")
+def test_the_agreement_list_reads_its_newest_page_and_the_expiring_agreements_by_an_index(staff_client):
+    ActiveAgreementFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE partnerships_agreement")
+        # A few rows fit in one page, where a scan is as cheap: forbid it to see the indexes answer the queries.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+
+    newest = Agreement.objects.order_by("-valid_from", "-pk").values("pk")[:100].explain()
+    expiring = Agreement.objects.expiring_within(90).values("pk").explain()
+
+    assert "agreement_valid_from_id" in newest and "Sort" not in newest, newest
+    assert "agreement_status_valid_until" in expiring, expiring
