@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Count, F, Func, Q
+from django.db.models import Count, ExpressionWrapper, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.text import slugify
@@ -155,6 +155,34 @@ def _read_directory_figures():
     return {"kinds": kinds, "active": dict(active), "fields": fields}
 
 
+def directory_rows(language, matches):
+    """({partner id: (place in the directory's order by name in `language`, country, kind, status)} of every
+    partner, the ids of `matches` or None): read in one query ordered as the directory is (by the database's
+    collation), then kept like `directory_figures`, so that a search reads only the matching ids and sorts them
+    by their places. When read, the same query tells which partners match (the ids, in order)."""
+    found = []
+
+    def load():
+        rows = _read_directory_rows(matched=Q(pk__in=matches.values("pk")))
+        found.append([pk for pk, (_place, *_row, matched) in rows.items() if matched])
+        return {pk: row[:-1] for pk, row in rows.items()}
+
+    known = pagecache.current("partnerships", f"directory-rows:{language}", load, local=True)
+    return known, (found[0] if found else None)
+
+
+def _read_directory_rows(matched=None):
+    rows = (
+        Partner.objects.annotate(
+            sort_name=localized_expression(),
+            matched=ExpressionWrapper(matched or Q(pk__in=[]), output_field=models.BooleanField()),
+        )
+        .order_by("sort_name", "pk")
+        .values_list("pk", "country", "kind", "status", "matched")
+    )
+    return {pk: (place, *row) for place, (pk, *row) in enumerate(rows)}
+
+
 class PartnerQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
@@ -259,18 +287,19 @@ class PartnerQuerySet(models.QuerySet):
         from .agreements import Agreement
 
         sort = filters.get("sort") or "name"
-        order = ("country", "sort_name", "pk") if sort == "country" else ("sort_name", "pk")
-        matches = (
-            self.matching({"q": filters.get("q")})
-            .annotate(sort_name=localized_expression())
-            .order_by(*order)
-            .values_list("pk", "country", "kind", "status")
-        )
-        with connection.cursor() as cursor:  # thousands of plain rows: read as the database sends them
-            cursor.execute(*matches.query.sql_with_params())
-            names = [column[0] for column in cursor.description]
-            columns = itemgetter(*(names.index(name) for name in ("pk", "country", "kind", "status")))
-            rows = list(map(columns, cursor.fetchall()))
+        matches = self.matching({"q": filters.get("q")}).order_by().values_list("pk", flat=True)
+        known, matched = directory_rows(get_language(), matches)
+        if matched is None:
+            with connection.cursor() as cursor:  # thousands of ids: read as the database sends them
+                cursor.execute(*matches.query.sql_with_params())
+                matched = list(map(itemgetter(0), cursor.fetchall()))
+        if not all(pk in known for pk in matched):
+            # Partners written without a save (bulk_create): read them now.
+            known = {pk: row[:-1] for pk, row in _read_directory_rows().items()}
+        rows = [(pk, *known[pk]) for pk in matched]
+        # In the order of the directory by name (the database's), by country first when asked.
+        rows.sort(key=(lambda row: (row[2], row[1])) if sort == "country" else itemgetter(1))
+        rows = [(pk, country, kind, status) for pk, _place, country, kind, status in rows]
         figures = directory_figures()
         kinds, fields, active = figures["kinds"], figures["fields"], figures["active"]
         chosen = {name: filters.get(name) for name in ("country", "kind", "status", "agreement_kind", "field")}

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from partnerships.models import Partner
 
@@ -42,3 +43,21 @@ def test_import_command_refuses_a_malformed_file(tmp_path, content, message):
 def test_import_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_universities", str(tmp_path / "missing.json"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the word table is PostgreSQL's")
+def test_after_an_import_the_word_table_holds_every_word_of_the_directory(tmp_path):
+    records = [
+        {"name": f"Qwertyville Polytechnic {n}", "alpha_two_code": "US", "domains": [f"q{n}.edu"], "web_pages": []}
+        for n in range(300)
+    ] + [{"name": "Zanzibarton Institute", "alpha_two_code": "TZ", "domains": ["zanzibarton.ac.tz"]}]
+
+    call_command("import_universities", str(write(tmp_path, records)))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme FROM partnerships_partner, unnest(to_tsvector('simple'::regconfig, search_text)) "
+            "WHERE length(lexeme) >= 3 EXCEPT SELECT word FROM partnerships_searchword"
+        )
+        assert cursor.fetchall() == []
+    assert list(Partner.objects.search("Zanzibartn").values_list("name", flat=True)) == ["Zanzibarton Institute"]

@@ -323,3 +323,57 @@ def test_the_directory_costs_the_same_queries_with_10_or_500_more_partners(clien
         counts.append(len(queries))
 
     assert counts[0] == counts[1] <= 8
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk", "zh-hans"])
+@pytest.mark.parametrize("sort", ["name", "country"])
+def test_the_directory_is_in_the_order_the_database_sorts_names_in_each_language(directory, language, sort):
+    from django.utils.translation import override
+
+    from config.i18n import localized_expression
+
+    PartnerFactory(name_en="Aachen University", name_ru="Ахенский университет", name_zh_hans="亚琛大学", country="DE")
+    PartnerFactory(name_en="Zhejiang University", name_ru="Чжэцзянский университет", name_zh_hans="浙江大学")
+    order = ("country", "sort_name", "pk") if sort == "country" else ("sort_name", "pk")
+    with override(language):
+        for q in ("", "university"):
+            expected = Partner.objects.public().search(q) if q else Partner.objects.public()
+            expected = expected.annotate(sort_name=localized_expression()).order_by(*order)
+
+            assert Partner.objects.public().directory({"q": q, "sort": sort}).ids == list(
+                expected.values_list("pk", flat=True)
+            )
+
+
+def test_a_search_reads_the_matching_ids_only_and_a_saved_change_shows_at_the_next_one(
+    xju, django_assert_max_num_queries
+):
+    from config import pagecache
+
+    pagecache.content_changed("partnerships")
+    Partner.objects.public().directory({"q": "university"})  # the partners' places and figures kept
+
+    with django_assert_max_num_queries(2) as searched:  # the search, the names of fields (none here)
+        found = Partner.objects.public().directory({"q": "university"})
+
+    (search,) = [query["sql"] for query in searched.captured_queries if "search_text" in query["sql"]]
+    assert search.startswith('SELECT "partnerships_partner"."id" AS "pk" FROM'), search
+    assert "ORDER BY" not in search.rsplit(")", 1)[-1], search
+    assert found.by_country == {"CN": 2, "CA": 1}
+    xju.name_en, xju.country = "Aaa Xinjiang University", "KZ"
+    xju.save()
+    found = Partner.objects.public().directory({"q": "university"})
+    assert found.ids[0] == xju.pk
+    assert found.by_country == {"CN": 1, "CA": 1, "KZ": 1}
+
+
+def test_a_partner_written_without_a_save_is_listed_too(xju):
+    Partner.objects.public().directory({})  # the partners' places kept
+    (written,) = Partner.objects.bulk_create(
+        [Partner(name="Aarhus University", name_en="Aarhus University", slug="aarhus", country="DK", is_public=True)]
+    )
+
+    found = Partner.objects.public().directory({})
+
+    assert found.ids[0] == written.pk
+    assert found.by_country["DK"] == 1
