@@ -62,9 +62,9 @@ def list_table(model_admin, request, queryset) -> tuple[list[str], list[list]]:
 
 
 def write_xlsx(output, *, title, header, rows) -> int:
-    """Write one sheet (bold header, autofilter on) row by row, in constant memory (config/xlsx.py: no table of
+    """Write one sheet (bold header, autofilter on) row by row, in constant memory (config/spreadsheets.py: no table of
     shared strings growing with the rows); returns the number of rows."""
-    from .xlsx import Sheet, write_workbook
+    from .spreadsheets import Sheet, write_workbook
 
     count = 0
 
