@@ -222,7 +222,7 @@ def write_list(job: ExportJob, output, progress: Progress) -> None:
     from django.contrib import admin
     from django.contrib.admin.options import IncorrectLookupParameters
 
-    from .list_exports import list_columns, list_rows, write_csv, write_xlsx
+    from .list_exports import export_queryset, list_columns, list_rows, write_csv, write_xlsx
 
     try:
         model = apps.get_model(job.parameters["model"])
@@ -243,8 +243,8 @@ def write_list(job: ExportJob, output, progress: Progress) -> None:
     names, header = list_columns(model_admin, request)
 
     def rows():
-        objects = queryset.iterator(chunk_size=CHUNK_ROWS)
-        for done, row in enumerate(list_rows(model_admin, names, objects), start=1):
+        objects = export_queryset(model_admin, names, queryset).iterator(chunk_size=CHUNK_ROWS)
+        for done, row in enumerate(list_rows(model_admin, names, objects, CHUNK_ROWS), start=1):
             yield row
             if done % CHUNK_ROWS == 0:
                 progress(done, max(total, done))

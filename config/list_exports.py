@@ -9,11 +9,13 @@ dates and yes/no stay real values in the XLSX. A list of more than EXPORT_QUEUE_
 import csv
 import io
 from datetime import date, datetime
+from itertools import islice
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import label_for_field, lookup_field
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from .spreadsheets import spreadsheet_safe
 
@@ -29,8 +32,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
-def _value(name, instance, model_admin):
-    field, _attr, value = lookup_field(name, instance, model_admin)
+def _cell(field, value):
+    """A value as an export's cell: choices by their label, dates as dates, text stripped of HTML and escaped."""
     if isinstance(field, models.Field) and field.flatchoices:
         value = dict(field.flatchoices).get(value, value)
     if isinstance(value, datetime):
@@ -39,7 +42,13 @@ def _value(name, instance, model_admin):
         return value
     if isinstance(field, models.ManyToManyField) or hasattr(value, "all"):
         value = ", ".join(str(item) for item in value.all())
-    return spreadsheet_safe(strip_tags(str(value)))
+    text = str(value)
+    return spreadsheet_safe(strip_tags(text) if "<" in text else text)
+
+
+def _value(name, instance, model_admin):
+    field, _attr, value = lookup_field(name, instance, model_admin)
+    return _cell(field, value)
 
 
 def list_columns(model_admin, request) -> tuple[list[str], list[str]]:
@@ -49,22 +58,83 @@ def list_columns(model_admin, request) -> tuple[list[str], list[str]]:
     return names, header
 
 
-def list_rows(model_admin, names, objects):
-    """One row per object, as the list shows it."""
-    for instance in objects:
-        yield [_value(name, instance, model_admin) for name in names]
+def export_values(loader):
+    """Mark an admin column (a method of list_display) with how exports read it for a chunk of rows at once:
+    `loader(model_admin, objects)` returns {pk: cell value}, so a long export costs queries per chunk, not per row.
+    """
+
+    def mark(method):
+        method.export_values = loader
+        return method
+
+    return mark
+
+
+def _column(model_admin, name):
+    """How an export reads one column, decided once: ("chunk", loader) for a column with a loader of its own;
+    ("key", attname, field, name) for a model field whose cell depends on its stored value alone (choices, a
+    country, a foreign key: each label is computed once per export); ("field", name, field) for another field of
+    the row; ("lookup", name) for anything else, read as the list reads it."""
+    model = model_admin.model
+    method = getattr(model_admin, name, None) if isinstance(name, str) else None
+    loader = getattr(method, "export_values", None) or getattr(getattr(model, str(name), None), "export_values", None)
+    if loader is not None:
+        return ("chunk", loader)
+    try:
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, TypeError):
+        return ("lookup", name)
+    if field.many_to_many or field.one_to_many or (field.one_to_one and not field.concrete):
+        return ("lookup", name)
+    if field.many_to_one or field.flatchoices or isinstance(field, CountryField):
+        return ("key", field.attname, field, name)
+    return ("field", name, field)
+
+
+def export_queryset(model_admin, names, queryset):
+    """The rows of an export: the list's prefetches are dropped when no column reads them row by row (the columns
+    that need related rows have loaders of their own)."""
+    if all(_column(model_admin, name)[0] != "lookup" for name in names):
+        return queryset.prefetch_related(None)
+    return queryset
+
+
+def list_rows(model_admin, names, objects, chunk_rows=500):
+    """One row per object, as the list shows it. Columns with a loader are read chunk by chunk; labels of choices,
+    countries and related rows are computed once per export, not once per row."""
+    columns = [_column(model_admin, name) for name in names]
+    labels = [{} for _column_ in columns]  # per column: stored value -> cell
+    objects = iter(objects)
+    while chunk := list(islice(objects, chunk_rows)):
+        loaded = [column[1](model_admin, chunk) if column[0] == "chunk" else None for column in columns]
+        for instance in chunk:
+            row = []
+            for column, known, values in zip(columns, labels, loaded, strict=True):
+                kind = column[0]
+                if kind == "key":
+                    key = getattr(instance, column[1])
+                    if key not in known:
+                        known[key] = _cell(column[2], getattr(instance, column[3]))
+                    row.append(known[key])
+                elif kind == "field":
+                    row.append(_cell(column[2], getattr(instance, column[1])))
+                elif kind == "chunk":
+                    row.append(_cell(None, values.get(instance.pk)))
+                else:
+                    row.append(_value(column[1], instance, model_admin))
+            yield row
 
 
 def list_table(model_admin, request, queryset) -> tuple[list[str], list[list]]:
     """The list's header (translated column labels) and one row per object, as the list shows them."""
     names, header = list_columns(model_admin, request)
-    return header, list(list_rows(model_admin, names, queryset))
+    return header, list(list_rows(model_admin, names, export_queryset(model_admin, names, queryset)))
 
 
 def write_xlsx(output, *, title, header, rows) -> int:
-    """Write one sheet (bold header, autofilter on) row by row, in constant memory (config/xlsx.py: no table of
+    """Write one sheet (bold header, autofilter on) row by row, in constant memory (config/spreadsheets.py: no table of
     shared strings growing with the rows); returns the number of rows."""
-    from .xlsx import Sheet, write_workbook
+    from .spreadsheets import Sheet, write_workbook
 
     count = 0
 

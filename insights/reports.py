@@ -367,7 +367,7 @@ def annual_report(year: int) -> Report:
 def report_xlsx(report: Report, output=None) -> bytes | None:
     """One sheet per table: a bold header row, real numbers and dates, the autofilter on. Written row by row in
     constant memory, to `output` (a binary file) when given, else returned."""
-    from config.xlsx import Sheet, write_workbook
+    from config.spreadsheets import Sheet, write_workbook
 
     sheets = (
         Sheet(table.title, [str(label) for label in table.header], table.rows, (40, *[14] * (len(table.header) - 1)))

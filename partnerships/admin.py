@@ -29,6 +29,7 @@ from config.admin import (
     country_filter,
 )
 from config.i18n import localized_fields
+from config.list_exports import export_values
 from config.spreadsheets import SafeResource
 from config.text import join_list
 from config.translations import may_translate
@@ -434,8 +435,18 @@ class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixi
         return super().get_queryset(request).prefetch_related("partners")
 
     @admin.display(description=_("partners"))
+    @export_values(lambda model_admin, agreements: model_admin.partner_names_of(agreements))
     def partner_names(self, agreement):
         return join_list(partner.short_name or partner.name for partner in agreement.partners.all())
+
+    def partner_names_of(self, agreements):
+        """The partners column of an export, for a chunk of agreements in one query of names (no partner rows)."""
+        names = {}
+        partners = Partner.objects.filter(agreements__in=agreements).order_by("name", "pk")  # as the list, ties by id
+        rows = partners.values_list("agreements", "short_name", "name")
+        for agreement, short_name, name in rows:
+            names.setdefault(agreement, []).append(short_name or name)
+        return {pk: join_list(partners) for pk, partners in names.items()}
 
     def apply_status(self, agreement, *, by, data):
         services.change_agreement_status(

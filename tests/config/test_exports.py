@@ -292,3 +292,37 @@ def test_a_job_cannot_count_more_done_than_its_total(office):
             progress_done=2,
             progress_total=1,
         )
+
+
+def test_an_agreement_list_export_reads_its_partners_and_labels_per_chunk_never_per_row(office, monkeypatch):
+    from openpyxl import load_workbook
+
+    from partnerships.models import Agreement
+    from tests.factories import AgreementFactory
+
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 5)
+    coordinator = StaffFactory()
+    hostile = PartnerFactory(name_en="=HYPERLINK(1)", short_name_en="")
+
+    def export(rows):
+        ExportJob.objects.all().delete()
+        for _ in range(rows - Agreement.objects.count()):
+            AgreementFactory(coordinator=coordinator, partners=[hostile, PartnerFactory()])
+        job = exports.queue_list_export(
+            model=Agreement, query="", selected=None, fmt="xlsx", language="en", by=office.user
+        )
+        with CaptureQueriesContext(connection) as captured:
+            exports.run_export(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.status, job.progress_done) == ("done", rows), job.error
+        return len(captured), job
+
+    (ten, _job), (twenty, _job), (thirty, job) = export(10), export(20), export(30)
+
+    assert twenty - ten == thirty - twenty <= 6  # two more chunks cost the same few queries, never one per row
+    with job.file.open("rb") as file:
+        rows = list(load_workbook(file).active.iter_rows(values_only=True))
+    assert len(rows) == 31
+    # "=HYPERLINK(1)" sorts first among the partners, so the cell starts like a formula and is escaped
+    assert all(row[2].startswith("'=HYPERLINK(1), ") and row[5] == str(coordinator) for row in rows[1:])
+    assert {row[1] for row in rows[1:]} == {str(Agreement.Kind.MOU.label)}
