@@ -171,6 +171,34 @@ def directory_rows(language, matches):
     return known, (found[0] if found else None)
 
 
+class DirectoryIndex(NamedTuple):
+    place: dict  # {partner id: place in the order by name}
+    group: dict  # {partner id: (country, kind, status, kinds of active agreement, fields of education)}
+
+
+# The last index built per language, with the two values it was built from (held, so never mistaken for others).
+_indexes = {}
+
+
+def directory_index(language, known, figures):
+    """Each partner's place and facet group, from `directory_rows` and `directory_figures`: built once while both
+    are the same objects (kept in the process), so that a search sorts and counts its matches by dictionary
+    look-ups done in C, with no Python per matching partner."""
+    held = _indexes.get(language)
+    if held and held[0] is known and held[1] is figures:
+        return held[2]
+    kinds, fields = figures["kinds"], figures["fields"]
+    index = DirectoryIndex(
+        place={pk: row[0] for pk, row in known.items()},
+        group={
+            pk: (country, kind, status, kinds.get(pk, ()), fields.get(pk, ()))
+            for pk, (_place, country, kind, status) in known.items()
+        },
+    )
+    _indexes[language] = (known, figures, index)
+    return index
+
+
 def _read_directory_rows(matched=None):
     rows = (
         Partner.objects.annotate(
@@ -293,22 +321,21 @@ class PartnerQuerySet(models.QuerySet):
             with connection.cursor() as cursor:  # thousands of ids: read as the database sends them
                 cursor.execute(*matches.query.sql_with_params())
                 matched = list(map(itemgetter(0), cursor.fetchall()))
-        if not all(pk in known for pk in matched):
+        figures = directory_figures()
+        index = directory_index(get_language(), known, figures)
+        if not index.place.keys() >= set(matched):
             # Partners written without a save (bulk_create): read them now.
             known = {pk: row[:-1] for pk, row in _read_directory_rows().items()}
-        rows = [(pk, *known[pk]) for pk in matched]
+            index = directory_index(get_language(), known, figures)
+        place, group = index.place, index.group
         # In the order of the directory by name (the database's), by country first when asked.
-        rows.sort(key=(lambda row: (row[2], row[1])) if sort == "country" else itemgetter(1))
-        rows = [(pk, country, kind, status) for pk, _place, country, kind, status in rows]
-        figures = directory_figures()
-        kinds, fields, active = figures["kinds"], figures["fields"], figures["active"]
+        matched.sort(key=(lambda pk: (group[pk][0], place[pk])) if sort == "country" else place.__getitem__)
+        active = figures["active"]
         chosen = {name: filters.get(name) for name in ("country", "kind", "status", "agreement_kind", "field")}
         chosen = {name: value for name, value in chosen.items() if value}
 
         # Partners alike in every filter counted together: a few hundred groups, whatever the number of matches.
-        groups = Counter(
-            (country, kind, status, kinds.get(pk, ()), fields.get(pk, ())) for pk, country, kind, status in rows
-        )
+        groups = Counter(map(group.__getitem__, matched))
         by_facet = {name: Counter() for name in ("country", "kind", "status", "agreement_kind", "field")}
         for (country, kind, status, its_kinds, its_fields), n in groups.items():
             # Each filter's values for these partners: several kinds of agreement and fields of education.
@@ -326,23 +353,25 @@ class PartnerQuerySet(models.QuerySet):
                 for value in own[name]:
                     by_facet[name][value] += n
         if chosen:
-            ids = [
-                pk
-                for pk, country, kind, status in rows
+            # The groups that pass every filter, then their partners (in order).
+            passing = {
+                key
+                for key in groups
                 if all(
                     value in own
                     for value, own in (
-                        (chosen.get("country"), (country,)),
-                        (chosen.get("kind"), (kind,)),
-                        (chosen.get("status"), (status,)),
-                        (chosen.get("agreement_kind"), kinds.get(pk, ())),
-                        (chosen.get("field"), fields.get(pk, ())),
+                        (chosen.get("country"), (key[0],)),
+                        (chosen.get("kind"), (key[1],)),
+                        (chosen.get("status"), (key[2],)),
+                        (chosen.get("agreement_kind"), key[3]),
+                        (chosen.get("field"), key[4]),
                     )
                     if value
                 )
-            ]
+            }
+            ids = [pk for pk in matched if group[pk] in passing]
         else:
-            ids = [row[0] for row in rows]
+            ids = matched
         if sort == "-agreements":
             ids.sort(key=lambda pk: -active.get(pk, 0))  # stable: by name within the same number
         by_country = by_facet["country"]
