@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -200,14 +201,14 @@ class ConditionalUniqueFormSet:
 
 def html_attrs(attrs) -> str:
     """Attributes as Django's widget templates write them: in order, True bare, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+    return mark_safe(  # noqa: S308  # nosec B308 B703 (every name and value is escaped here)
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
     )
 
 
