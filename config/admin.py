@@ -12,12 +12,14 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import Exact
 from django.forms.models import InlineForeignKeyField
+from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -199,14 +201,32 @@ class ConditionalUniqueFormSet:
 
 def html_attrs(attrs) -> str:
     """Attributes as Django's widget templates write them: in order, True bare, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+    return mark_safe(  # noqa: S308  # nosec B308 B703 (every name and value is escaped here)
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
+    )
+
+
+def select_html(context):
+    """Django's select.html with its select_option.html, from the widget's template context."""
+    groups = []
+    for group, choices, _index in context["optgroups"]:
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>\n',
+            ((str(option["value"]), html_attrs(option["attrs"]), option["label"]) for option in choices),
+        )
+        groups.append(format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group, options) if group else options)
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        context["name"],
+        html_attrs(context["attrs"]),
+        format_html_join("", "{}", ((options,) for options in groups)),
     )
 
 
@@ -215,27 +235,30 @@ class QuickOptions:
     zone (hundreds of options) then renders in a millisecond instead of tens, to the same HTML."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group, choices, _index in context["optgroups"]:
-            options = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>\n',
-                ((str(option["value"]), html_attrs(option["attrs"]), option["label"]) for option in choices),
-            )
-            groups.append(
-                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group, options) if group else options
-            )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            context["name"],
-            html_attrs(context["attrs"]),
-            format_html_join("", "{}", ((options,) for options in groups)),
-        )
+        return select_html(self.get_context(name, value, attrs)["widget"])
 
 
 INPUTS = {f"django/forms/widgets/{kind}.html" for kind in ("text", "number", "email", "hidden", "checkbox")}
 TEXTAREA = "django/forms/widgets/textarea.html"
+
+
+def input_html(context, template_name):
+    """Django's input.html (or textarea.html), from the widget's template context."""
+    if template_name == TEXTAREA:
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            context["name"],
+            html_attrs(context["attrs"]),
+            context["value"] or "",
+        )
+    written = context["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        "" if written is None else format_html(' value="{}"', str(written)),
+        html_attrs(context["attrs"]),
+    )
 
 
 class QuickInput:
@@ -243,22 +266,52 @@ class QuickInput:
     of them (every language of every translated field of every inline row)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        if self.template_name == TEXTAREA:
-            return format_html(
-                '<textarea name="{}"{}>\n{}</textarea>',
-                context["name"],
-                html_attrs(context["attrs"]),
-                context["value"] or "",
+        return input_html(self.get_context(name, value, attrs)["widget"], self.template_name)
+
+
+LABEL = "django/forms/label.html"
+ERRORS = "django/forms/errors/list/ul.html"
+SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+class QuickRenderer(DjangoTemplates):
+    """The admin forms' renderer: the pieces a change page writes hundreds of times (every field's label, its empty
+    list of errors, the hidden ids of inline rows and the selects behind autocompletes) are written in Python, to
+    the same HTML as Django's templates; everything else goes to the templates."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == LABEL:
+            if not context["use_tag"]:
+                return conditional_escape(context["label"])
+            tag = context["tag"]
+            return format_html("<{}{}>{}</{}>", tag, html_attrs(context["attrs"] or {}), context["label"], tag)
+        if template_name == ERRORS and not context["errors"]:
+            return ""
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if widget is not None and (template_name in INPUTS or template_name == TEXTAREA):
+            return input_html(widget, template_name)
+        if (
+            widget is not None
+            and template_name == "django/forms/widgets/select.html"
+            and all(
+                option["template_name"] == SELECT_OPTION
+                for _g, options, _i in widget["optgroups"]
+                for option in options
             )
-        written = context["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            context["type"],
-            context["name"],
-            "" if written is None else format_html(' value="{}"', str(written)),
-            html_attrs(context["attrs"]),
-        )
+        ):
+            return select_html(widget)
+        return super().render(template_name, context, request)
+
+
+QUICK_RENDERER = QuickRenderer()
+
+
+class QuickRendered:
+    """A widget drawn by the quick renderer even when its caller names none (the admin's related-record wrapper
+    draws the select behind an autocomplete without the form's renderer)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, value, attrs, renderer or QUICK_RENDERER)
 
 
 def quick_widget(formfield):
@@ -273,6 +326,8 @@ def quick_widget(formfield):
         and widget.option_template_name == "django/forms/widgets/select_option.html"
     ):
         quick = QuickOptions
+    elif isinstance(widget, AutocompleteMixin):
+        quick = QuickRendered
     elif isinstance(widget, Input | forms.Textarea | forms.CheckboxInput) and (
         widget.template_name in INPUTS or widget.template_name == TEXTAREA
     ):
@@ -291,7 +346,11 @@ class QuickChoicesAdmin:
 
 
 def with_clash_links(form_class, request, site):
-    return type(form_class.__name__, (ClashLinksForm, form_class), {"clash_request": request, "clash_site": site})
+    return type(
+        form_class.__name__,
+        (ClashLinksForm, form_class),
+        {"clash_request": request, "clash_site": site, "default_renderer": QUICK_RENDERER},
+    )
 
 
 class ClashLinksAdmin(QuickChoicesAdmin):
@@ -304,7 +363,7 @@ class ClashLinksAdmin(QuickChoicesAdmin):
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            checked = type(formset.__name__, (ConditionalUniqueFormSet, formset), {})
+            checked = type(formset.__name__, (ConditionalUniqueFormSet, formset), {"renderer": QUICK_RENDERER})
             checked.form = with_clash_links(formset.form, request, self.admin_site)
             yield checked, inline
 

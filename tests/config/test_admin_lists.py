@@ -12,10 +12,11 @@ from django.contrib.admin.widgets import (
     FilteredSelectMultiple,
 )
 from django.db import connection
+from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.admin import QuickInput, QuickOptions
+from config.admin import QUICK_RENDERER, QuickInput, QuickOptions, QuickRenderer
 from mobility.models import Application
 from partnerships.models import Agreement, Contact, CooperationCondition, Unit
 from tests.factories import (
@@ -281,6 +282,50 @@ def test_an_input_of_the_admin_is_written_as_django_does(kind, value):
     assert quick.render("name", value, attrs={"id": "id_name", "required": True}) == plain.render(
         "name", value, attrs={"id": "id_name", "required": True}
     )
+
+
+class LabelledForm(forms.Form):
+    required_css_class = "required"
+    city = forms.CharField(label="Қала <b>")
+    note = forms.CharField(required=False, widget=forms.Textarea)
+    ident = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    language = forms.ChoiceField(choices=[("kk", "Қазақша"), ("Asia", [("zh-hans", "中文")])])
+
+
+@pytest.mark.parametrize("data", [None, {"city": "", "note": "<i>", "ident": "x", "language": "de"}])
+def test_the_quick_renderer_writes_a_forms_labels_errors_and_inputs_as_djangos_templates_do(data):
+    quick, plain = LabelledForm(data, renderer=QUICK_RENDERER), LabelledForm(data, renderer=DjangoTemplates())
+
+    for name in LabelledForm.base_fields:
+        assert str(quick[name].label_tag()) == str(plain[name].label_tag())
+        assert str(quick[name].label_tag(attrs={"class": "vCheckboxLabel"}, tag="legend")) == str(
+            plain[name].label_tag(attrs={"class": "vCheckboxLabel"}, tag="legend")
+        )
+        assert str(quick[name].errors) == str(plain[name].errors)
+        assert str(quick[name]) == str(plain[name])
+    assert str(LabelledForm(auto_id=False, renderer=QUICK_RENDERER)["city"].label_tag()) == str(
+        LabelledForm(auto_id=False, renderer=DjangoTemplates())["city"].label_tag()
+    )
+    assert quick.as_div() == plain.as_div()
+
+
+def csrf_free(response):
+    return re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1", response.content.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_change_page_drawn_by_the_quick_renderer_is_the_page_djangos_templates_draw(
+    staff_client, language, monkeypatch
+):
+    visit = VisitFactory(country="KZ", time_zone="Asia/Almaty")
+    AgendaItem.objects.create(visit=visit, starts_at=timezone.now(), title="Қабылдау")
+    url = f"/{language}/admin/visits/visit/{visit.pk}/change/"
+    quick = csrf_free(staff_client.get(url))
+
+    monkeypatch.setattr(QuickRenderer, "render", DjangoTemplates.render)
+
+    assert quick == csrf_free(staff_client.get(url))
+    assert 'name="agenda-0-id"' in quick
 
 
 def test_a_visits_time_zone_and_country_are_chosen_among_every_one(staff_client):
