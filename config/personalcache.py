@@ -101,17 +101,6 @@ def _read(key, kinds):
     return found.get(key), ".".join(str(found[version]) for version in versions), until
 
 
-def _storable(request, response):
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not response.has_header("Cache-Control")
-        and not request.session.modified
-        and not len(get_messages(request))
-    )
-
-
 def personal_page(*kinds: str):
     """Serve this signed-in view's page from the cache to the same session, current with the given kinds of
     content and with what is the reader's own (their account, their notices)."""
@@ -141,7 +130,7 @@ def personal_page(*kinds: str):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if _storable(request, response) and not is_degraded():
+            if pagecache._storable(request, response) and not is_degraded():
                 seconds = int(until - timezone.now().timestamp())
                 if seconds > 0:
                     headers = {name: value for name, value in response.items() if name.lower() != "content-length"}

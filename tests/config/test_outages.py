@@ -30,22 +30,6 @@ SIGN_UP = {
 TYPO = {"url": "/ru/partners/", "selection": "Синцзянский", "context": "Синцзянский университет", "comment": ""}
 
 
-@pytest.fixture
-def portal_cache(settings):
-    """The portal's own cache configuration, pointed at a given Redis."""
-
-    def point(url):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "config.cache.FallbackRedisCache",
-                "LOCATION": url,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            }
-        }
-
-    return point
-
-
 def refuse_writes(redis_server):
     """Redis answers but takes nothing more: a full broker refuses every publish."""
     redis_server.command("CONFIG", "SET", "maxmemory", "1")

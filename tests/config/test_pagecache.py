@@ -315,22 +315,6 @@ def test_with_redis_down_the_pages_still_serve_and_stay_current(client, xinjiang
     assert not any(from_cache(response) for response in [*down, after])  # rendered afresh while down
 
 
-@pytest.fixture
-def portal_cache(settings):
-    """The portal's own cache configuration, pointed at a given Redis."""
-
-    def point(url):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "config.cache.FallbackRedisCache",
-                "LOCATION": url,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            }
-        }
-
-    return point
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_signed_in_page_shows_the_home_university_from_the_cache_and_its_change_at_once(
     client, language, django_capture_on_commit_callbacks

@@ -192,22 +192,6 @@ def test_staff_who_remove_their_authenticator_are_asked_again_at_once(settings):
     assert client.get(page).status_code == 302
 
 
-@pytest.fixture
-def portal_cache(settings):
-    """The portal's own cache configuration, pointed at a given Redis."""
-
-    def point(url):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "config.cache.FallbackRedisCache",
-                "LOCATION": url,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            }
-        }
-
-    return point
-
-
 def test_with_redis_down_people_sign_in_and_see_their_own_pages(client, redis_server, portal_cache):
     aruzhan = UserFactory(full_name="Aruzhan Bekova")
     ApplicationFactory(applicant=aruzhan, call__title_en="Semester in Urumqi")
