@@ -42,7 +42,7 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		trap 'kill 0' INT TERM EXIT; \
+		trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 		$(VENV)/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 & \
 		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	else \
