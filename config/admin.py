@@ -15,7 +15,7 @@ from django.forms.models import InlineForeignKeyField
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django_countries import countries
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
@@ -1033,6 +1034,16 @@ class ExportJobAdmin(ReadOnlyAdmin, ClashLinksAdmin, admin.ModelAdmin):
             path(
                 "<int:pk>/download/", self.admin_site.admin_view(self.download_view), name="config_exportjob_download"
             ),
+            path(
+                "<int:pk>/delete/",
+                self.admin_site.admin_view(require_POST(self.delete_export_view)),
+                name="config_exportjob_delete",
+            ),
+            path(
+                "<int:pk>/run-again/",
+                self.admin_site.admin_view(require_POST(self.run_again_view)),
+                name="config_exportjob_run_again",
+            ),
             path("", self.admin_site.admin_view(self.changelist_view), name="config_exportjob_changelist"),
         ]
 
@@ -1078,6 +1089,52 @@ class ExportJobAdmin(ReadOnlyAdmin, ClashLinksAdmin, admin.ModelAdmin):
         if not exports.may_download_export(request.user, job) or job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
         return private_file_response(job.file, content_type=job.content_type, filename=job.file_name)
+
+    def delete_export_view(self, request, pk):
+        """Delete an export and its file (POST): the requester's own, or anyone's for a superuser; a job still being
+        written stops. Nobody else learns that it exists."""
+        job = get_object_or_404(ExportJob, pk=pk)
+        if not exports.may_delete_export(request.user, job):
+            raise Http404
+        gone = exports.delete_export(job)
+        if gone is None:  # deleted by another click meanwhile
+            raise Http404
+        if gone.file:
+            said = gettext("The export «%(title)s» and its file were deleted.")
+        elif not gone.is_finished:
+            said = gettext("The export «%(title)s» was stopped and deleted.")
+        else:
+            said = gettext("The export «%(title)s» was deleted.")
+        self.message_user(request, said % {"title": job.title}, messages.SUCCESS)
+        return redirect("admin:config_exportjob_changelist")
+
+    def run_again_view(self, request, pk):
+        """Queue the same export again for its requester (POST), in place of a failed or expired one."""
+        job = get_object_or_404(ExportJob, pk=pk)
+        if not exports.may_run_export_again(request.user, job):
+            raise Http404
+        try:
+            again = exports.run_export_again(job)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        else:
+            if again.enqueued_at is None:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The task queue cannot be reached just now. The export «%(title)s» is kept below and starts "
+                        "by itself as soon as the queue is back."
+                    )
+                    % {"title": again.title},
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("The export «%(title)s» runs again: it will be ready below.") % {"title": again.title},
+                    messages.SUCCESS,
+                )
+        return redirect("admin:config_exportjob_changelist")
 
 
 # Every admin list exports what it shows (its filter and search, with "select all") as XLSX and CSV.

@@ -15,6 +15,7 @@ from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
@@ -38,6 +39,10 @@ EXPORTERS: dict[str, Exporter] = {}
 
 class ExportError(Exception):
     """A failure the requester can act on; its message (translated) is shown on their exports page."""
+
+
+class ExportWithdrawn(Exception):
+    """The job was deleted (or given up on) while it was written: the worker stops and keeps nothing."""
 
 
 def register_exporter(kind: str, write: Exporter) -> None:
@@ -137,7 +142,11 @@ def run_export(*, job_id: int, now: datetime | None = None) -> None:
         return
 
     def progress(done: int, total: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress_done=min(done, total), progress_total=total)
+        recorded = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+            progress_done=min(done, total), progress_total=total
+        )
+        if not recorded:  # deleted from My exports meanwhile: stop at this chunk
+            raise ExportWithdrawn
 
     try:
         with tempfile.TemporaryFile() as output:
@@ -145,6 +154,8 @@ def run_export(*, job_id: int, now: datetime | None = None) -> None:
                 EXPORTERS[job.kind](job, output, progress)
             output.seek(0)
             job.file.save(job.file_name, File(output, name=job.file_name), save=False)
+    except ExportWithdrawn:
+        return
     except ExportError as error:
         _fail(job, error)
         return
@@ -201,6 +212,53 @@ def expire_exports(*, now: datetime | None = None) -> int:
         )
         expired += 1
     return expired
+
+
+def purge_exports(*, now: datetime | None = None) -> int:
+    """Delete the rows of the exports that failed, or whose file expired, more than EXPORT_KEEP_DAYS days ago, in
+    one query (they have no file left), so the table stays bounded; returns how many went. Idempotent."""
+    moment = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    purgeable = ExportJob.objects.ended_before(moment)
+    # Nothing refers to an export and no receiver needs its rows, so one DELETE does (delete() would read them
+    # first, as receivers of every model's post_delete, the caches', are connected).
+    return purgeable._raw_delete(purgeable.db)
+
+
+@transaction.atomic
+def delete_export(job: ExportJob) -> ExportJob | None:
+    """Delete one export and, after commit, its file; returns it as it was when deleted (None if already gone). A
+    job being written goes too: its worker stops at its next chunk, or discards the file it wrote (run_export)."""
+    locked = ExportJob.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None:
+        return None
+    name, storage = locked.file.name, locked.file.storage
+    locked.delete()
+    if name:
+        transaction.on_commit(partial(storage.delete, name))
+    return locked
+
+
+@transaction.atomic
+def run_export_again(job: ExportJob) -> ExportJob:
+    """Queue a new export like a failed or expired one (kind, format, language, parameters) for the same person,
+    through queue_export, and delete the old row it replaces; a second click finds it gone and is refused."""
+    locked = ExportJob.objects.select_for_update().select_related("requested_by").filter(pk=job.pk).first()
+    if locked is None:
+        raise ValidationError(_("This export was already run again or deleted."), code="gone")
+    if not locked.can_run_again:
+        raise ValidationError(_("Only a failed or expired export can be run again."), code="state")
+    again = queue_export(
+        kind=locked.kind,
+        title=locked.title,
+        fmt=locked.format,
+        language=locked.language,
+        parameters=locked.parameters,
+        file_name=locked.file_name,
+        content_type=locked.content_type,
+        by=locked.requested_by,
+    )
+    locked.delete()
+    return again
 
 
 def list_request(job: ExportJob):
@@ -266,3 +324,13 @@ def may_read_exports(user) -> bool:
 def may_download_export(user, job: ExportJob) -> bool:
     """An export is kept for the person who asked for it, and for nobody else."""
     return may_read_exports(user) and job.requested_by_id == user.pk
+
+
+def may_run_export_again(user, job: ExportJob) -> bool:
+    """Only its requester runs an export again: the new file is kept for them alone, written as they see the list."""
+    return may_download_export(user, job)
+
+
+def may_delete_export(user, job: ExportJob) -> bool:
+    """Its requester deletes an export; so may a superuser, who looks after the private storage."""
+    return may_read_exports(user) and (job.requested_by_id == user.pk or user.is_superuser)

@@ -300,6 +300,13 @@ class ExportJobQuerySet(models.QuerySet):
     def expired_by(self, moment):
         return self.filter(status=ExportJob.Status.DONE, expires_at__lte=moment)
 
+    def ended_before(self, moment):
+        """Jobs that failed, or whose file expired, before the moment: nothing of them is left to download."""
+        return self.filter(
+            models.Q(status=ExportJob.Status.FAILED, finished_at__lt=moment)
+            | models.Q(status=ExportJob.Status.EXPIRED, expires_at__lt=moment)
+        )
+
 
 class ExportJob(models.Model):
     """One export a person asked for (an admin list or the annual report), written by a task and kept for them
@@ -373,3 +380,8 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def can_run_again(self) -> bool:
+        """Failed, or its file expired: nothing of it is left to download, so the same export may be asked again."""
+        return self.status in (self.Status.FAILED, self.Status.EXPIRED)

@@ -407,7 +407,8 @@ CELERY_BEAT_SCHEDULE = {
     "remove-orphan-files": {"task": "config.remove_orphan_files", "schedule": 24 * 60 * 60},
     # Exports the broker refused wait in the database; each minute they are handed over again.
     "sweep-exports": {"task": "config.sweep_exports", "schedule": 60, "options": {"expires": 60}},
-    # Exported files are kept EXPORT_KEEP_DAYS days; each hour the ones past it are deleted.
+    # Exported files are kept EXPORT_KEEP_DAYS days; each hour the ones past it are deleted, and the rows of exports
+    # that failed or expired more than EXPORT_KEEP_DAYS days ago go.
     "expire-exports": {"task": "config.expire_exports", "schedule": 60 * 60, "options": {"expires": 60 * 60}},
 }
 

@@ -35,8 +35,9 @@ def sweep_exports() -> int:
 
 
 @shared_task(name="config.expire_exports")
-def expire_exports() -> int:
-    """Delete the exported files kept past EXPORT_KEEP_DAYS (Celery beat, every hour); safe to run twice."""
+def expire_exports() -> dict[str, int]:
+    """Delete the exported files kept past EXPORT_KEEP_DAYS, and the rows of exports that failed or expired more
+    than EXPORT_KEEP_DAYS ago (Celery beat, every hour); safe to run twice."""
     from . import exports
 
-    return exports.expire_exports()
+    return {"expired": exports.expire_exports(), "purged": exports.purge_exports()}

@@ -85,3 +85,27 @@ def test_with_the_broker_down_a_long_export_waits_and_the_sweep_hands_it_over_on
     assert job.status == "done", job.error
     content = b"".join(office.get(reverse("admin:config_exportjob_download", args=[job.pk])).streaming_content)
     assert all(f"Partner {n}".encode() in content for n in range(3))
+
+
+def test_an_export_that_failed_on_the_worker_runs_again_from_my_exports_and_is_written_there(office):
+    partners = [PartnerFactory(name_en=f"Partner {n}") for n in range(2)]
+    people = type(office.user).objects.filter(pk=office.user.pk)
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        people.update(is_active=False)  # the account is suspended while the export is written: it fails
+        failed = wait_for_export(
+            exports.queue_list_export(
+                model=type(partners[0]), query="", selected=None, fmt="csv", language="ru", by=office.user
+            )
+        )
+        assert failed.status == "failed"
+        people.update(is_active=True)
+        asked = office.post(f"{MY_EXPORTS}{failed.pk}/run-again/")
+        job = wait_for_export(ExportJob.objects.exclude(pk=failed.pk).get())
+
+    assert asked.status_code == 302 and asked["Location"] == MY_EXPORTS
+    assert not ExportJob.objects.filter(pk=failed.pk).exists()  # replaced by the new one
+    assert (job.status, job.requested_by, job.parameters) == ("done", office.user, failed.parameters), job.error
+    assert job.enqueued_at is not None and job.started_at >= job.enqueued_at
+    content = b"".join(office.get(reverse("admin:config_exportjob_download", args=[job.pk])).streaming_content)
+    assert all(f"Partner {n}".encode() in content for n in range(2))

@@ -326,3 +326,305 @@ def test_an_agreement_list_export_reads_its_partners_and_labels_per_chunk_never_
     # "=HYPERLINK(1)" sorts first among the partners, so the cell starts like a formula and is escaped
     assert all(row[2].startswith("'=HYPERLINK(1), ") and row[5] == str(coordinator) for row in rows[1:])
     assert {row[1] for row in rows[1:]} == {str(Agreement.Kind.MOU.label)}
+
+
+# ---- Deleting an export and running it again, from My exports
+
+STATES = ("queued", "running", "done", "failed", "expired")
+NOW = datetime.datetime(2026, 5, 20, 12, 0, tzinfo=datetime.UTC)
+
+
+def job_in(state, *, by, **fields):
+    """An export of the partner list in `state`, as the worker leaves it: a ready one has its file kept."""
+    from django.core.files.base import ContentFile
+
+    values = {
+        "requested_by": by,
+        "kind": "list",
+        "title": f"Partners ({state})",
+        "format": "csv",
+        "language": "kk",
+        "parameters": {"model": "partnerships.partner", "query": "", "selected": None},
+        "file_name": "partner.csv",
+        "content_type": "text/csv",
+        "status": state,
+        "enqueued_at": NOW,
+        "started_at": NOW if state != "queued" else None,
+        "finished_at": NOW if state in ("done", "failed", "expired") else None,
+        "expires_at": NOW + datetime.timedelta(days=7) if state in ("done", "expired") else None,
+        "error": "The export could not be written." if state == "failed" else "",
+    }
+    job = ExportJob.objects.create(**values | fields)
+    if state == "done":
+        job.file.save("partner.csv", ContentFile(b"Name\r\nKazakh National University\r\n"), save=True)
+    return job
+
+
+@pytest.fixture
+def people(office):
+    """The job's owner (signed in as `office`), a colleague on the staff and a superuser who did not ask."""
+    return {"owner": office.user, "other staff": StaffFactory(), "superuser": StaffFactory(is_superuser=True)}
+
+
+def shown_messages(response):
+    return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+def delete_url(job):
+    return reverse("admin:config_exportjob_delete", args=[job.pk])
+
+
+def run_again_url(job):
+    return reverse("admin:config_exportjob_run_again", args=[job.pk])
+
+
+def kept_files(storage, folder="exports"):
+    """Every file the storage keeps under the exports' folder."""
+    if not storage.exists(folder):
+        return []
+    folders, files = storage.listdir(folder)
+    return [f"{folder}/{name}" for name in files] + [
+        kept for sub in folders for kept in kept_files(storage, f"{folder}/{sub}")
+    ]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_my_exports_offers_delete_in_every_state_and_run_again_only_when_nothing_is_left(office, state):
+    job = job_in(state, by=office.user)
+
+    page = office.get(MY_EXPORTS).content.decode()
+
+    assert f'action="{delete_url(job)}" class="export-delete">' in page
+    assert (f'action="{run_again_url(job)}"' in page) is (state in ("failed", "expired"))
+    unfinished = state in ("queued", "running")
+    assert (">Stop and delete</button>" in page) is unfinished and (">Delete</button>" in page) is not unfinished
+    assert f'aria-describedby="export-{job.pk}-title"' in page  # the button says which export it is about
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("who", ["owner", "superuser"])
+def test_the_owner_or_a_superuser_deletes_an_export_in_any_state_and_its_file_goes_with_it(
+    office, people, state, who, django_capture_on_commit_callbacks
+):
+    job = job_in(state, by=office.user)
+    name, storage = job.file.name, ExportJob._meta.get_field("file").storage
+    office.force_login(people[who])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(delete_url(job), follow=True)
+
+    assert response.redirect_chain == [(MY_EXPORTS, 302)]
+    assert not ExportJob.objects.filter(pk=job.pk).exists()
+    said = {
+        "queued": f"The export «{job.title}» was stopped and deleted.",
+        "running": f"The export «{job.title}» was stopped and deleted.",
+        "done": f"The export «{job.title}» and its file were deleted.",
+    }.get(state, f"The export «{job.title}» was deleted.")
+    assert shown_messages(response) == [said]
+    if state == "done":
+        assert name and not storage.exists(name)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_colleague_can_neither_delete_nor_run_again_an_export_that_is_not_theirs(client, people, state):
+    job = job_in(state, by=people["owner"])
+    client.force_login(people["other staff"])
+
+    assert client.post(delete_url(job)).status_code == 404
+    assert client.post(run_again_url(job)).status_code == 404  # as its download: nobody else learns it exists
+
+    job.refresh_from_db()
+    assert job.status == state and ExportJob.objects.count() == 1
+    if state == "done":
+        assert job.file.storage.exists(job.file.name)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_superuser_does_not_run_again_an_export_of_someone_else(client, people, state):
+    job = job_in(state, by=people["owner"])
+    client.force_login(people["superuser"])
+
+    assert client.post(run_again_url(job)).status_code == 404  # the new file would be kept for its owner alone
+    assert list(ExportJob.objects.values_list("pk", "status")) == [(job.pk, state)]
+
+
+@pytest.mark.django_db(transaction=True)  # its commit comes, so the job is handed over before the message is said
+@pytest.mark.parametrize("state", ["failed", "expired"])
+def test_run_again_queues_the_same_export_for_its_owner_and_it_is_written_in_place_of_the_old(office, state):
+    PartnerFactory(name_en="Al-Farabi Kazakh National University")
+    old = job_in(state, by=office.user)
+
+    response = office.post(run_again_url(old), follow=True)
+
+    assert response.redirect_chain == [(MY_EXPORTS, 302)]
+    again = ExportJob.objects.get()
+    assert again.pk != old.pk  # a new job, through queue_export; the old row it replaces is gone
+    fields = ("requested_by", "kind", "format", "language", "parameters", "title", "file_name", "content_type")
+    assert [getattr(again, name) for name in fields] == [getattr(old, name) for name in fields]
+    assert (again.status, again.error) == ("done", "")  # the task ran after commit (eagerly here)
+    assert shown_messages(response) == [f"The export «{old.title}» runs again: it will be ready below."]
+    downloaded = office.get(reverse("admin:config_exportjob_download", args=[again.pk]))
+    assert "Al-Farabi Kazakh National University" in body(downloaded).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("state", ["queued", "running", "done"])
+def test_run_again_is_refused_in_words_while_the_export_is_under_way_or_ready(office, state):
+    job = job_in(state, by=office.user)
+
+    response = office.post(run_again_url(job), follow=True)
+
+    assert response.redirect_chain == [(MY_EXPORTS, 302)]
+    assert shown_messages(response) == ["Only a failed or expired export can be run again."]
+    assert list(ExportJob.objects.values_list("pk", "status")) == [(job.pk, state)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_again_says_so_when_the_task_queue_cannot_be_reached(office, monkeypatch):
+    from config import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("the broker is down")
+
+    monkeypatch.setattr(tasks.run_export, "delay", broker_down)
+    old = job_in("failed", by=office.user)
+
+    response = office.post(run_again_url(old), follow=True)
+
+    again = ExportJob.objects.get()
+    assert (again.status, again.enqueued_at) == ("queued", None)  # kept for the sweep
+    assert shown_messages(response) == [
+        f"The task queue cannot be reached just now. The export «{old.title}» is kept below and starts by itself "
+        "as soon as the queue is back."
+    ]
+
+
+def test_run_again_twice_queues_one_export(office):
+    old = job_in("failed", by=office.user)
+
+    first = exports.run_export_again(old)
+    with pytest.raises(exports.ValidationError) as refused:
+        exports.run_export_again(old)  # a second click, or a second tab: the old row is gone
+
+    assert refused.value.messages == ["This export was already run again or deleted."]
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [first.pk]
+    assert exports.delete_export(old) is None  # deleting it now finds nothing either
+
+
+def test_the_refusals_are_in_the_readers_language(office):
+    job = job_in("done", by=office.user)
+
+    response = office.post(f"/ru{run_again_url(job)[3:]}", follow=True)
+
+    assert shown_messages(response) == ["Повторно запустить можно только неудавшуюся или просроченную выгрузку."]
+
+
+def test_delete_and_run_again_take_a_post_with_its_csrf_token_from_staff(office, people):
+    job = job_in("failed", by=office.user)
+    guarded = type(office)(enforce_csrf_checks=True)
+    guarded.force_login(office.user)
+    student = type(office)()
+    student.force_login(UserFactory())
+
+    for url in (delete_url(job), run_again_url(job)):
+        assert office.get(url).status_code == 405  # a link or a prefetch changes nothing
+        assert guarded.post(url).status_code == 403  # no CSRF token
+        assert student.post(url).status_code == 302  # the admin's sign-in
+
+    assert ExportJob.objects.get().pk == job.pk
+    assert office.post(reverse("admin:config_exportjob_delete", args=[job.pk + 1000])).status_code == 404
+
+
+def test_an_export_deleted_while_it_is_written_stops_and_keeps_no_file(office, monkeypatch):
+    job = job_in("queued", by=office.user)
+    storage = ExportJob._meta.get_field("file").storage
+    chunks = []
+
+    def write(job, output, progress):
+        progress(0, 3)
+        output.write(b"first chunk")
+        chunks.append(1)
+        exports.delete_export(job)  # "Stop and delete", clicked while the worker writes
+        progress(1, 3)
+        chunks.append(2)  # never reached: the worker stops at the next chunk
+
+    monkeypatch.setitem(exports.EXPORTERS, "list", write)
+    exports.run_export(job_id=job.pk)
+
+    assert chunks == [1]
+    assert not ExportJob.objects.exists()
+    assert kept_files(storage) == []
+
+
+def test_an_export_deleted_after_its_last_chunk_discards_the_file_its_worker_saved(office, monkeypatch):
+    job = job_in("queued", by=office.user)
+    storage = ExportJob._meta.get_field("file").storage
+
+    def write(job, output, progress):
+        progress(1, 1)
+        output.write(b"every row")
+        exports.delete_export(job)  # clicked between the last chunk and the file's keeping
+
+    monkeypatch.setitem(exports.EXPORTERS, "list", write)
+    exports.run_export(job_id=job.pk)
+
+    assert not ExportJob.objects.exists()
+    assert storage.exists("exports") and kept_files(storage) == []  # it was saved, then discarded
+
+
+# ---- The purge of failed and expired exports
+
+
+def test_the_purge_deletes_failed_and_expired_exports_older_than_the_kept_days_in_one_query(
+    office, django_assert_num_queries
+):
+    day = datetime.timedelta(days=1)
+    cutoff = NOW - 7 * day
+    purged = [
+        job_in("failed", by=office.user, finished_at=cutoff - datetime.timedelta(seconds=1)),
+        job_in("failed", by=office.user, finished_at=NOW - 30 * day),
+        job_in("expired", by=office.user, expires_at=cutoff - datetime.timedelta(seconds=1)),
+        job_in("expired", by=StaffFactory(), expires_at=NOW - 400 * day),
+    ]
+    kept = [
+        job_in("failed", by=office.user, finished_at=cutoff),  # exactly seven days: not yet
+        job_in("failed", by=office.user, finished_at=NOW - 6 * day),
+        job_in("expired", by=office.user, expires_at=NOW - 6 * day),
+        job_in("done", by=office.user, expires_at=NOW + day),
+        job_in("queued", by=office.user, created_at=NOW - 30 * day),
+        job_in("running", by=office.user, created_at=NOW - 30 * day),
+    ]
+
+    with django_assert_num_queries(1):
+        assert exports.purge_exports(now=NOW) == len(purged)
+    assert exports.purge_exports(now=NOW) == 0  # nothing left to purge: safe to run twice
+
+    assert set(ExportJob.objects.values_list("pk", flat=True)) == {job.pk for job in kept}
+    assert kept[3].file.storage.exists(kept[3].file.name)  # a ready export keeps its file
+
+
+def test_the_purge_follows_export_keep_days(office, settings):
+    settings.EXPORT_KEEP_DAYS = 30
+    failed = job_in("failed", by=office.user, finished_at=NOW - datetime.timedelta(days=10))
+
+    assert exports.purge_exports(now=NOW) == 0
+    assert exports.purge_exports(now=NOW + datetime.timedelta(days=21)) == 1
+    assert not ExportJob.objects.filter(pk=failed.pk).exists()
+
+
+def test_the_hourly_expiry_task_expires_files_then_purges_old_rows(office, settings, time_machine):
+    from config import tasks  # registers the portal's tasks, as the worker does at start
+    from config.celery import app as celery_app
+
+    time_machine.move_to(NOW, tick=False)
+    ready = job_in("done", by=office.user, expires_at=NOW - datetime.timedelta(hours=1))
+    long_ready = job_in("done", by=office.user, expires_at=NOW - datetime.timedelta(days=8))
+    old_failure = job_in("failed", by=office.user, finished_at=NOW - datetime.timedelta(days=8))
+    names = [ready.file.name, long_ready.file.name]
+
+    task = celery_app.tasks[settings.CELERY_BEAT_SCHEDULE["expire-exports"]["task"]]  # as beat names it
+    assert task.name == tasks.expire_exports.name
+    assert task.apply().get() == {"expired": 2, "purged": 2}
+
+    assert list(ExportJob.objects.values_list("pk", "status")) == [(ready.pk, "expired")]
+    assert not any(ready.file.storage.exists(name) for name in names)
+    assert old_failure.pk not in ExportJob.objects.values_list("pk", flat=True)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.services import issue_token, record_token_use
+from config.exports import expire_exports, queue_list_export, run_export
 from ewp import partner_copy
 from insights.services import open_renewal_review
 from mobility import demo as mobility_demo
@@ -219,6 +221,11 @@ def populate_every_model(coordinator, reviewer=None):
     document = AgreementDocument(agreement=agreement)
     document.file.save("signed.pdf", ContentFile(b"%PDF-1.4"), save=True)
     open_renewal_review(agreement, by=coordinator)
+    # The coordinator's exports on My exports: one failed (its filter no longer works), one whose file expired.
+    for query in ("no_such_field=1", ""):
+        job = queue_list_export(model=Partner, query=query, selected=None, fmt="csv", language="kk", by=coordinator)
+        run_export(job_id=job.pk)
+    expire_exports(now=timezone.now() + datetime.timedelta(days=settings.EXPORT_KEEP_DAYS))
     account = SocialAccount.objects.create(user=coordinator, provider="university", uid="coordinator")
     # An identity provider that does not answer (nothing listens there): signing in with it is refused, at once.
     provider = OIDCAppFactory(settings={"server_url": "http://127.0.0.1:9/identity-provider"})

@@ -253,3 +253,19 @@ def test_the_walk_reaches_every_action_of_every_registered_admin(client, world, 
             missing[model._meta.label] = absent
 
     assert missing == {}
+
+
+def test_the_walk_meets_the_buttons_of_my_exports(client, world):
+    """The coordinator's failed and expired exports give My exports its "Run again" and "Delete" to click."""
+    from config.models import ExportJob
+
+    staff = world.users["staff"]
+    client.force_login(staff)
+    url = reverse("admin:config_exportjob_changelist")
+    posted = {urlsplit(form.action).path for form in forms_of(client.get(url).content.decode(), url)}
+    jobs = ExportJob.objects.of(staff)
+
+    assert sorted(jobs.values_list("status", flat=True)) == ["expired", "failed"]
+    for job in jobs:
+        for name in ("admin:config_exportjob_delete", "admin:config_exportjob_run_again"):
+            assert reverse(name, args=[job.pk]) in posted

@@ -161,6 +161,8 @@ RULES = [
     ("admin:config_translationstate_delete", OFFICE_FORBIDDEN),
     # Only the person who asked downloads an export; nobody else learns it exists (tests/config/test_exports.py).
     ("admin:config_exportjob_download", expect(302, 302, 302, 404, 404)),
+    ("admin:config_exportjob_delete", expect(302, 302, 302, 405, 405)),  # deleting and running again take a POST
+    ("admin:config_exportjob_run_again", expect(302, 302, 302, 405, 405)),
     ("admin:?<path:object_id>/", REDIRECT),  # the admin's shortcut to the change page
     ("admin:?(?P<url>.*)$", expect(302, 302, 302, 404, 404)),  # unknown admin paths
     ("admin:*", OFFICE),
