@@ -74,8 +74,13 @@ class ConfigConfig(AppConfig):
 
         # The admin writes the Python value as the alt text of its yes/no icons ("True", "False") in every
         # language; the admin's own catalogue has "Yes", "No" and "Unknown". Every caller looks it up here.
+        # The icons' addresses are looked up once: a list of partners shows a hundred of them.
+        icons = {}
+
         def boolean_icon(field_val):
             name, alt = {True: ("yes", "Yes"), False: ("no", "No"), None: ("unknown", "Unknown")}[field_val]
-            return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), gettext(alt))
+            if name not in icons:
+                icons[name] = static(f"admin/img/icon-{name}.svg")
+            return format_html('<img src="{}" alt="{}">', icons[name], gettext(alt))
 
         admin_list._boolean_icon = boolean_icon

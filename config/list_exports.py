@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -149,14 +149,16 @@ def write_xlsx(output, *, title, header, rows) -> int:
 
 
 def write_csv(output, *, header, rows) -> int:
-    """Write UTF-8 CSV with a byte order mark (so that Excel reads Kazakh and Chinese as such) to a binary file."""
+    """Write UTF-8 CSV with a byte order mark (so that Excel reads Kazakh and Chinese as such) to a binary file;
+    yes/no is written in the reader's language, as a CSV has no booleans."""
     text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
     text.write("\ufeff")
     writer = csv.writer(text)
     writer.writerow(header)
+    words = {True: gettext("Yes"), False: gettext("No"), None: ""}
     count = 0
     for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow([words[cell] if cell is None or isinstance(cell, bool) else cell for cell in row])
         count += 1
     text.detach()  # the caller keeps the binary file open
     return count

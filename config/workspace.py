@@ -48,19 +48,17 @@ def group_of(app_label: str, model_name: str) -> str:
 
 
 def grouped_apps(app_list: list[dict]) -> list[dict]:
-    """The admin's app list (as get_app_list gives it) regrouped by the office's work, in the admin's own shape."""
-    groups = {key: {"key": key, "name": heading, "models": []} for key, heading, _members in GROUPS}
+    """The admin's app list (as get_app_list gives it) regrouped by the office's work, in the admin's own shape.
+
+    The group's key stands for the app label: Django's templates build ids ("partners-agreement") and classes
+    ("app-partners") from it, which must hold no space."""
+    groups = {key: {"key": key, "app_label": key, "name": heading, "models": []} for key, heading, _members in GROUPS}
     for app in app_list:
         for model in app["models"]:
             group = groups[group_of(app["app_label"], model["object_name"].lower())]
             group["models"].append(model)
-            group.setdefault("app_label", app["app_label"])
             group.setdefault("app_url", app["app_url"])
-    return [
-        {**group, "app_label": f"{group['key']} app-{group['app_label']}"}
-        for group in groups.values()
-        if group["models"]
-    ]
+    return [group for group in groups.values() if group["models"]]
 
 
 def attention_items(request, site=admin.site) -> dict[str, list[dict]]:

@@ -111,6 +111,11 @@ class AgreementHealthAdmin(admin.ModelAdmin):
         if not may_decide_renewal(request.user):
             raise PermissionDenied
         opened = sum(services.open_renewal_review(agreement, by=request.user)[1] for agreement in queryset)
+        if not opened:
+            self.message_user(
+                request, _("The selected agreements already have open renewal reviews."), messages.WARNING
+            )
+            return
         self.message_user(
             request,
             ngettext("%(count)d renewal review was opened.", "%(count)d renewal reviews were opened.", opened)
@@ -122,6 +127,12 @@ class AgreementHealthAdmin(admin.ModelAdmin):
         if not may_decide_renewal(request.user):
             raise PermissionDenied
         changed = sum(services.mark_partners_dormant(agreement, by=request.user) for agreement in queryset)
+        self._dormant_message(request, changed)
+
+    def _dormant_message(self, request, changed):
+        if not changed:
+            self.message_user(request, _("The partners are already dormant; nothing changed."), messages.WARNING)
+            return
         self.message_user(
             request,
             ngettext("%(count)d partner was marked dormant.", "%(count)d partners were marked dormant.", changed)
@@ -202,12 +213,7 @@ class AgreementHealthAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, _("This agreement already has an open renewal review."), messages.WARNING)
         elif action == "mark_dormant":
-            changed = services.mark_partners_dormant(agreement, by=request.user)
-            self.message_user(
-                request,
-                ngettext("%(count)d partner was marked dormant.", "%(count)d partners were marked dormant.", changed)
-                % {"count": changed},
-            )
+            self._dormant_message(request, services.mark_partners_dormant(agreement, by=request.user))
         else:
             self.message_user(
                 request, _("Choose an action: open a renewal review or mark the partners dormant."), messages.ERROR

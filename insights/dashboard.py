@@ -27,7 +27,6 @@ from .charts import Cell, Chart, Row
 from .health import academic_year_bounds, academic_year_label, academic_year_of
 from .models import RenewalReview
 
-EXPIRY_WINDOWS = (30, 90, 180)
 YEARS_SHOWN = 5
 TOP_ROWS = 10
 OPEN_ITEM = [Outcome.Status.OPEN, Outcome.Status.IN_PROGRESS]
@@ -66,13 +65,13 @@ def agreements_chart(user, links, today: date) -> Chart:
                 status=Agreement.Status.ACTIVE, valid_until__gte=today, valid_until__lte=today + timedelta(days=days)
             ),
         )
-        for days in EXPIRY_WINDOWS
+        for days in Agreement.EXPIRY_WINDOWS
     }
     # Only the rows some figure counts, read by the index on status and end date instead of every agreement.
     counted = Q(status=Agreement.Status.AWAITING_SIGNATURE) | Q(
         status=Agreement.Status.ACTIVE,
         valid_until__gte=today,
-        valid_until__lte=today + timedelta(days=max(EXPIRY_WINDOWS)),
+        valid_until__lte=today + timedelta(days=max(Agreement.EXPIRY_WINDOWS)),
     )
     counts = agreements.filter(counted).aggregate(
         **windows, awaiting=Count("pk", filter=Q(status=Agreement.Status.AWAITING_SIGNATURE))
@@ -83,16 +82,11 @@ def agreements_chart(user, links, today: date) -> Chart:
             [
                 Cell(
                     counts[f"in_{days}"],
-                    links(
-                        Agreement,
-                        status__exact=Agreement.Status.ACTIVE,
-                        valid_until__gte=today.isoformat(),
-                        valid_until__lte=(today + timedelta(days=days)).isoformat(),
-                    ),
+                    links(Agreement, expiry=days),  # the list's own filter, so its sidebar shows it chosen
                 )
             ],
         )
-        for days in EXPIRY_WINDOWS
+        for days in Agreement.EXPIRY_WINDOWS
     ]
     rows.append(
         Row(

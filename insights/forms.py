@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .health import academic_year_label
@@ -10,9 +11,9 @@ from .reports import report_years
 class AnnualReportForm(forms.Form):
     """Which academic year, in which language and format, the annual report is written."""
 
-    year = forms.TypedChoiceField(label=_("academic year"), coerce=int)
-    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES)
-    format = forms.ChoiceField(label=_("format"), choices=[("xlsx", "XLSX"), ("pdf", "PDF")])
+    year = forms.TypedChoiceField(label=capfirst(_("academic year")), coerce=int)
+    language = forms.ChoiceField(label=capfirst(_("language")), choices=settings.LANGUAGES)
+    format = forms.ChoiceField(label=capfirst(_("format")), choices=[("xlsx", "XLSX"), ("pdf", "PDF")])
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 from django_countries import countries
 
 from config.i18n import localized_expression
@@ -45,6 +45,20 @@ PDF_ROWS = 200
 PDF_TOP = 25
 # Rows fetched from the database at a time when a long list is streamed.
 CHUNK_ROWS = 2_000
+# A spreadsheet's sheet is named in at most 31 characters: each table's short name there, its title elsewhere.
+SHEET_NAMES = {
+    "summary": pgettext_lazy("sheet name", "Summary"),
+    "countries": pgettext_lazy("sheet name", "By country"),
+    "partners": pgettext_lazy("sheet name", "By partner"),
+    "types": pgettext_lazy("sheet name", "By type"),
+    "levels": pgettext_lazy("sheet name", "By level"),
+    "funding": pgettext_lazy("sheet name", "By funding"),
+    "agreements": pgettext_lazy("sheet name", "Agreements"),
+    "visits": pgettext_lazy("sheet name", "Visits"),
+    "outcomes": pgettext_lazy("sheet name", "Visit outcomes"),
+    "programs": pgettext_lazy("sheet name", "Joint programs"),
+    "projects": pgettext_lazy("sheet name", "Research projects"),
+}
 
 
 class Listing:
@@ -238,9 +252,9 @@ def annual_report(year: int) -> Report:
             [capfirst(_("partner")), capfirst(_("country")), *directions],
             _by_direction(
                 mobilities,
-                "partner__name",
+                "partner",
                 "partner__country",
-                label=lambda name, code: [spreadsheet_safe(name), str(countries.name(code))],
+                label=lambda pk, code: [spreadsheet_safe(names[pk]), str(countries.name(code))],
             ),
             figures=3,
         )
@@ -370,7 +384,12 @@ def report_xlsx(report: Report, output=None) -> bytes | None:
     from config.spreadsheets import Sheet, write_workbook
 
     sheets = (
-        Sheet(table.title, [str(label) for label in table.header], table.rows, (40, *[14] * (len(table.header) - 1)))
+        Sheet(
+            str(SHEET_NAMES[table.key]),
+            [str(label) for label in table.header],
+            table.rows,
+            (40, *[14] * (len(table.header) - 1)),
+        )
         for table in report.tables
     )
     if output is not None:

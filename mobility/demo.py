@@ -523,6 +523,8 @@ def _incoming_guests(xju, today, *, by):
             partner=partner,
             by=by,
             values={
+                # Under the partner's agreement that promised such stays, so that agreement's health counts it.
+                "agreement": partner.agreements.filter(conditions__mobility_type=kind).order_by("pk").first(),
                 "mobility_type": kind,
                 "starts_on": starts_on,
                 "ends_on": starts_on + 11 * DAY,

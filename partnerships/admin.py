@@ -291,15 +291,22 @@ class ExpiryFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("90", _("Expiring within 90 days")),
+            *(
+                (
+                    str(days),
+                    ngettext("Expiring within %(days)d day", "Expiring within %(days)d days", days) % {"days": days},
+                )
+                for days in Agreement.EXPIRY_WINDOWS
+            ),
             ("expired", _("Past their end date")),
             ("open", _("Open-ended")),
         ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        if self.value() == "90":
-            return queryset.expiring_within(90, today)
+        windows = {str(days): days for days in Agreement.EXPIRY_WINDOWS}
+        if self.value() in windows:
+            return queryset.expiring_within(windows[self.value()], today)
         if self.value() == "expired":
             return queryset.filter(valid_until__lt=today)
         if self.value() == "open":

@@ -713,6 +713,8 @@ DIRECTORY = [
         ),
         "cities": ("Ankara", "Анкара", "Анкара", "安卡拉"),
         "agreement": (Agreement.Kind.STAFF_EXCHANGE, Agreement.Status.ACTIVE, 75),
+        # Three guest teachers a year were promised; one comes (mobility/demo.py): under-used before renewal.
+        "conditions": [(CooperationCondition.MobilityType.STAFF_TEACHING, "in", 3)],
     },
     {
         "record": ("Istanbul Technical University", "itu.edu.tr", "http://www.itu.edu.tr/", "TR"),
@@ -880,8 +882,29 @@ def seed_directory(*, coordinator, today: date | None = None, universities_file=
             by=coordinator,
             values={**titles, "kind": kind, "home_unit": home_office, "coordinator": coordinator},
         )
-        _move_agreement(agreement, status, signed_on=signed_on, ends_in=ends_in, today=today, by=coordinator)
+        agreement = _move_agreement(
+            agreement, status, signed_on=signed_on, ends_in=ends_in, today=today, by=coordinator
+        )
+        for mobility_type, direction, places in entry.get("conditions", ()):
+            add_cooperation_condition(
+                agreement,
+                mobility_type=mobility_type,
+                sending=partner if direction == "in" else None,
+                receiving=None if direction == "in" else partner,
+                by=coordinator,
+                values={
+                    "academic_year_from": _academic_year(agreement.valid_from),
+                    "academic_year_to": _academic_year(agreement.valid_until),
+                    "places_per_year": places,
+                },
+            )
     return partners
+
+
+def _academic_year(day: date) -> str:
+    """The academic year (1 September to 31 August) a day falls in, as "2026/2027"."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}/{first + 1}"
 
 
 AGREEMENT_PATHS = {
@@ -899,7 +922,7 @@ AGREEMENT_PATHS = {
 
 
 def _move_agreement(agreement, status, *, signed_on, ends_in, today, by):
-    """Take a new draft along the lifecycle to `status`; on a later run, move its end date with today."""
+    """Take a new draft along the lifecycle to `status`; on a later run, move its end date with today. Returns it."""
     valid_until = today + timedelta(days=ends_in) if ends_in is not None else None
     if agreement.status == Agreement.Status.DRAFT and status != Agreement.Status.DRAFT:
         if signed_on:
@@ -908,4 +931,5 @@ def _move_agreement(agreement, status, *, signed_on, ends_in, today, by):
             comment = "The partner asked to end the cooperation." if step == Agreement.Status.TERMINATED else ""
             agreement = change_agreement_status(agreement, to=step, by=by, signed_on=signed_on, comment=comment)
     elif agreement.status == Agreement.Status.ACTIVE and valid_until and agreement.valid_until != valid_until:
-        set_agreement_dates(agreement, valid_until=valid_until, by=by)  # the demo's expiries move with today
+        agreement = set_agreement_dates(agreement, valid_until=valid_until, by=by)  # expiries move with today
+    return agreement

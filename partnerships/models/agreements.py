@@ -40,6 +40,9 @@ class AgreementQuerySet(models.QuerySet):
 class Agreement(models.Model):
     """A cooperation agreement with one or more partners, from draft to expiry."""
 
+    # How far ahead the office looks for agreements that expire (days): the admin's expiry filter, the dashboard.
+    EXPIRY_WINDOWS = (30, 90, 180)
+
     class Kind(models.TextChoices):
         MOU = "mou", _("Memorandum of understanding")
         GENERAL = "general", _("General cooperation agreement")

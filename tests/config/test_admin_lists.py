@@ -2,6 +2,7 @@
 
 import copy
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django import forms
@@ -13,10 +14,13 @@ from django.contrib.admin.widgets import (
 )
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from config.admin import QUICK_RENDERER, QuickInput, QuickOptions, QuickRenderer
+from config.admin import QUICK_RENDERER, QuickInput, QuickOptions, QuickRenderer, is_plain_select
 from mobility.models import Application
 from partnerships.models import Agreement, Contact, CooperationCondition, Unit
 from tests.factories import (
@@ -28,6 +32,7 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
+from tests.quality.forms import forms_of
 from visits.models import AgendaItem, Outcome
 
 pytestmark = pytest.mark.django_db
@@ -250,16 +255,26 @@ SELECTS = {
 }
 
 
+@pytest.mark.parametrize("plain_path", [True, False])
 @pytest.mark.parametrize("kind", SELECTS)
-def test_a_select_of_the_admin_writes_its_options_as_django_does(kind):
-    choices = [("", "---------"), ("kk", "Қазақша <kk>"), ("Europe", [("de", "Deutsch"), ("fr", "Français")])]
+def test_a_select_of_the_admin_writes_its_options_as_django_does(kind, plain_path, monkeypatch):
+    choices = [
+        (None, "---------"),
+        ("kk", "Қазақша <kk>"),
+        ("Europe", [("de", "Deutsch"), ("fr", gettext_lazy("Yes"))]),
+        (3, mark_safe("<b>три</b>")),
+        ("", [("x&y", "без группы")]),
+    ]
     plain = SELECTS[kind](choices=choices, attrs={"class": "wide", "required": True})
     quick = copy.deepcopy(plain)
     quick.__class__ = type(type(plain).__name__, (QuickOptions, type(plain)), {})
-    value = ["kk", "fr"] if plain.allow_multiple_selected else "fr"
+    assert is_plain_select(plain) == (kind != "filtered")  # the filtered one has a context of its own
+    monkeypatch.setattr("config.admin.is_plain_select", lambda widget: plain_path and is_plain_select(widget))
 
-    assert quick.render("language", value) == plain.render("language", value)
-    assert quick.render("language", None) == plain.render("language", None)
+    for value in (["kk", "fr", "3"] if plain.allow_multiple_selected else "fr", None, "", 3, ["3", "3"]):
+        assert quick.render("language", value, attrs={"id": "id_language"}) == plain.render(
+            "language", value, attrs={"id": "id_language"}
+        )
 
 
 INPUTS = {
@@ -352,3 +367,48 @@ def test_the_agreement_list_reads_its_newest_page_and_the_expiring_agreements_by
 
     assert "agreement_valid_from_id" in newest and "Sort" not in newest, newest
     assert "agreement_status_valid_until" in expiring, expiring
+
+
+def django_fieldset(fieldset, *, heading_level=2, prefix="", id_prefix="", id_suffix=""):
+    """Django's own template for a form's section, as the stacked inline included it."""
+    context = {
+        "fieldset": fieldset,
+        "heading_level": heading_level,
+        "prefix": prefix,
+        "id_prefix": id_prefix,
+        "id_suffix": id_suffix,
+    }
+    return get_template("admin/includes/fieldset.html").render(context)
+
+
+def same_markup(html):
+    """The page with its whitespace between tags dropped and any other run of it as one space."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "kk"])
+def test_an_inlines_rows_written_in_python_are_the_rows_djangos_template_writes(staff_client, language, monkeypatch):
+    visit = VisitFactory(country="KZ", time_zone="Asia/Almaty")
+    for title in ("Қабылдау <b>", "Экскурсия"):
+        AgendaItem.objects.create(visit=visit, starts_at=timezone.now(), title=title)
+    partner = PartnerFactory()
+    for number in range(2):
+        Contact.objects.create(partner=partner, name=f"Әлия {number}", email=f"aliya{number}@partner.example")
+    pages = [
+        f"/{language}/admin/visits/visit/{visit.pk}/change/",
+        f"/{language}/admin/partnerships/partner/{partner.pk}/change/",
+    ]
+    page = staff_client.get(pages[0])
+    form = next(form for form in forms_of(page.content.decode(), pages[0]) if "agenda-TOTAL_FORMS" in form.names)
+    # A row with an error, posted back: the errors are drawn in the row as Django draws them.
+    broken = urlencode(form.data(overrides={"agenda-0-starts_at_0": ["not a day"], "agenda-1-title_en": ["x" * 900]}))
+
+    def post_broken():
+        return staff_client.post(pages[0], broken, content_type="application/x-www-form-urlencoded")
+
+    quick = [csrf_free(staff_client.get(url)) for url in pages] + [csrf_free(post_broken())]
+    monkeypatch.setattr("config.admin.fieldset_html", django_fieldset)
+    django = [csrf_free(staff_client.get(url)) for url in pages] + [csrf_free(post_broken())]
+
+    assert "errorlist" in quick[2] and 'name="agenda-1-title_en"' in quick[2]
+    assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]

@@ -43,6 +43,11 @@ def test_the_csv_export_of_a_list_honours_its_filter_and_translates_its_columns(
     names = {row[0] for row in rows[1:]}
     assert len(rows) == 3 and other.name not in names
     assert "'=HYPERLINK(1)" in names  # escaped as every spreadsheet of the portal
+    with translation.override("kk"):
+        words = {gettext("Yes"), gettext("No")}
+    assert words == {"Иә", "Жоқ"}
+    assert all(words & set(row) for row in rows[1:])  # yes/no in the reader's language, not True/False
+    assert not {"True", "False"} & {cell for row in rows[1:] for cell in row}
 
 
 def test_the_xlsx_export_of_a_list_honours_its_search(office):

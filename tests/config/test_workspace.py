@@ -48,6 +48,8 @@ def test_the_sidebar_of_every_admin_page_has_the_same_groups(staff_client):
 
     sidebar = html[html.index('id="nav-sidebar"') :]
     assert headings(sidebar)[:2] == ["Partners and agreements", "Visits and news"]
+    assert 'id="partners-agreement"' in sidebar
+    assert not re.findall(r'\sid="[^"]*\s[^"]*"', html)  # an id holds no space
 
 
 def test_each_group_counts_what_needs_attention_and_links_to_the_filtered_list(staff_client):

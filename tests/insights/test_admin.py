@@ -76,20 +76,29 @@ def test_one_click_marks_the_partners_dormant_with_history(office_client):
 
     office_client.post(health_url(agreement), {"action": "mark_dormant", "next": "https://elsewhere.example/"})
 
+    again = office_client.post(health_url(agreement), {"action": "mark_dormant"}, follow=True)
+
     partner.refresh_from_db()
     assert partner.status == Partner.Status.DORMANT
     assert partner.history.first().history_user == office_client.user
+    assert "already dormant; nothing changed" in again.content.decode()
 
 
 def test_the_list_actions_open_reviews_and_mark_partners_dormant_in_bulk(office_client):
     first, second = ending_soon(), ending_soon()
     ids = [first.pk, second.pk]
 
-    office_client.post(LIST, {"action": "open_reviews", "_selected_action": ids})
-    office_client.post(LIST, {"action": "mark_dormant", "_selected_action": ids})
+    opened = office_client.post(LIST, {"action": "open_reviews", "_selected_action": ids}, follow=True)
+    marked = office_client.post(LIST, {"action": "mark_dormant", "_selected_action": ids}, follow=True)
+    reopened = office_client.post(LIST, {"action": "open_reviews", "_selected_action": ids}, follow=True)
+    remarked = office_client.post(LIST, {"action": "mark_dormant", "_selected_action": ids}, follow=True)
 
     assert RenewalReview.objects.count() == 2
     assert Partner.objects.filter(status=Partner.Status.DORMANT).count() == 2
+    assert "2 renewal reviews were opened" in opened.content.decode()
+    assert "2 partners were marked dormant" in marked.content.decode()
+    assert "already have open renewal reviews" in reopened.content.decode()
+    assert "already dormant; nothing changed" in remarked.content.decode()
 
 
 def test_an_unknown_action_is_refused_with_its_reason(office_client):

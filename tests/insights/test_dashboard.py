@@ -1,8 +1,10 @@
 import datetime
+import re
 from html import unescape
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from insights.dashboard import dashboard
 from mobility.models import Application, Mobility
@@ -104,6 +106,19 @@ def test_every_figure_links_to_the_admin_list_with_as_many_rows(office_client):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_an_expiry_figure_opens_the_list_with_its_expiry_filter_chosen(office_client):
+    build_world(size=2)
+    agreements = dashboard(office_client.user, now=NOW)[0]
+    url = agreements.rows[1].cells[0].url
+
+    assert url.endswith("?expiry=90")
+    changelist = office_client.get(url).context["cl"]
+    expiry = next(spec for spec in changelist.filter_specs if spec.parameter_name == "expiry")
+    chosen = [choice["display"] for choice in expiry.choices(changelist) if choice["selected"]]
+    assert [str(label) for label in chosen] == ["Expiring within 90 days"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_faculty_member_sees_only_what_they_coordinate_and_no_link_to_lists_closed_to_them():
     coordinator = UserFactory(role="faculty")
     build_world(size=2, coordinator=coordinator)
@@ -134,10 +149,19 @@ def test_the_dashboard_is_drawn_as_accessible_charts_in_the_readers_language(off
     build_world()
     page = office_client.get("/ru/admin/").content.decode()
 
-    assert page.count('role="img"') == 8
+    assert page.count('role="group" aria-labelledby="chart-') == 8
     assert page.count("<table>") >= 8
     assert '<title id="chart-agreements-title">' in page
     assert "Истекают через 30 дней" in unescape(page)
+    # Every bar is named by its row, its series where the chart has several, and its figure; a bar with a link is
+    # that link, one without is an image.
+    bars = re.findall(r'<(a href="[^"]*"|g role="img") aria-label="([^"]*)"><rect', unescape(page))
+    assert len(bars) == page.count("<rect x=")
+    names = {name for _tag, name in bars}
+    assert any(re.fullmatch(r"Истекают через 30 дней: \d+", name) for name in names)
+    with translation.override("ru"):
+        outgoing = str(Mobility.Direction.OUTGOING.label)
+    assert any(re.fullmatch(rf"[^,]+, {outgoing}: \d+", name) for name in names), names
     assert "<script" not in page.split('class="insights-dashboard"')[1].split("</section>")[0]
 
 

@@ -127,3 +127,16 @@ def test_the_review_list_holds_the_under_used_and_unused_agreements_ending_withi
 
     assert listed == [unused]
     assert [found.agreement for found in health.to_review(today=TODAY, horizon=500)] == [unused, later]
+
+
+def test_the_demo_has_an_under_used_agreement_to_review_before_renewal(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # the demo loads only there
+    call_command("seed_demo", verbosity=0)
+
+    states = {partner.slug: found.state for found in health.to_review() for partner in found.agreement.partners.all()}
+
+    # Ankara promised three guest teachers a year and sends one: the office has an under-used agreement to review.
+    assert health.UNDER_USED in states.values(), states
+    assert states["middle-east-technical-university"] == health.UNDER_USED

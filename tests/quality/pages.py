@@ -69,18 +69,41 @@ def populate():
     visits_demo.seed(owner=users["staff"], call=call)
 
 
+# The office's admin pages of its daily work: the dashboard, agreement health, the annual report and My exports
+# beside a list and the longest change pages.
+OFFICE_PAGES = [
+    "admin/",
+    "admin/insights/agreementhealth/",
+    "admin/insights/agreementhealth/annual-report/",
+    "admin/config/exportjob/",
+    "admin/partnerships/partner/",
+    "admin/partnerships/agreement/",
+]
+
+
 def signed_in_pages():
-    """(person, pages) for everyone behind sign-in: a student with a draft, and the call's faculty reviewer.
+    """(person, pages) for everyone behind sign-in: a student with a draft, the call's faculty reviewer, and the
+    office (with its authenticator app, as the admin asks of staff).
 
     Call after populate(); the pages are not yet localised.
     """
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
     from accounts.models import User
     from mobility.models import Application
+    from partnerships.models import Agreement, Partner
+    from visits.models import Visit
 
     student = User.objects.get(email="student@kopir.example")
     draft = Application.objects.get(applicant=student)
     reviewer = User.objects.get(email="teacher@kopir.example")
     scored = Application.objects.filter(call__slug="semester-exchange-xinjiang-university", reviews__isnull=False)
+    office = User.objects.get(email="office@kopir.example")
+    if not office.authenticator_set.exists():
+        TOTP.activate(office, generate_totp_secret())
+    xinjiang = Partner.objects.get(slug="xinjiang-university")
+    agreement = Agreement.objects.filter(partners=xinjiang).order_by("pk").first()
+    visit = Visit.objects.filter(partners=xinjiang).order_by("pk").first()
     return [
         (student, STUDENT_PAGES + [f"mobility/applications/{draft.pk}/{step}" for step in APPLICATION_STEPS]),
         (
@@ -89,6 +112,16 @@ def signed_in_pages():
                 "mobility/review/",
                 "mobility/review/semester-exchange-xinjiang-university/",
                 f"mobility/review/applications/{scored.first().pk}/",
+            ],
+        ),
+        (
+            office,
+            [
+                *OFFICE_PAGES,
+                f"admin/insights/agreementhealth/{agreement.pk}/health/",
+                f"admin/partnerships/partner/{xinjiang.pk}/change/",
+                f"admin/partnerships/agreement/{agreement.pk}/change/",
+                f"admin/visits/visit/{visit.pk}/change/",
             ],
         ),
     ]

@@ -1,0 +1,13 @@
+from django import template
+
+from config import admin as portal_admin
+
+register = template.Library()
+
+
+@register.simple_tag
+def fieldset(fieldset, heading_level=2, prefix="", id_prefix="", id_suffix=""):
+    """A form's section as Django's admin/includes/fieldset.html draws it, written in Python (config.admin)."""
+    return portal_admin.fieldset_html(
+        fieldset, heading_level=heading_level, prefix=prefix, id_prefix=id_prefix, id_suffix=id_suffix
+    )
