@@ -14,7 +14,8 @@ LABEL_WIDTH = 170
 BAR_HEIGHT = 16
 ROW_GAP = 10
 NUMBER_ROOM = 40
-# Colours of the series (the portal's palette, each with at least 3:1 contrast on white).
+# Colours of the series (the portal's palette, each with at least 3:1 contrast on white); the dark theme has its own
+# (static/css/admin.css, by the series' class).
 COLOURS = ["#1f5fa8", "#b35900", "#2e7d32", "#7b1fa2"]
 
 
@@ -37,6 +38,7 @@ class Bar:
     width: int
     height: int
     colour: str
+    series: int
     value: int
     url: str
     text_x: int
@@ -60,7 +62,10 @@ class Chart:
 
     @property
     def series(self):
-        return [{"label": label, "colour": COLOURS[index % len(COLOURS)]} for index, label in enumerate(self.columns)]
+        return [
+            {"label": label, "colour": COLOURS[index % len(COLOURS)], "index": index % len(COLOURS)}
+            for index, label in enumerate(self.columns)
+        ]
 
     def geometry(self):
         """The bars (with their links) and the row labels' positions, scaled to the largest value."""
@@ -82,6 +87,7 @@ class Chart:
                         width=max(width, 1 if cell.value else 0),
                         height=BAR_HEIGHT - 2,
                         colour=COLOURS[index % len(COLOURS)],
+                        series=index % len(COLOURS),
                         value=cell.value,
                         url=cell.url,
                         text_x=LABEL_WIDTH + width + 4,

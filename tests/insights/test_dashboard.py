@@ -169,3 +169,28 @@ def test_students_and_anonymous_readers_get_no_dashboard(client):
     assert client.get("/en/admin/").status_code == 302
     client.force_login(UserFactory())
     assert client.get("/en/admin/").status_code == 302
+
+
+def contrast(first, second):
+    """WCAG's contrast ratio of two colours written #rrggbb."""
+
+    def luminance(colour):
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted([luminance(first), luminance(second)], reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_series_colour_stands_out_from_its_themes_background(settings):
+    from insights.charts import COLOURS
+
+    css = (settings.BASE_DIR / "static" / "css" / "admin.css").read_text()
+    dark = dict(
+        re.findall(r'html\[data-theme="dark"\] \.dashboard-chart \.series-(\d)[^{]*\{ fill: (#[0-9a-f]{6}); \}', css)
+    )
+
+    assert sorted(dark) == [str(index) for index in range(len(COLOURS))]
+    assert all(contrast(colour, "#ffffff") >= 3 for colour in COLOURS)  # the light theme's background
+    assert all(contrast(colour, "#121212") >= 3 for colour in dark.values())  # the dark theme's
