@@ -283,7 +283,8 @@ class CooperationCondition(models.Model):
     class Meta:
         verbose_name = _("cooperation condition")
         verbose_name_plural = _("cooperation conditions")
-        ordering = ["mobility_type", "academic_year_from"]
+        # The id last: two conditions of one type and years (out and in) keep one order on every page and export.
+        ordering = ["mobility_type", "academic_year_from", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(places_per_year__gte=1),
