@@ -316,12 +316,12 @@ def _line_html(line) -> str:
         out.append("<div>")
         box = "flex-container"
         if not single:
-            if not readonly:
-                out.append(field.errors())
+            errors = "" if readonly else field.errors()
+            out.append(errors)
             box += " fieldBox"
             if name:
                 box += f" field-{name}"
-            if not readonly and field.errors():
+            if errors:
                 box += " errors"
             if _of_field(field, "is_hidden"):
                 box += " hidden"

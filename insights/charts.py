@@ -37,13 +37,16 @@ class Bar:
     y: int
     width: int
     height: int
-    colour: str
-    series: int
+    series: int  # the bar's column: its colour, and its class for the dark theme's colour
     value: int
     url: str
     text_x: int
     text_y: int
     name: str
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.series]
 
 
 @dataclass
@@ -86,7 +89,6 @@ class Chart:
                         y=top + 1,
                         width=max(width, 1 if cell.value else 0),
                         height=BAR_HEIGHT - 2,
-                        colour=COLOURS[index % len(COLOURS)],
                         series=index % len(COLOURS),
                         value=cell.value,
                         url=cell.url,
