@@ -1,5 +1,6 @@
 """The admin's titles, the home university, and the bases every app's admin builds on."""
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -381,6 +382,23 @@ def fieldset_html(fieldset, *, heading_level=2, prefix="", id_prefix="", id_suff
     return mark_safe("\n".join(str(part) for part in out))  # noqa: S308  # nosec B308 B703 (every part is escaped above)
 
 
+def row_cells_html(inline_admin_form):
+    """A tabular inline row's cells, one per field, as Django's admin/edit_inline/tabular.html writes them (only the
+    whitespace between tags differs)."""
+    out = []
+    for fieldset in inline_admin_form:
+        for line in fieldset:
+            for field in line:
+                name = _of_field(field, "name")
+                classes = (f"field-{name}" if name else "") + (" hidden" if _of_field(field, "is_hidden") else "")
+                if field.is_readonly:
+                    content = format_html("<p>{}</p>", field.contents())
+                else:
+                    content = format_html("{}\n{}", field.field.errors.as_ul(), field.field)
+                out.append(format_html('<td class="{}">\n{}\n</td>', classes, content))
+    return mark_safe("\n".join(out))  # noqa: S308  # nosec B308 B703 (every part is escaped above)
+
+
 class QuickOptions:
     """A select's options written in Python instead of one template per option: a list of every country or time
     zone (hundreds of options) then renders in a millisecond instead of tens, to the same HTML."""
@@ -425,13 +443,15 @@ class QuickInput:
 LABEL = "django/forms/label.html"
 ERRORS = "django/forms/errors/list/ul.html"
 SELECT_OPTION = "django/forms/widgets/select_option.html"
+RELATED_WRAPPER = "admin/widgets/related_widget_wrapper.html"
+RELATED_LINKS = ("can_change_related", "can_add_related", "can_delete_related", "can_view_related")
 
 
 class QuickRenderer(DjangoTemplates):
     """The admin forms' renderer: the pieces a change page writes hundreds of times (every field's label, its empty
-    list of errors, the hidden ids of inline rows and the selects behind autocompletes) are written in Python, to
-    the same HTML as Django's templates; everything else goes to the templates, the portal's own first (its
-    corrections of Django's: templates/admin/widgets)."""
+    list of errors, the hidden ids of inline rows, the selects behind autocompletes and, where it has no links, the
+    wrapper around them) are written in Python, to the same HTML as Django's templates; everything else goes to the
+    templates, the portal's own first (its corrections of Django's: templates/admin/widgets)."""
 
     @cached_property
     def engine(self):
@@ -452,6 +472,14 @@ class QuickRenderer(DjangoTemplates):
             return format_html("<{}{}>{}</{}>", tag, html_attrs(context["attrs"] or {}), context["label"], tag)
         if template_name == ERRORS and not context["errors"]:
             return ""
+        if template_name == RELATED_WRAPPER and (context["is_hidden"] or not any(context[k] for k in RELATED_LINKS)):
+            # A row's choice of a related record, without the links beside it (FoldedInline).
+            ref = (
+                ""
+                if context["model_has_limit_choices_to"]
+                else format_html('data-model-ref="{}"', context["model_name"])
+            )
+            return format_html('<div class="related-widget-wrapper" {}>{}</div>', ref, context["rendered_widget"])
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and (template_name in INPUTS or template_name == TEXTAREA):
             return input_html(widget, template_name)
@@ -512,8 +540,15 @@ def quick_widget(formfield):
     ):
         quick = QuickInput
     if quick is not None and not isinstance(widget, quick):
-        widget.__class__ = type(type(widget).__name__, (quick, type(widget)), {})
+        widget.__class__ = mixed(quick, type(widget))
     return formfield
+
+
+@functools.cache
+def mixed(mixin, cls):
+    """`cls` with `mixin` before it, built once: a class built per widget and page would be garbage only the
+    collector's slow passes free."""
+    return type(cls.__name__, (mixin, cls), {})
 
 
 class QuickChoicesAdmin:
@@ -524,12 +559,26 @@ class QuickChoicesAdmin:
         return quick_widget(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
-def with_clash_links(form_class, request, site):
-    return type(
-        form_class.__name__,
-        (ClashLinksForm, form_class),
-        {"clash_request": request, "clash_site": site, "default_renderer": QUICK_RENDERER},
-    )
+@functools.cache
+def portal_form(form_class, *mixins):
+    """An admin's base form with the portal's mixins (ClashLinksForm last) and the quick renderer, built once: the
+    form Django builds from it for each request is then the only class a request builds, and names the request's
+    records itself (clashes_named)."""
+    if issubclass(form_class, ClashLinksForm):
+        return form_class
+    return type(form_class.__name__, (*mixins, ClashLinksForm, form_class), {"default_renderer": QUICK_RENDERER})
+
+
+def clashes_named(form_class, request, site):
+    """The form class, built for this request, names clashing records with links this person may follow."""
+    if not issubclass(form_class, ClashLinksForm):  # an inline that is not the portal's
+        return type(
+            form_class.__name__,
+            (ClashLinksForm, form_class),
+            {"clash_request": request, "clash_site": site, "default_renderer": QUICK_RENDERER},
+        )
+    form_class.clash_request, form_class.clash_site = request, site
+    return form_class
 
 
 class RowLinksChangeList(ChangeList):
@@ -576,6 +625,10 @@ class ClashLinksAdmin(QuickChoicesAdmin):
     with (another partner with this ROR ID, the partner's primary contact) and link to it; its selects write their
     options quickly; its list's rows link to their records quickly (RowLinksChangeList)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form = portal_form(self.form)
+
     def get_changelist(self, request, **kwargs):
         return RowLinksChangeList
 
@@ -589,7 +642,8 @@ class ClashLinksAdmin(QuickChoicesAdmin):
         )
 
     def get_form(self, request, obj=None, **kwargs):
-        return with_clash_links(super().get_form(request, obj, **kwargs), request, self.admin_site)
+        # Django builds the form class afresh for each request, from self.form.
+        return clashes_named(super().get_form(request, obj, **kwargs), request, self.admin_site)
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
@@ -598,7 +652,7 @@ class ClashLinksAdmin(QuickChoicesAdmin):
                 (OnceBuiltEmptyRow, ConditionalUniqueFormSet, formset),
                 {"renderer": QUICK_RENDERER},
             )
-            checked.form = with_clash_links(formset.form, request, self.admin_site)
+            checked.form = clashes_named(formset.form, request, self.admin_site)
             yield checked, inline
 
 
@@ -776,8 +830,30 @@ class KnownRecordsAutocomplete:
 
 def knowing(widget):
     if not isinstance(widget, KnownRecordsAutocomplete):
-        widget.__class__ = type(type(widget).__name__, (KnownRecordsAutocomplete, type(widget)), {})
+        widget.__class__ = mixed(KnownRecordsAutocomplete, type(widget))
     return widget
+
+
+class FoldedRow:
+    """A row of a FoldedInline: its autocompletes show the records it was loaded with, and its plain selects share
+    one list of choices with the other rows. The row's form class, built for its request, holds what they share."""
+
+    single = many = listed = ()  # the row's links to one record, to many, and the other links listed as choices
+    choices = None  # {field name: choices}, filled by the first row
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, AutocompleteMixin):
+                if (name in self.single or name in self.many) and self.instance.pk is not None:
+                    related = getattr(self.instance, name)
+                    records = list(related.all()) if name in self.many else [related]
+                    knowing(widget).known = {str(r.pk): r for r in records if r is not None}
+            elif name in self.listed and not widget.is_hidden and self.choices is not None:
+                if name not in self.choices:
+                    self.choices[name] = list(widget.choices)
+                widget.choices = self.choices[name]
 
 
 class FoldedInline(QuickChoicesAdmin):
@@ -818,27 +894,17 @@ class FoldedInline(QuickChoicesAdmin):
             .prefetch_related(*many, *self.related_prefetch)
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form = portal_form(self.form, FoldedRow)
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        single, many = self.related_names(request)
-        choices = {}  # each plain list of choices, read by the first row
+        row = formset.form  # built for this request
+        row.single, row.many = self.related_names(request)
+        row.choices = {}  # each plain list of choices, read by the first row
         links = [f for f in self.model._meta.get_fields() if f.is_relation and f.concrete and f.editable]
-        listed = {f.name for f in links if f.name != formset.fk.name}
-
-        class Row(formset.form):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                for name, field in self.fields.items():
-                    widget = getattr(field.widget, "widget", field.widget)
-                    if isinstance(widget, AutocompleteMixin):
-                        if (name in single or name in many) and self.instance.pk is not None:
-                            related = getattr(self.instance, name)
-                            records = list(related.all()) if name in many else [related]
-                            knowing(widget).known = {str(r.pk): r for r in records if r is not None}
-                    elif name in listed and not widget.is_hidden:
-                        if name not in choices:
-                            choices[name] = list(widget.choices)
-                        widget.choices = choices[name]
+        row.listed = {f.name for f in links if f.name != formset.fk.name}
 
         class Rows(formset):
             def get_queryset(self):
@@ -849,9 +915,7 @@ class FoldedInline(QuickChoicesAdmin):
                         self.fk.set_cached_value(row, self.instance)
                 return rows
 
-        Row.__name__ = formset.form.__name__
         Rows.__name__ = formset.__name__
-        Rows.form = Row
         return Rows
 
 
@@ -1080,7 +1144,8 @@ class TranslationStatusAdmin:
                     "still says the same to mark it current without editing it."
                 ),
             )
-        form = type(form.__name__, (form,), attrs)
+        if attrs:
+            form = type(form.__name__, (form,), attrs)
         if self.translates_only(request, obj):
             allowed = self.translator_fields(request) | {CONFIRM_FIELD}
             for name in [name for name in form.base_fields if name not in allowed]:

@@ -109,11 +109,13 @@ class MergePartnersForm(forms.Form):
 class DomainInline(FoldedInline, admin.TabularInline):
     model = PartnerDomain
     extra = 1
+    fields = ("domain",)
 
 
 class CampusInline(FoldedInline, TranslationTabularInline):
     model = Campus
     extra = 0
+    fields = ("name", "city", "address")
 
 
 class UnitInline(FoldedInline, TranslationTabularInline):

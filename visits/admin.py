@@ -47,6 +47,7 @@ class MemberInline(FoldedInline, admin.TabularInline):
     model = DelegationMember
     extra = 0
     autocomplete_fields = ("user",)
+    fields = ("user", "name", "role", "position")
 
 
 class AgendaInline(FoldedInline, TranslationStackedInline):
@@ -92,6 +93,7 @@ class ReportInline(FoldedInline, TranslationStackedInline):
     model = Report
     extra = 0
     max_num = 1
+    fields = ("body",)
 
 
 class TimingFilter(admin.SimpleListFilter):

@@ -11,3 +11,9 @@ def fieldset(fieldset, heading_level=2, prefix="", id_prefix="", id_suffix=""):
     return portal_admin.fieldset_html(
         fieldset, heading_level=heading_level, prefix=prefix, id_prefix=id_prefix, id_suffix=id_suffix
     )
+
+
+@register.simple_tag
+def row_cells(inline_admin_form):
+    """A tabular inline row's cells as Django's admin/edit_inline/tabular.html draws them, written in Python."""
+    return portal_admin.row_cells_html(inline_admin_form)

@@ -2,8 +2,10 @@
 
 import copy
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
+import django.contrib.admin
 import pytest
 from django import forms
 from django.contrib.admin.widgets import (
@@ -14,6 +16,7 @@ from django.contrib.admin.widgets import (
 )
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, Template
 from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -33,7 +36,7 @@ from tests.factories import (
     VisitFactory,
 )
 from tests.quality.forms import forms_of
-from visits.models import AgendaItem, Outcome
+from visits.models import AgendaItem, DelegationMember, Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -381,16 +384,29 @@ def django_fieldset(fieldset, *, heading_level=2, prefix="", id_prefix="", id_su
     return get_template("admin/includes/fieldset.html").render(context)
 
 
+DJANGO_TABULAR = Path(django.contrib.admin.__file__).parent / "templates/admin/edit_inline/tabular.html"
+
+
+def django_row_cells(inline_admin_form):
+    """A tabular row's cells as Django's own tabular inline template writes them: its loop over the row's fields."""
+    source = DJANGO_TABULAR.read_text(encoding="utf-8")
+    cells = source[source.index("{% for fieldset in inline_admin_form %}") : source.index('<td class="delete">')]
+    return Template(cells).render(Context({"inline_admin_form": inline_admin_form}))
+
+
 def same_markup(html):
     """The page with its whitespace between tags dropped and any other run of it as one space."""
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "kk"])
-def test_an_inlines_rows_written_in_python_are_the_rows_djangos_template_writes(staff_client, language, monkeypatch):
+def test_a_change_pages_sections_and_rows_written_in_python_are_what_djangos_templates_write(
+    staff_client, language, monkeypatch
+):
     visit = VisitFactory(country="KZ", time_zone="Asia/Almaty")
     for title in ("Қабылдау <b>", "Экскурсия"):
         AgendaItem.objects.create(visit=visit, starts_at=timezone.now(), title=title)
+    DelegationMember.objects.create(visit=visit, name="Ли <Вэй>", position="декан")
     partner = PartnerFactory()
     for number in range(2):
         Contact.objects.create(partner=partner, name=f"Әлия {number}", email=f"aliya{number}@partner.example")
@@ -400,15 +416,26 @@ def test_an_inlines_rows_written_in_python_are_the_rows_djangos_template_writes(
     ]
     page = staff_client.get(pages[0])
     form = next(form for form in forms_of(page.content.decode(), pages[0]) if "agenda-TOTAL_FORMS" in form.names)
-    # A row with an error, posted back: the errors are drawn in the row as Django draws them.
-    broken = urlencode(form.data(overrides={"agenda-0-starts_at_0": ["not a day"], "agenda-1-title_en": ["x" * 900]}))
+    # Rows with errors, posted back: the errors are drawn in the row as Django draws them.
+    broken = urlencode(
+        form.data(
+            overrides={
+                "agenda-0-starts_at_0": ["not a day"],
+                "agenda-1-title_en": ["x" * 900],
+                "members-0-role": ["nonsense"],
+            }
+        )
+    )
 
     def post_broken():
         return staff_client.post(pages[0], broken, content_type="application/x-www-form-urlencoded")
 
     quick = [csrf_free(staff_client.get(url)) for url in pages] + [csrf_free(post_broken())]
     monkeypatch.setattr("config.admin.fieldset_html", django_fieldset)
+    monkeypatch.setattr("config.admin.row_cells_html", django_row_cells)
     django = [csrf_free(staff_client.get(url)) for url in pages] + [csrf_free(post_broken())]
 
     assert "errorlist" in quick[2] and 'name="agenda-1-title_en"' in quick[2]
+    assert re.search(r'<td class="field-role">\s*<ul class="errorlist', quick[2])
+    assert 'class="module aligned' in quick[0] and 'id="fieldset-0-1-heading"' in quick[0]  # the visit's sections
     assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]
