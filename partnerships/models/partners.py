@@ -493,6 +493,7 @@ class Partner(models.Model):
         verbose_name = _("partner institution")
         verbose_name_plural = _("partner institutions")
         ordering = ["name"]
+        indexes = [models.Index(fields=["country"], name="partner_country")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ror_id"],

@@ -1,6 +1,7 @@
 """The office's admin lists and change pages: filters that fit the data, and a cost that does not grow with it."""
 
 import copy
+import gc
 import re
 from pathlib import Path
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 import django.contrib.admin
 import pytest
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.widgets import (
     AdminIntegerFieldWidget,
     AdminTextareaWidget,
@@ -23,7 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from config.admin import QUICK_RENDERER, QuickInput, QuickOptions, QuickRenderer, is_plain_select
+from config.admin import QUICK_RENDERER, QuickInput, QuickOptions, QuickRenderer, is_plain_select, mixed
 from mobility.models import Application
 from partnerships.models import Agreement, Contact, CooperationCondition, Unit
 from tests.factories import (
@@ -372,6 +374,25 @@ def test_the_agreement_list_reads_its_newest_page_and_the_expiring_agreements_by
     assert "agreement_status_valid_until" in expiring, expiring
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans of PostgreSQL's planner")
+def test_the_agreement_list_of_a_country_reads_the_links_of_that_countrys_partners_by_an_index(rf):
+    for country in ("CN", "KZ", "TR"):
+        ActiveAgreementFactory(partners=[PartnerFactory(country=country)])
+    request = rf.get("/en/admin/partnerships/agreement/", {"country": "CN"})
+    request.user = StaffFactory(is_superuser=True)
+    model_admin = admin.site._registry[Agreement]
+    china = next(f for f in model_admin.get_list_filter(request) if getattr(f, "field_path", "") == "partners__country")
+    agreements = china(request, {"country": ["CN"]}, Agreement, model_admin).queryset(request, Agreement.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE partnerships_agreement_partners")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    plan = agreements.values("pk").explain()
+
+    assert [a.partners.get().country.code for a in agreements] == ["CN"]
+    assert "agreement_partners_partner_agreement" in plan and "partnerships_agreement u0" not in plan.lower(), plan
+
+
 def django_fieldset(fieldset, *, heading_level=2, prefix="", id_prefix="", id_suffix=""):
     """Django's own template for a form's section, as the stacked inline included it."""
     context = {
@@ -439,3 +460,29 @@ def test_a_change_pages_sections_and_rows_written_in_python_are_what_djangos_tem
     assert re.search(r'<td class="field-role">\s*<ul class="errorlist', quick[2])
     assert 'class="module aligned' in quick[0] and 'id="fieldset-0-1-heading"' in quick[0]  # the visit's sections
     assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]
+
+
+def test_a_change_page_builds_only_the_form_classes_django_builds(staff_client, monkeypatch):
+    visit = VisitFactory(country="KZ", time_zone="Asia/Almaty")
+    AgendaItem.objects.create(visit=visit, starts_at=timezone.now(), title="Қабылдау")
+    url = f"/en/admin/visits/visit/{visit.pk}/change/"
+    staff_client.get(url)
+    built = []
+    new = forms.models.ModelFormMetaclass.__new__
+
+    def counted(mcs, name, bases, attrs):
+        built.append(name)
+        return new(mcs, name, bases, attrs)
+
+    monkeypatch.setattr(forms.models.ModelFormMetaclass, "__new__", counted)
+    widget_classes = mixed.cache_info().currsize
+    response = staff_client.get(url)
+
+    inlines = len(response.context["inline_admin_formsets"])
+    # Django's: the main form's two (ModelAdmin.get_form), and two per inline (its form and the factory's).
+    assert inlines == 7 and len(built) == 2 + 2 * inlines, built
+    assert mixed.cache_info().currsize == widget_classes  # a widget's quick class is built once a process
+
+
+def test_the_collector_lets_a_pages_objects_die_young():
+    assert gc.get_threshold()[0] == 50_000
