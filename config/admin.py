@@ -564,19 +564,16 @@ def portal_form(form_class, *mixins):
     """An admin's base form with the portal's mixins (ClashLinksForm last) and the quick renderer, built once: the
     form Django builds from it for each request is then the only class a request builds, and names the request's
     records itself (clashes_named)."""
-    if issubclass(form_class, ClashLinksForm):
+    missing = tuple(mixin for mixin in (*mixins, ClashLinksForm) if not issubclass(form_class, mixin))
+    if not missing:
         return form_class
-    return type(form_class.__name__, (*mixins, ClashLinksForm, form_class), {"default_renderer": QUICK_RENDERER})
+    return type(form_class.__name__, (*missing, form_class), {"default_renderer": QUICK_RENDERER})
 
 
 def clashes_named(form_class, request, site):
     """The form class, built for this request, names clashing records with links this person may follow."""
-    if not issubclass(form_class, ClashLinksForm):  # an inline that is not the portal's
-        return type(
-            form_class.__name__,
-            (ClashLinksForm, form_class),
-            {"clash_request": request, "clash_site": site, "default_renderer": QUICK_RENDERER},
-        )
+    if not issubclass(form_class, ClashLinksForm):  # an inline that is not the portal's: its class is this request's
+        form_class = type(form_class.__name__, (ClashLinksForm, form_class), {"default_renderer": QUICK_RENDERER})
     form_class.clash_request, form_class.clash_site = request, site
     return form_class
 
