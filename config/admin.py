@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import html
 from pathlib import Path
 
 from django import forms
@@ -25,14 +26,15 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, escape, format_html, format_html_join, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.functional import Promise, cached_property
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
+from django_countries.fields import CountryField
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
@@ -220,13 +222,26 @@ class ConditionalUniqueFormSet:
                 seen.add(key)
 
 
+def escaped(text) -> str:
+    """Django's conditional_escape, without the check of every call for a lazy argument that Django's escape makes
+    (which costs more than the escaping itself on the tens of thousands of values a long change page writes)."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
+
+
+def html_format(template: str, *args) -> str:
+    """Django's format_html with escaped(): the same text."""
+    return SafeString(template.format(*map(escaped, args)))  # (every argument is escaped)
+
+
 def html_attrs(attrs) -> str:
     """Attributes as Django's widget templates write them: in order, True bare, False left out."""
-    return mark_safe(  # noqa: S308  # nosec B308 B703 (every name and value is escaped here)
+    return SafeString(  # (every name and value is escaped here)
         "".join(
-            f" {conditional_escape(name)}"
-            if value is True
-            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+            f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(str(value))}"'
             for name, value in attrs.items()
             if value is not False
         )
@@ -237,18 +252,14 @@ def select_html(context):
     """Django's select.html with its select_option.html, from the widget's template context."""
     groups = []
     for group, choices, _index in context["optgroups"]:
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>\n',
-            ((str(option["value"]), html_attrs(option["attrs"]), option["label"]) for option in choices),
+        options = "".join(
+            f'\n  <option value="{escaped(str(option["value"]))}"{html_attrs(option["attrs"])}>'
+            f"{escaped(option['label'])}</option>\n"
+            for option in choices
         )
-        groups.append(format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group, options) if group else options)
-    return format_html(
-        '<select name="{}"{}>{}\n</select>',
-        context["name"],
-        html_attrs(context["attrs"]),
-        format_html_join("", "{}", ((options,) for options in groups)),
-    )
+        groups.append(f'\n  <optgroup label="{escaped(group)}">{options}\n  </optgroup>' if group else options)
+    options = SafeString("".join(groups))  # (every value and label is escaped above)
+    return html_format('<select name="{}"{}>{}\n</select>', context["name"], html_attrs(context["attrs"]), options)
 
 
 def is_plain_select(widget) -> bool:
@@ -265,16 +276,12 @@ def is_plain_select(widget) -> bool:
 
 def _option_html(value, label, selected) -> str:
     chosen = " selected" if selected else ""
-    return f'\n  <option value="{escape(str(value))}"{chosen}>{conditional_escape(label)}</option>\n'
+    return f'\n  <option value="{html.escape(str(value))}"{chosen}>{escaped(label)}</option>\n'
 
 
-def plain_select_html(widget, name, value, attrs) -> str:
-    """Django's select.html for a plain select, written from its choices without building an option's context (a
-    dictionary of attributes per option, hundreds of them on a long form): the same HTML as select_html."""
-    context = forms.Widget.get_context(widget, name, value, attrs)["widget"]
-    if widget.allow_multiple_selected:
-        context["attrs"]["multiple"] = True
-    chosen, multiple, has_selected = set(context["value"]), widget.allow_multiple_selected, False
+def options_html(widget, chosen) -> str:
+    """A plain select's options as Django's select_option.html writes them, `chosen` (a set of strings) selected."""
+    multiple, has_selected = widget.allow_multiple_selected, False
     parts = []
     for option_value, option_label in widget.choices:
         group = isinstance(option_label, list | tuple)
@@ -285,11 +292,27 @@ def plain_select_html(widget, name, value, attrs) -> str:
             has_selected |= selected
             written.append(_option_html(subvalue, sublabel, selected))
         if group and option_value:
-            parts.append(f'\n  <optgroup label="{conditional_escape(option_value)}">{"".join(written)}\n  </optgroup>')
+            parts.append(f'\n  <optgroup label="{escaped(option_value)}">{"".join(written)}\n  </optgroup>')
         else:
             parts.append("".join(written))
-    options = mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 (every value and label is escaped above)
-    return format_html('<select name="{}"{}>{}\n</select>', context["name"], html_attrs(context["attrs"]), options)
+    return "".join(parts)
+
+
+def select_tag(context, options: str) -> str:
+    """A select around its options (escaped by their writer), from the widget's template context."""
+    return html_format(
+        '<select name="{}"{}>{}\n</select>', context["name"], html_attrs(context["attrs"]), SafeString(options)
+    )
+
+
+def plain_select_html(widget, name, value, attrs) -> str:
+    """Django's select.html for a plain select, written from its choices without building an option's context (a
+    dictionary of attributes per option, hundreds of them on a long form): the same HTML as select_html."""
+    context = forms.Widget.get_context(widget, name, value, attrs)["widget"]
+    if widget.allow_multiple_selected:
+        context["attrs"]["multiple"] = True
+    # Every value and label is escaped by options_html.
+    return select_tag(context, options_html(widget, set(context["value"])))
 
 
 def _of_field(field, name, default=None):
@@ -309,7 +332,7 @@ def _line_html(line) -> str:
         classes += " hidden"
     classes += "".join(f" field-{_of_field(f, 'name')}" for f in fields if _of_field(f, "name"))
     out = [
-        format_html('<div class="{}">', classes),
+        html_format('<div class="{}">', classes),
         errors if single else '<div class="flex-container form-multiline">',
     ]
     for field in fields:
@@ -328,22 +351,22 @@ def _line_html(line) -> str:
                 box += " hidden"
         if field.is_checkbox:
             box += " checkbox-row"
-        out.append(format_html('<div class="{}">', box))
+        out.append(html_format('<div class="{}">', box))
         if field.is_checkbox:
-            out.append(format_html("{}{}", field.field, field.label_tag()))
+            out.append(html_format("{}{}", field.field, field.label_tag()))
         elif readonly:
-            out.append(format_html('{}\n<div class="readonly">{}</div>', field.label_tag(), field.contents()))
+            out.append(html_format('{}\n<div class="readonly">{}</div>', field.label_tag(), field.contents()))
         else:
-            out.append(format_html("{}\n{}", field.label_tag(), field.field))
+            out.append(html_format("{}\n{}", field.label_tag(), field.field))
         out.append("</div>")
         help_text = _of_field(field, "help_text")
         if help_text:
             hidden = " hidden" if _of_field(field, "is_hidden") else ""
             for_label = _of_field(field, "id_for_label")
-            described = format_html(' id="{}_helptext"', for_label) if for_label else ""
+            described = html_format(' id="{}_helptext"', for_label) if for_label else ""
             # As Django's template: help texts are the portal's own, written in its code.
             helped = mark_safe(help_text)  # noqa: S308  # nosec B308 B703
-            out.append(format_html('<div class="help{}"{}>\n<div>{}</div>\n</div>', hidden, described, helped))
+            out.append(html_format('<div class="help{}"{}>\n<div>{}</div>\n</div>', hidden, described, helped))
         out.append("</div>")
     if not single:
         out.append("</div>")
@@ -357,10 +380,10 @@ def fieldset_html(fieldset, *, heading_level=2, prefix="", id_prefix="", id_suff
     name = fieldset.name
     heading = f"{prefix}-{id_prefix}-{id_suffix}-heading"
     out = [
-        format_html(
+        html_format(
             '<fieldset class="module aligned {}"{}>',
             fieldset.classes,
-            format_html(' aria-labelledby="{}"', heading) if name else "",
+            html_format(' aria-labelledby="{}"', heading) if name else "",
         )
     ]
     collapsible = name and fieldset.is_collapsible
@@ -368,18 +391,18 @@ def fieldset_html(fieldset, *, heading_level=2, prefix="", id_prefix="", id_suff
         if collapsible:
             out.append("<details><summary>")
         out.append(
-            format_html('<h{} id="{}" class="fieldset-heading">{}</h{}>', heading_level, heading, name, heading_level)
+            html_format('<h{} id="{}" class="fieldset-heading">{}</h{}>', heading_level, heading, name, heading_level)
         )
         if collapsible:
             out.append("</summary>")
     if fieldset.description:
         described = mark_safe(fieldset.description)  # noqa: S308  # nosec B308 B703 (as Django's template marks it)
-        out.append(format_html('<div class="description">{}</div>', described))
+        out.append(html_format('<div class="description">{}</div>', described))
     out.extend(_line_html(line) for line in fieldset)
     if collapsible:
         out.append("</details>")
     out.append("</fieldset>")
-    return mark_safe("\n".join(str(part) for part in out))  # noqa: S308  # nosec B308 B703 (every part is escaped above)
+    return SafeString("\n".join(str(part) for part in out))  # (every part is escaped above)
 
 
 def row_cells_html(inline_admin_form):
@@ -392,11 +415,11 @@ def row_cells_html(inline_admin_form):
                 name = _of_field(field, "name")
                 classes = (f"field-{name}" if name else "") + (" hidden" if _of_field(field, "is_hidden") else "")
                 if field.is_readonly:
-                    content = format_html("<p>{}</p>", field.contents())
+                    content = html_format("<p>{}</p>", field.contents())
                 else:
-                    content = format_html("{}\n{}", field.field.errors.as_ul(), field.field)
-                out.append(format_html('<td class="{}">\n{}\n</td>', classes, content))
-    return mark_safe("\n".join(out))  # noqa: S308  # nosec B308 B703 (every part is escaped above)
+                    content = html_format("{}\n{}", field.field.errors.as_ul(), field.field)
+                out.append(html_format('<td class="{}">\n{}\n</td>', classes, content))
+    return SafeString("\n".join(out))  # (every part is escaped above)
 
 
 class QuickOptions:
@@ -409,6 +432,42 @@ class QuickOptions:
         return select_html(self.get_context(name, value, attrs)["widget"])
 
 
+# {(model field, language): (its options with none selected, whether its select may be marked required)}
+WRITTEN_OPTIONS = {}
+
+
+class WrittenOnce:
+    """A select of a long list of choices the same on every form in a language (every country, every time zone):
+    its options are written once a process per field and language, and a form's choice is marked on a copy of
+    them, where Django writes hundreds of options again for every form and reads them all once more to learn
+    whether one is empty (use_required_attribute)."""
+
+    written_for = None  # the model field, set by QuickChoicesAdmin
+
+    def written(self):
+        key = (self.written_for, get_language())
+        if key not in WRITTEN_OPTIONS:
+            WRITTEN_OPTIONS[key] = (options_html(self, chosen=set()), super().use_required_attribute(None))
+        return WRITTEN_OPTIONS[key]
+
+    def use_required_attribute(self, initial):
+        return not self.is_hidden and self.written()[1]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.allow_multiple_selected or not is_plain_select(self):
+            return super().render(name, value, attrs, renderer)
+        context = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        options = self.written()[0]
+        # As Django: the first option whose value is chosen is selected.
+        found = [(options.find(f'<option value="{html.escape(chosen)}">'), chosen) for chosen in set(context["value"])]
+        found = sorted((at, chosen) for at, chosen in found if at >= 0)
+        if found:
+            at, chosen = found[0]
+            tag = f'<option value="{html.escape(chosen)}">'
+            options = f"{options[:at]}{tag[:-1]} selected>{options[at + len(tag) :]}"
+        return select_tag(context, options)
+
+
 INPUTS = {f"django/forms/widgets/{kind}.html" for kind in ("text", "number", "email", "hidden", "checkbox")}
 TEXTAREA = "django/forms/widgets/textarea.html"
 
@@ -416,18 +475,18 @@ TEXTAREA = "django/forms/widgets/textarea.html"
 def input_html(context, template_name):
     """Django's input.html (or textarea.html), from the widget's template context."""
     if template_name == TEXTAREA:
-        return format_html(
+        return html_format(
             '<textarea name="{}"{}>\n{}</textarea>',
             context["name"],
             html_attrs(context["attrs"]),
             context["value"] or "",
         )
     written = context["value"]
-    return format_html(
+    return html_format(
         '<input type="{}" name="{}"{}{}>',
         context["type"],
         context["name"],
-        "" if written is None else format_html(' value="{}"', str(written)),
+        "" if written is None else html_format(' value="{}"', str(written)),
         html_attrs(context["attrs"]),
     )
 
@@ -467,9 +526,9 @@ class QuickRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if template_name == LABEL:
             if not context["use_tag"]:
-                return conditional_escape(context["label"])
+                return escaped(context["label"])
             tag = context["tag"]
-            return format_html("<{}{}>{}</{}>", tag, html_attrs(context["attrs"] or {}), context["label"], tag)
+            return html_format("<{}{}>{}</{}>", tag, html_attrs(context["attrs"] or {}), context["label"], tag)
         if template_name == ERRORS and not context["errors"]:
             return ""
         if template_name == RELATED_WRAPPER and (context["is_hidden"] or not any(context[k] for k in RELATED_LINKS)):
@@ -477,9 +536,9 @@ class QuickRenderer(DjangoTemplates):
             ref = (
                 ""
                 if context["model_has_limit_choices_to"]
-                else format_html('data-model-ref="{}"', context["model_name"])
+                else html_format('data-model-ref="{}"', context["model_name"])
             )
-            return format_html('<div class="related-widget-wrapper" {}>{}</div>', ref, context["rendered_widget"])
+            return html_format('<div class="related-widget-wrapper" {}>{}</div>', ref, context["rendered_widget"])
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and (template_name in INPUTS or template_name == TEXTAREA):
             return input_html(widget, template_name)
@@ -553,10 +612,19 @@ def mixed(mixin, cls):
 
 class QuickChoicesAdmin:
     """Mixed into the portal's admins and inlines: their selects and inputs are written quickly (QuickOptions,
-    QuickInput)."""
+    QuickInput), and a long list of choices the same on every form once (WrittenOnce): every country, and the
+    fields named in fixed_choices."""
+
+    fixed_choices = ()  # fields whose long list of choices is the same on every form (a visit's time zone)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return quick_widget(super().formfield_for_dbfield(db_field, request, **kwargs))
+        formfield = quick_widget(super().formfield_for_dbfield(db_field, request, **kwargs))
+        widget = getattr(formfield, "widget", None)
+        fixed = isinstance(db_field, CountryField) or db_field.name in self.fixed_choices
+        if fixed and isinstance(widget, QuickOptions) and not widget.allow_multiple_selected:
+            widget.__class__ = mixed(WrittenOnce, type(widget))
+            widget.written_for = db_field
+        return formfield
 
 
 @functools.cache
@@ -617,6 +685,15 @@ class OnceBuiltEmptyRow:
         return super().empty_form
 
 
+class FormClassMedia:
+    """Mixed into Django's wrapper of an inline formset: its media are its rows' form class's, read once, where Django
+    adds up every row's media (the same for each row) one by one, a tenth of a long change page's time."""
+
+    @property
+    def media(self):
+        return self.opts.media + self.formset.media
+
+
 class ClashLinksAdmin(QuickChoicesAdmin):
     """For every ModelAdmin of the portal: its forms and its inlines' forms name the record a unique value clashes
     with (another partner with this ROR ID, the partner's primary contact) and link to it; its selects write their
@@ -624,23 +701,40 @@ class ClashLinksAdmin(QuickChoicesAdmin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form = portal_form(self.form)
+        self.form = portal_form(self.form, KnownLinks)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's, with the records the form's autocompletes show (and what their labels name) loaded with it.
+        links = [self.model._meta.get_field(name) for name in self.get_autocomplete_fields(request)]
+        single = [link.name for link in links if not link.many_to_many]
+        queryset = with_links(self.get_queryset(request), single, [link.name for link in links if link.many_to_many])
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_changelist(self, request, **kwargs):
         return RowLinksChangeList
 
     def action_checkbox(self, obj):
         # Django's, written here instead of by the checkbox widget's template: a fifth of a long list's time.
-        return format_html(
+        return html_format(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME,
             str(obj.pk),
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
+            html_format(gettext("Select this object for an action - {}"), str(obj)),
         )
 
     def get_form(self, request, obj=None, **kwargs):
         # Django builds the form class afresh for each request, from self.form.
         return clashes_named(super().get_form(request, obj, **kwargs), request, self.admin_site)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:  # built by Django from its own class
+            inline_formset.__class__ = mixed(FormClassMedia, type(inline_formset))
+        return inline_formsets
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
@@ -840,23 +934,62 @@ def knowing(widget):
     return widget
 
 
-class FoldedRow:
+def with_links(records, single, many):
+    """`records` loaded with the records they link to (`single`: one each, joined; `many`: a list each, one query
+    per link) and with what those records' names read besides them (Unit.named_with: a unit names its partner)."""
+
+    def named(links):
+        paths = []
+        for name in links:
+            linked = records.model._meta.get_field(name).related_model
+            paths += [name, *(f"{name}__{more}" for more in getattr(linked, "named_with", ()))]
+        return paths
+
+    records = records.prefetch_related(*named(many))
+    if single:  # (without names, select_related would follow every link)
+        records = records.select_related(*named(single))
+    return records
+
+
+def loaded_records(instance, name):
+    """The records `instance` was loaded with through its link `name` (select_related, prefetch_related), or None
+    where they were not loaded with it."""
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        prefetched = getattr(instance, "_prefetched_objects_cache", {})
+        return list(prefetched[name]) if name in prefetched else None
+    return [field.get_cached_value(instance)] if field.is_cached(instance) else None
+
+
+class KnownLinks:
+    """Mixed into the admin's forms: their autocompletes show the records their record was loaded with, instead of
+    asking for them again (and for each one's label again: a unit names its partner)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, AutocompleteMixin):
+                records = loaded_records(self.instance, name)
+                if records is not None:
+                    knowing(widget).known = {str(r.pk): r for r in records if r is not None}
+
+
+class FoldedRow(KnownLinks):
     """A row of a FoldedInline: its autocompletes show the records it was loaded with, and its plain selects share
     one list of choices with the other rows. The row's form class, built for its request, holds what they share."""
 
-    single = many = listed = ()  # the row's links to one record, to many, and the other links listed as choices
+    listed = ()  # the row's links listed as choices
     choices = None  # {field name: choices}, filled by the first row
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
-            if isinstance(widget, AutocompleteMixin):
-                if (name in self.single or name in self.many) and self.instance.pk is not None:
-                    related = getattr(self.instance, name)
-                    records = list(related.all()) if name in self.many else [related]
-                    knowing(widget).known = {str(r.pk): r for r in records if r is not None}
-            elif name in self.listed and not widget.is_hidden and self.choices is not None:
+            listed = name in self.listed and not isinstance(widget, AutocompleteMixin) and not widget.is_hidden
+            if listed and self.choices is not None:
                 if name not in self.choices:
                     self.choices[name] = list(widget.choices)
                 widget.choices = self.choices[name]
@@ -871,8 +1004,6 @@ class FoldedInline(QuickChoicesAdmin):
     """
 
     classes = FOLDED
-    related_select = ()  # records the labels of a row's links name (a unit's partner), loaded with the rows
-    related_prefetch = ()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -892,13 +1023,7 @@ class FoldedInline(QuickChoicesAdmin):
         )
 
     def get_queryset(self, request):
-        single, many = self.related_names(request)
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*single, *self.related_select)
-            .prefetch_related(*many, *self.related_prefetch)
-        )
+        return with_links(super().get_queryset(request), *self.related_names(request))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -907,7 +1032,6 @@ class FoldedInline(QuickChoicesAdmin):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         row = formset.form  # built for this request
-        row.single, row.many = self.related_names(request)
         row.choices = {}  # each plain list of choices, read by the first row
         links = [f for f in self.model._meta.get_fields() if f.is_relation and f.concrete and f.editable]
         row.listed = {f.name for f in links if f.name != formset.fk.name}
@@ -1125,9 +1249,19 @@ class TranslationStatusAdmin:
         languages = translator_languages(request.user)
         return [code for code in (state.stale if state else []) if code in languages]
 
+    @staticmethod
+    def loaded_state(obj):
+        """The record's translation state, read once for the record the page loaded (its sections and its form
+        both ask)."""
+        if obj is None or not obj.pk:
+            return None
+        if "translation_state" not in obj.__dict__:
+            obj.translation_state = state_of(obj)
+        return obj.translation_state
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        state = state_of(obj) if obj is not None and obj.pk else None
+        state = self.loaded_state(obj)
         if not self.confirmable(request, state) or CONFIRM_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         return [*fieldsets, (_("Translation"), {"fields": [CONFIRM_FIELD]})]
@@ -1136,7 +1270,7 @@ class TranslationStatusAdmin:
         if kwargs.get("fields"):
             kwargs["fields"] = [name for name in kwargs["fields"] if name != CONFIRM_FIELD]
         form = super().get_form(request, obj, **kwargs)
-        state = state_of(obj) if obj is not None and obj.pk else None
+        state = self.loaded_state(obj)
         attrs = {}
         confirmable = self.confirmable(request, state)
         if confirmable:

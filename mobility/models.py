@@ -892,6 +892,9 @@ class Mobility(models.Model):
         ]
         indexes = [models.Index(fields=["partner", "starts_on"])]
 
+    # What a mobility's name reads besides it, loaded with it wherever a form names it (the admin's choices).
+    named_with = ("partner",)
+
     def __str__(self):
         return f"{self.participant_name} — {self.partner}"
 

@@ -123,14 +123,12 @@ class UnitInline(FoldedInline, TranslationTabularInline):
     fk_name = "partner"
     fields = ("name", "short_name", "code", "kind", "parent", "campus")
     autocomplete_fields = ("parent",)
-    related_select = ("parent__partner",)
     extra = 0
 
 
 class ContactInline(FoldedInline, TranslationStackedInline):
     model = Contact
     autocomplete_fields = ("unit",)
-    related_select = ("unit__partner",)
     fields = (("name", "latin_name"), "position", "unit", ("email", "phone"), "is_primary")
     extra = 0
 
@@ -343,7 +341,6 @@ class ConditionInline(FoldedInline, TranslationStackedInline):
     form = ConditionForm
     extra = 0
     autocomplete_fields = ("sending_partner", "sending_unit", "receiving_partner", "receiving_unit")
-    related_select = ("sending_unit__partner", "receiving_unit__partner")
     filter_horizontal = ("fields_of_education",)
     fieldsets = (
         (None, {"fields": ("mobility_type", ("academic_year_from", "academic_year_to"))}),

@@ -54,7 +54,6 @@ class AgendaInline(FoldedInline, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("met_contacts", "met_units")
-    related_prefetch = ("met_units__partner",)
     fields = (("starts_at", "ends_at", "kind"), "title", "place", ("met_contacts", "met_units"), "notes")
 
 
@@ -63,7 +62,6 @@ class OutcomeInline(FoldedInline, TranslationStackedInline):
     fk_name = "visit"
     extra = 0
     autocomplete_fields = ("owner", "agreement", "program", "project", "call", "mobility", "follow_up_visit")
-    related_select = ("mobility__partner",)
     fields = (
         "description",
         ("owner", "due_on", "status"),
@@ -126,6 +124,7 @@ class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
     )
     search_fields = (*localized_fields("title"), "partners__search_text")
     autocomplete_fields = ("partners", "home_units", "partner_units")
+    fixed_choices = ("time_zone",)
     date_hierarchy = "starts_on"
     inlines = [
         MemberInline,
@@ -187,6 +186,14 @@ class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
             },
         )
 
+    def get_object(self, request, object_id, from_field=None):
+        # change_view reads the visit for its time zone before Django's view reads it: once a request.
+        key = (object_id, from_field)
+        loaded = getattr(request, "loaded_visit", None)
+        if loaded is None or loaded[0] != key:
+            loaded = request.loaded_visit = (key, super().get_object(request, object_id, from_field))
+        return loaded[1]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         visit = self.get_object(request, object_id)
         extra_context = {**(extra_context or {}), **self.article_link(visit)}
@@ -203,9 +210,9 @@ class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
         """The visit's news article, or the form that starts it for this visit: the article's own page."""
         if visit is None:
             return {}
-        article = NewsArticle.objects.filter(visit=visit).values_list("pk", flat=True).first()
+        article = getattr(visit, "article", None)  # loaded with the visit
         if article:
-            return {"article_url": reverse("admin:visits_newsarticle_change", args=[article]), "has_article": True}
+            return {"article_url": reverse("admin:visits_newsarticle_change", args=[article.pk]), "has_article": True}
         return {"article_url": f"{reverse('admin:visits_newsarticle_add')}?visit={visit.pk}", "has_article": False}
 
     def apply_status(self, visit, *, by, data):

@@ -647,6 +647,9 @@ class Unit(models.Model):
             ),
         ]
 
+    # What a unit's name reads besides the unit, loaded with it wherever a form names it (the admin's choices).
+    named_with = ("partner",)
+
     def __str__(self):
         owner = self.partner.short_name or self.partner.name if self.partner_id else _("our university")
         return f"{self.name} ({owner})"

@@ -10,6 +10,7 @@ import django.contrib.admin
 import pytest
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import (
     AdminIntegerFieldWidget,
     AdminTextareaWidget,
@@ -21,13 +22,22 @@ from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from config.admin import QUICK_RENDERER, QuickInput, QuickOptions, QuickRenderer, is_plain_select, mixed
+from config.admin import (
+    QUICK_RENDERER,
+    FormClassMedia,
+    QuickInput,
+    QuickOptions,
+    QuickRenderer,
+    WrittenOnce,
+    is_plain_select,
+    mixed,
+)
 from mobility.models import Application
-from partnerships.models import Agreement, Contact, CooperationCondition, Unit
+from partnerships.models import Agreement, Contact, CooperationCondition, Partner, Unit
 from tests.factories import (
     ActiveAgreementFactory,
     ApplicationFactory,
@@ -38,7 +48,7 @@ from tests.factories import (
     VisitFactory,
 )
 from tests.quality.forms import forms_of
-from visits.models import AgendaItem, DelegationMember, Outcome
+from visits.models import AgendaItem, DelegationMember, Outcome, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +121,7 @@ def grow_agreement(agreement, n):
             receiving_partner=partner,
             places_per_year=2,
         )
+        agreement.partner_units.add(Unit.objects.create(partner=PartnerFactory(), name="Faculty"))
 
 
 def grow_visit(visit, n):
@@ -119,6 +130,9 @@ def grow_visit(visit, n):
         Outcome.objects.create(visit=visit, description=f"Outcome {k}", owner=owner)
         item = AgendaItem.objects.create(visit=visit, title=f"Meeting {k}", starts_at="2025-10-29T10:00:00Z")
         item.met_units.add(Unit.objects.create(partner=visit.partners.first(), name=f"Unit {visit.pk}-{k}"))
+        # The visit's own links, each unit named with its own partner.
+        visit.partner_units.add(Unit.objects.create(partner=PartnerFactory(), name=f"Faculty {visit.pk}-{k}"))
+        visit.home_units.add(Unit.objects.create(partner=None, name=f"Department {visit.pk}-{k}"))
 
 
 def grow_application(application, n):
@@ -135,7 +149,7 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("name", CHANGES)
-def test_a_change_page_costs_the_same_queries_for_2_or_20_inline_rows(
+def test_a_change_page_costs_the_same_queries_for_2_or_20_inline_rows_and_links(
     staff_client, django_assert_max_num_queries, name
 ):
     factory, path, grow = CHANGES[name]
@@ -280,6 +294,28 @@ def test_a_select_of_the_admin_writes_its_options_as_django_does(kind, plain_pat
         assert quick.render("language", value, attrs={"id": "id_language"}) == plain.render(
             "language", value, attrs={"id": "id_language"}
         )
+
+
+def djangos_own(widget):
+    """A copy of an admin widget as Django (or django-countries) built it, without the portal's mixins."""
+    plain = copy.deepcopy(widget)
+    plain.__class__ = next(k for k in type(widget).__mro__ if not issubclass(k, WrittenOnce | QuickOptions))
+    return plain
+
+
+@pytest.mark.parametrize("model, name", [(Visit, "country"), (Visit, "time_zone"), (Partner, "country")])
+def test_a_long_list_of_choices_written_once_is_the_select_django_writes(rf, model, name):
+    field = model._meta.get_field(name)
+    for language in ("kk", "zh-hans", "kk"):  # the second time in Kazakh from what was written the first
+        with translation.override(language):
+            quick = admin.site._registry[model].formfield_for_dbfield(field, rf.get("/")).widget
+            plain = djangos_own(quick)
+            assert isinstance(quick, WrittenOnce) and not isinstance(plain, WrittenOnce | QuickOptions)
+            assert quick.use_required_attribute(None) == plain.use_required_attribute(None)
+            for value in ("KZ", "CN", "Asia/Almaty", "UTC", None, "", "nonsense", '"><b>'):
+                attrs = {"id": f"id_{name}", "required": True}
+                assert quick.render(name, value, attrs=attrs) == plain.render(name, value, attrs=attrs)
+    assert 'value="KZ" selected' in quick.render(name, "KZ") or 'value="UTC" selected' in quick.render(name, "UTC")
 
 
 INPUTS = {
@@ -460,6 +496,22 @@ def test_a_change_pages_sections_and_rows_written_in_python_are_what_djangos_tem
     assert re.search(r'<td class="field-role">\s*<ul class="errorlist', quick[2])
     assert 'class="module aligned' in quick[0] and 'id="fieldset-0-1-heading"' in quick[0]  # the visit's sections
     assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]
+
+
+def test_a_change_pages_scripts_and_styles_are_those_django_gathers_row_by_row(staff_client, monkeypatch):
+    visit = VisitFactory(country="KZ", time_zone="Asia/Almaty")
+    for title in ("Қабылдау", "Экскурсия"):
+        AgendaItem.objects.create(visit=visit, starts_at=timezone.now(), title=title)
+    Outcome.objects.create(visit=visit, description="Шарт жобасы", kind=Outcome.Kind.ACTION)
+    partner = PartnerFactory()
+    Contact.objects.create(partner=partner, name="Әлия", email="aliya@partner.example")
+    pages = [f"/en/admin/visits/visit/{visit.pk}/change/", f"/en/admin/partnerships/partner/{partner.pk}/change/"]
+    once = [str(staff_client.get(url).context["media"]) for url in pages]
+
+    monkeypatch.setattr(FormClassMedia, "media", helpers.InlineAdminFormSet.media)
+
+    assert once == [str(staff_client.get(url).context["media"]) for url in pages]
+    assert "autocomplete.js" in once[0] and "inlines.js" in once[0]
 
 
 def test_a_change_page_builds_only_the_form_classes_django_builds(staff_client, monkeypatch):
