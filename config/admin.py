@@ -909,10 +909,10 @@ FOLDED = ("collapse",)
 
 
 class KnownRecordsAutocomplete:
-    """An autocomplete that shows the records its row was loaded with, instead of asking for them again: a
-    long inline then costs the same queries as a short one."""
+    """An autocomplete that shows the records its form was loaded with, instead of asking for them again (and
+    asks for none where none is chosen): a long inline then costs the same queries as a short one."""
 
-    known = None  # {str(pk): record}, set by the row's form
+    known = None  # {str(pk): record}, set by the form: the records it may show without asking for them
 
     def optgroups(self, name, value, attr=None):
         selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
@@ -967,14 +967,12 @@ class KnownLinks:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            return
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
             if isinstance(widget, AutocompleteMixin):
-                records = loaded_records(self.instance, name)
-                if records is not None:
-                    knowing(widget).known = {str(r.pk): r for r in records if r is not None}
+                # A new record (the empty row "Add another" copies) links to none: nothing to ask for.
+                records = loaded_records(self.instance, name) if self.instance.pk is not None else None
+                knowing(widget).known = {str(r.pk): r for r in records or () if r is not None}
 
 
 class FoldedRow(KnownLinks):
