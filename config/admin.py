@@ -4,6 +4,7 @@ import functools
 import hashlib
 import html
 from pathlib import Path
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -234,12 +236,12 @@ def escaped(text) -> str:
 
 def html_format(template: str, *args) -> str:
     """Django's format_html with escaped(): the same text."""
-    return SafeString(template.format(*map(escaped, args)))  # (every argument is escaped)
+    return SafeString(template.format(*map(escaped, args)))  # nosec B703 (every argument is escaped)
 
 
 def html_attrs(attrs) -> str:
     """Attributes as Django's widget templates write them: in order, True bare, False left out."""
-    return SafeString(  # (every name and value is escaped here)
+    return SafeString(  # nosec B703 (every name and value is escaped here)
         "".join(
             f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(str(value))}"'
             for name, value in attrs.items()
@@ -258,7 +260,7 @@ def select_html(context):
             for option in choices
         )
         groups.append(f'\n  <optgroup label="{escaped(group)}">{options}\n  </optgroup>' if group else options)
-    options = SafeString("".join(groups))  # (every value and label is escaped above)
+    options = SafeString("".join(groups))  # nosec B703 (every value and label is escaped above)
     return html_format('<select name="{}"{}>{}\n</select>', context["name"], html_attrs(context["attrs"]), options)
 
 
@@ -300,9 +302,8 @@ def options_html(widget, chosen) -> str:
 
 def select_tag(context, options: str) -> str:
     """A select around its options (escaped by their writer), from the widget's template context."""
-    return html_format(
-        '<select name="{}"{}>{}\n</select>', context["name"], html_attrs(context["attrs"]), SafeString(options)
-    )
+    options = SafeString(options)  # nosec B703 (escaped by their writer: options_html, WrittenOnce)
+    return html_format('<select name="{}"{}>{}\n</select>', context["name"], html_attrs(context["attrs"]), options)
 
 
 def plain_select_html(widget, name, value, attrs) -> str:
@@ -402,7 +403,7 @@ def fieldset_html(fieldset, *, heading_level=2, prefix="", id_prefix="", id_suff
     if collapsible:
         out.append("</details>")
     out.append("</fieldset>")
-    return SafeString("\n".join(str(part) for part in out))  # (every part is escaped above)
+    return SafeString("\n".join(str(part) for part in out))  # nosec B703 (every part is escaped above)
 
 
 def row_cells_html(inline_admin_form):
@@ -419,7 +420,64 @@ def row_cells_html(inline_admin_form):
                 else:
                     content = html_format("{}\n{}", field.field.errors.as_ul(), field.field)
                 out.append(html_format('<td class="{}">\n{}\n</td>', classes, content))
-    return SafeString("\n".join(out))  # (every part is escaped above)
+    return SafeString("\n".join(out))  # nosec B703 (every part is escaped above)
+
+
+def app_list_html(app_list, path, *, show_changelinks=True):
+    """Django's admin/app_list.html written in Python, as the sidebar of every admin page draws it: the same
+    elements, attributes and text (only the whitespace between tags differs)."""
+    if not app_list:
+        return html_format("<p>{}</p>", gettext("You don’t have permission to view or edit anything."))
+    path = quote(path, safe="/")  # as the template's request.path|urlencode
+    headings = [gettext("Model name"), gettext("Add link"), gettext("Change or view list link")]
+    head = "".join(f'<th scope="col">{escaped(heading)}</th>' for heading in headings)
+    out = []
+    for app in app_list:
+        label, name = escaped(app["app_label"]), escaped(app["name"])
+        title = gettext("Models in the %(name)s application") % {"name": name}
+        out.append(
+            f'<div class="app-{label} module{" current-app" if app["app_url"] in path else ""}"><table><caption>'
+            f'<a href="{escaped(app["app_url"])}" class="section" title="{title}">{name}</a></caption>'
+            f'<thead class="visually-hidden"><tr>{head}</tr></thead>'
+        )
+        for model in app["models"]:
+            url, row_id = model["admin_url"], f"{label}-{escaped(model['object_name'].lower())}"
+            here = bool(url) and url in path
+            link = escaped(model["name"])
+            if url:
+                current_page = ' aria-current="page"' if here else ""
+                link = f'<a href="{escaped(url)}"{current_page}>{link}</a>'
+            cells = [f'<th scope="row" id="{row_id}">{link}</th>']
+            links = [("addlink", model["add_url"], gettext("Add"))] if model["add_url"] else [None]
+            if show_changelinks:
+                kind, text = ("viewlink", gettext("View")) if model["view_only"] else ("changelink", gettext("Change"))
+                links.append((kind, url, text) if url else None)
+            for link in links:
+                if link is None:
+                    cells.append("<td></td>")
+                else:
+                    kind, href, text = link
+                    described = f'class="{kind}" aria-describedby="{row_id}"'
+                    cells.append(f'<td><a href="{escaped(href)}" {described}>{escaped(text)}</a></td>')
+            current = " current-model" if here else ""
+            out.append(f'<tr class="model-{escaped(model["object_name"].lower())}{current}">{"".join(cells)}</tr>')
+        out.append("</table></div>")
+    return SafeString("\n".join(out))  # nosec B703 (every value is escaped above)
+
+
+def list_filter_html(title, choices):
+    """Django's admin/filter.html written in Python, as a list's filters draw it (a country filter has a hundred
+    choices): the same elements, attributes and text (only the whitespace between tags differs)."""
+    items = []
+    for choice in choices:
+        selected = ' class="selected"' if choice["selected"] else ""
+        href = escaped(iri_to_uri(choice["query_string"]))  # as the template's |iriencode
+        items.append(f'<li{selected}>\n<a href="{href}">{escaped(choice["display"])}</a></li>')
+    heading = gettext(" By %(filter_title)s ") % {"filter_title": escaped(title)}
+    return SafeString(  # nosec B703 (every value is escaped above)
+        f'<details data-filter-title="{escaped(title)}" open>\n<summary>\n{heading}\n</summary>\n'
+        f"<ul>\n{chr(10).join(items)}\n</ul>\n</details>"
+    )
 
 
 class QuickOptions:

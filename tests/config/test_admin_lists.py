@@ -33,9 +33,11 @@ from config.admin import (
     QuickOptions,
     QuickRenderer,
     WrittenOnce,
+    app_list_html,
     is_plain_select,
     mixed,
 )
+from config.workspace import grouped_apps
 from mobility.models import Application
 from partnerships.models import Agreement, Contact, CooperationCondition, Partner, Unit
 from tests.factories import (
@@ -512,6 +514,52 @@ def test_a_change_pages_scripts_and_styles_are_those_django_gathers_row_by_row(s
 
     assert once == [str(staff_client.get(url).context["media"]) for url in pages]
     assert "autocomplete.js" in once[0] and "inlines.js" in once[0]
+
+
+@pytest.mark.parametrize("language", ["kk", "zh-hans"])
+@pytest.mark.parametrize("show_changelinks", [False, True])
+def test_the_list_of_models_written_in_python_is_what_djangos_template_writes(rf, language, show_changelinks):
+    request = rf.get("/")
+    request.user = StaffFactory(is_superuser=True)
+    with translation.override(language):
+        groups = grouped_apps(admin.site.get_app_list(request))
+        groups[0]["models"][0]["view_only"] = True  # a model this person may only view
+        groups[0]["models"][1]["add_url"] = None  # and one they may not add to
+        for path in ["/kk/admin/", groups[0]["models"][0]["admin_url"], groups[1]["models"][0]["admin_url"] + "3/"]:
+            request.path = path
+            django = get_template("admin/app_list.html").render(
+                {"app_list": groups, "show_changelinks": show_changelinks, "request": request}
+            )
+            quick = app_list_html(groups, path, show_changelinks=show_changelinks)
+            assert same_markup(quick).strip() == same_markup(django).strip()
+            assert 'aria-current="page"' in quick or path == "/kk/admin/"
+        empty = get_template("admin/app_list.html").render({})
+        assert same_markup(app_list_html([], "/")).strip() == same_markup(empty).strip()
+
+
+DJANGO_FILTER = Path(django.contrib.admin.__file__).parent / "templates/admin/filter.html"
+
+
+def django_list_filter(title, choices):
+    """A list filter as Django's own admin/filter.html writes it."""
+    return Template(DJANGO_FILTER.read_text(encoding="utf-8")).render(Context({"title": title, "choices": choices}))
+
+
+@pytest.mark.parametrize("language", ["kk", "zh-hans"])
+def test_a_lists_filters_written_in_python_are_what_djangos_template_writes(staff_client, language, monkeypatch):
+    for country, name in [("CI", "Université d’Abidjan & <Co>"), ("CN", "新疆大学")]:
+        ActiveAgreementFactory(partners=[PartnerFactory(country=country, name=name)])
+    pages = [
+        f"/{language}/admin/partnerships/agreement/",
+        f"/{language}/admin/partnerships/agreement/?country=CI&status__exact=active",
+        f"/{language}/admin/visits/visit/?starts_on__gte=2026-01-01&q=a%26b",
+    ]
+    quick = [csrf_free(staff_client.get(url)) for url in pages]
+    monkeypatch.setattr("config.admin.list_filter_html", django_list_filter)
+    django = [csrf_free(staff_client.get(url)) for url in pages]
+
+    assert 'class="selected"' in quick[1] and "data-filter-title" in quick[0]
+    assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]
 
 
 def test_a_change_page_builds_only_the_form_classes_django_builds(staff_client, monkeypatch):
