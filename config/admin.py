@@ -480,6 +480,18 @@ def list_filter_html(title, choices):
     )
 
 
+def result_rows_html(results):
+    """The rows of Django's admin/change_list_results.html written in Python (a hundred rows of a list's page): the
+    same elements and text (only the whitespace between tags differs)."""
+    rows = []
+    for result in results:
+        if result.form and result.form.non_field_errors():
+            errors = escaped(result.form.non_field_errors())
+            rows.append(f'<tr><td colspan="{len(result)}">{errors}</td></tr>')
+        rows.append(f"<tr>{''.join(escaped(item) for item in result)}</tr>")
+    return SafeString("\n".join(rows))  # nosec B703 (every cell is escaped or Django's own markup)
+
+
 class QuickOptions:
     """A select's options written in Python instead of one template per option: a list of every country or time
     zone (hundreds of options) then renders in a millisecond instead of tens, to the same HTML."""

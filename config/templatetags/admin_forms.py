@@ -29,3 +29,9 @@ def app_list(context, app_list, show_changelinks=True):
 def list_filter(title, choices):
     """A list filter's choices as Django's admin/filter.html draws them, written in Python."""
     return portal_admin.list_filter_html(title, choices)
+
+
+@register.simple_tag
+def result_rows(results):
+    """A list's rows as Django's admin/change_list_results.html draws them, written in Python."""
+    return portal_admin.result_rows_html(results)

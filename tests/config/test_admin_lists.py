@@ -545,20 +545,35 @@ def django_list_filter(title, choices):
     return Template(DJANGO_FILTER.read_text(encoding="utf-8")).render(Context({"title": title, "choices": choices}))
 
 
+DJANGO_RESULTS = Path(django.contrib.admin.__file__).parent / "templates/admin/change_list_results.html"
+
+
+def django_result_rows(results):
+    """A list's rows as Django's own admin/change_list_results.html writes them: its loop over the results."""
+    source = DJANGO_RESULTS.read_text(encoding="utf-8")
+    rows = source[source.index("{% for result in results %}") : source.index("</tbody>")]
+    return Template(rows).render(Context({"results": results}))
+
+
 @pytest.mark.parametrize("language", ["kk", "zh-hans"])
-def test_a_lists_filters_written_in_python_are_what_djangos_template_writes(staff_client, language, monkeypatch):
+def test_a_lists_filters_and_rows_written_in_python_are_what_djangos_templates_write(
+    staff_client, language, monkeypatch
+):
     for country, name in [("CI", "Université d’Abidjan & <Co>"), ("CN", "新疆大学")]:
         ActiveAgreementFactory(partners=[PartnerFactory(country=country, name=name)])
     pages = [
         f"/{language}/admin/partnerships/agreement/",
         f"/{language}/admin/partnerships/agreement/?country=CI&status__exact=active",
         f"/{language}/admin/visits/visit/?starts_on__gte=2026-01-01&q=a%26b",
+        f"/{language}/admin/notifications/reminderrule/",  # rows edited in the list
     ]
     quick = [csrf_free(staff_client.get(url)) for url in pages]
     monkeypatch.setattr("config.admin.list_filter_html", django_list_filter)
+    monkeypatch.setattr("config.admin.result_rows_html", django_result_rows)
     django = [csrf_free(staff_client.get(url)) for url in pages]
 
     assert 'class="selected"' in quick[1] and "data-filter-title" in quick[0]
+    assert quick[0].count('<td class="field-partner_names">') == 2 and 'name="form-0-offsets"' in quick[3]
     assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]
 
 
