@@ -14,7 +14,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
-from django.core.exceptions import NON_FIELD_ERRORS, FieldError, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, FieldError, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields import BLANK_CHOICE_DASH
@@ -443,14 +443,16 @@ def app_list_html(app_list, path, *, show_changelinks=True):
         for model in app["models"]:
             url, row_id = model["admin_url"], f"{label}-{escaped(model['object_name'].lower())}"
             here = bool(url) and url in path
-            link = escaped(model["name"])
             if url:
                 current_page = ' aria-current="page"' if here else ""
-                link = f'<a href="{escaped(url)}"{current_page}>{link}</a>'
+                link = f'<a href="{escaped(url)}"{current_page}>{escaped(model["name"])}</a>'
+            else:
+                link = f"\n{escaped(model['name'])}\n"  # the template's spacing around a name without a link
             cells = [f'<th scope="row" id="{row_id}">{link}</th>']
             links = [("addlink", model["add_url"], gettext("Add"))] if model["add_url"] else [None]
             if show_changelinks:
-                kind, text = ("viewlink", gettext("View")) if model["view_only"] else ("changelink", gettext("Change"))
+                view_only = model.get("view_only")  # (not there for a model this person may only add to)
+                kind, text = ("viewlink", gettext("View")) if view_only else ("changelink", gettext("Change"))
                 links.append((kind, url, text) if url else None)
             for link in links:
                 if link is None:
@@ -1024,7 +1026,10 @@ def with_links(records, single, many):
 def loaded_records(instance, name):
     """The records `instance` was loaded with through its link `name` (select_related, prefetch_related), or None
     where they were not loaded with it."""
-    field = instance._meta.get_field(name)
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:  # a form's own field
+        return None
     if field.many_to_many:
         prefetched = getattr(instance, "_prefetched_objects_cache", {})
         return list(prefetched[name]) if name in prefetched else None

@@ -35,6 +35,7 @@ from config.admin import (
     WrittenOnce,
     app_list_html,
     is_plain_select,
+    loaded_records,
     mixed,
 )
 from config.workspace import grouped_apps
@@ -525,6 +526,9 @@ def test_the_list_of_models_written_in_python_is_what_djangos_template_writes(rf
         groups = grouped_apps(admin.site.get_app_list(request))
         groups[0]["models"][0]["view_only"] = True  # a model this person may only view
         groups[0]["models"][1]["add_url"] = None  # and one they may not add to
+        only_adds = groups[0]["models"][2]  # and one they may only add to: Django gives it no list and no view_only
+        only_adds["admin_url"] = None
+        only_adds.pop("view_only")
         for path in ["/kk/admin/", groups[0]["models"][0]["admin_url"], groups[1]["models"][0]["admin_url"] + "3/"]:
             request.path = path
             django = get_template("admin/app_list.html").render(
@@ -575,6 +579,13 @@ def test_a_lists_filters_and_rows_written_in_python_are_what_djangos_templates_w
     assert 'class="selected"' in quick[1] and "data-filter-title" in quick[0]
     assert quick[0].count('<td class="field-partner_names">') == 2 and 'name="form-0-offsets"' in quick[3]
     assert [same_markup(html) for html in quick] == [same_markup(html) for html in django]
+
+
+def test_a_forms_own_field_has_no_records_loaded_with_the_record():
+    visit = VisitFactory()
+
+    assert loaded_records(visit, "partners") is None  # not prefetched
+    assert loaded_records(visit, "not_a_model_field") is None
 
 
 def test_a_change_page_builds_only_the_form_classes_django_builds(staff_client, monkeypatch):
