@@ -449,16 +449,16 @@ def app_list_html(app_list, path, *, show_changelinks=True):
             else:
                 link = f"\n{escaped(model['name'])}\n"  # the template's spacing around a name without a link
             cells = [f'<th scope="row" id="{row_id}">{link}</th>']
-            links = [("addlink", model["add_url"], gettext("Add"))] if model["add_url"] else [None]
+            actions = [("addlink", model["add_url"], gettext("Add"))] if model["add_url"] else [None]
             if show_changelinks:
                 view_only = model.get("view_only")  # (not there for a model this person may only add to)
                 kind, text = ("viewlink", gettext("View")) if view_only else ("changelink", gettext("Change"))
-                links.append((kind, url, text) if url else None)
-            for link in links:
-                if link is None:
+                actions.append((kind, url, text) if url else None)
+            for action in actions:
+                if action is None:
                     cells.append("<td></td>")
                 else:
-                    kind, href, text = link
+                    kind, href, text = action
                     described = f'class="{kind}" aria-describedby="{row_id}"'
                     cells.append(f'<td><a href="{escaped(href)}" {described}>{escaped(text)}</a></td>')
             current = " current-model" if here else ""
@@ -531,11 +531,10 @@ class WrittenOnce:
         context = forms.Widget.get_context(self, name, value, attrs)["widget"]
         options = self.written()[0]
         # As Django: the first option whose value is chosen is selected.
-        found = [(options.find(f'<option value="{html.escape(chosen)}">'), chosen) for chosen in set(context["value"])]
-        found = sorted((at, chosen) for at, chosen in found if at >= 0)
+        tags = {f'<option value="{html.escape(chosen)}">' for chosen in context["value"]}
+        found = sorted((at, tag) for tag in tags if (at := options.find(tag)) >= 0)
         if found:
-            at, chosen = found[0]
-            tag = f'<option value="{html.escape(chosen)}">'
+            at, tag = found[0]
             options = f"{options[:at]}{tag[:-1]} selected>{options[at + len(tag) :]}"
         return select_tag(context, options)
 
