@@ -842,7 +842,26 @@ class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryInWords(self.model, historical_record)
 
+    def may_read_history(self, request, object_id):
+        """A record's history is read by those who may open the record: it is in their own list (simple-history
+        falls back to the record's last version for anyone with the model's view permission). The history of a
+        record no longer there is read by those who may delete records of its kind."""
+        if self.get_object(request, unquote(object_id)) is not None:
+            return True
+        try:
+            gone = not self.model._default_manager.filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            return False
+        return gone and self.has_delete_permission(request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.may_read_history(request, object_id):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.may_read_history(request, object_id):
+            raise PermissionDenied
         # simple-history saves a posted revert for anyone who may read the history: it only hides the button.
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))

@@ -54,6 +54,32 @@ def test_faculty_coordinators_edit_their_own_agreements_and_programs_only(client
     assert Agreement.objects.filter(pk=theirs.pk).exists()
 
 
+def test_faculty_read_the_history_of_what_they_coordinate_only(client, faculty, settings):
+    mine = AgreementFactory(coordinator=faculty)
+    theirs = AgreementFactory(coordinator=UserFactory(role="faculty"), title_en="Their agreement")
+    their_program = JointProgramFactory()
+    gone = AgreementFactory(coordinator=faculty)
+    gone_id = gone.pk
+    gone.delete()
+
+    def history(model, record_id, version=""):
+        return client.get(f"/en/admin/partnerships/{model}/{record_id}/history/{version}")
+
+    assert history("agreement", mine.pk).status_code == 200
+    assert history("agreement", mine.pk, f"{mine.history.last().history_id}/").status_code == 200
+    refused = history("agreement", theirs.pk)
+    assert refused.status_code == 403
+    assert "Their agreement" not in refused.content.decode()
+    assert history("agreement", theirs.pk, f"{theirs.history.last().history_id}/").status_code == 403
+    assert history("jointprogram", their_program.pk).status_code == 403
+    assert history("agreement", gone_id).status_code == 403  # a deleted record's history is the office's
+    assert history("agreement", "not-a-number").status_code == 403
+    settings.STAFF_MFA_REQUIRED = False
+    client.force_login(StaffFactory())
+    assert history("agreement", theirs.pk).status_code == 200
+    assert history("agreement", gone_id).status_code == 200
+
+
 def test_office_staff_are_warned_about_a_likely_duplicate_partner(office):
     existing = PartnerFactory(name_en="Xinjiang University", country="CN")
     data = {
