@@ -2,12 +2,14 @@
 
 The rule (README, "Dashboard and agreement health"): in each academic year (1 September to 31 August) an
 agreement is
-- *used* when its realised mobilities (not cancelled, linked to the agreement, of a condition's direction and
-  type) fill at least half of the places its conditions promise that year, or, for an agreement without
-  conditions that year, when any visit, joint program or research project with its partners falls in the year;
+- *used* when its realised mobilities (begun by today and not cancelled, linked to the agreement, of a
+  condition's direction and type) fill at least half of the places its conditions promise that year, or, for an
+  agreement without conditions that year, when any visit, joint program or research project with its partners
+  falls in the year;
 - *under-used* when something happened (a mobility, a visit, a program or a project) but fewer than half of the
   promised places were filled;
 - *unused* when nothing happened at all.
+What is only planned (a mobility or a visit that has not begun) has not happened yet and is not counted.
 An agreement's overall health sums the academic years that have begun within its validity (the current year
 included), so a new agreement is judged on its first year.
 Every figure comes from a fixed number of queries, whatever the number of agreements asked about.
@@ -184,14 +186,14 @@ def health_of(agreements, *, today: date | None = None) -> dict[int, Health]:
         conditions[condition.agreement_id].append(condition)
     mobilities = defaultdict(list)
     for row in (
-        Mobility.objects.filter(agreement__in=ids)
+        Mobility.objects.filter(agreement__in=ids, starts_on__lte=today)
         .exclude(status=Mobility.Status.CANCELLED)
         .values_list("agreement", "direction", "mobility_type", "starts_on", "ends_on")
     ):
         mobilities[row[0]].append(row[1:])
     visits = defaultdict(lambda: defaultdict(int))
     for agreement, starts_on in (
-        Visit.objects.filter(partners__agreements__in=ids)
+        Visit.objects.filter(partners__agreements__in=ids, starts_on__lte=today)
         .exclude(status=Visit.Status.CANCELLED)
         .values_list("partners__agreements", "starts_on")
         .distinct()

@@ -504,7 +504,7 @@ def _applications(
 
 
 def _incoming_guests(xju, today, *, by):
-    """Mobility the other way: a teacher from Xinjiang University who came, a colleague from Ankara who comes."""
+    """Mobility the other way: a teacher from Xinjiang University who came, a colleague from Ankara teaching now."""
     metu = _partner("metu.edu.tr")
     guests = [
         (
@@ -515,7 +515,7 @@ def _incoming_guests(xju, today, *, by):
             Mobility.Status.COMPLETED,
             "Taught a two-week course of Chinese for beginners to 40 students.",
         ),
-        ("Ayşe Demir", metu, ExchangeCall.MobilityType.STAFF_TEACHING, today + 20 * DAY, Mobility.Status.PLANNED, ""),
+        ("Ayşe Demir", metu, ExchangeCall.MobilityType.STAFF_TEACHING, today - 5 * DAY, Mobility.Status.ONGOING, ""),
     ]
     for name, partner, kind, starts_on, status, report in guests:
         services.record_incoming_mobility(

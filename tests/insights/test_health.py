@@ -104,6 +104,21 @@ def test_an_agreement_without_conditions_is_used_by_its_visits_and_programs():
     assert health.health_of([other], today=TODAY)[other.pk].state == health.USED
 
 
+def test_what_is_only_planned_has_not_happened_and_is_not_counted():
+    agreement, partner = agreement_with_places(places=2)
+    go(agreement, partner, TODAY + datetime.timedelta(days=20), status="planned")
+    soon = TODAY + datetime.timedelta(days=5)
+    VisitFactory(partners=[partner], starts_on=soon, ends_on=soon)
+
+    found = health.health_of([agreement], today=TODAY)[agreement.pk]
+    this_year = {year.label: year for year in found.years}["2026/2027"]
+    assert (this_year.realised, this_year.visits, found.state) == (0, 0, health.UNUSED)
+
+    go(agreement, partner, TODAY, status="ongoing")  # begun today: it happens
+    found = health.health_of([agreement], today=TODAY)[agreement.pk]
+    assert {year.label: year.realised for year in found.years}["2026/2027"] == 1
+
+
 @pytest.mark.parametrize("count", [1, 4])
 def test_health_reads_a_fixed_number_of_queries(count, django_assert_num_queries):
     agreements = []
