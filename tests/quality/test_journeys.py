@@ -317,6 +317,44 @@ def test_office_reads_the_dashboard_follows_expiring_agreements_and_opens_a_rene
     assert (review.agreement_id, review.opened_by_id, review.status) == (agreement.pk, office.pk, "open")
 
 
+@pytest.mark.parametrize("language", ["kk", "ru", "zh-hans"])
+def test_the_dashboards_chart_labels_are_drawn_whole_inside_their_charts(page, client, live_server, settings, language):
+    import datetime
+
+    from django.utils import timezone
+
+    from mobility.models import Mobility
+    from tests.factories import ActiveAgreementFactory, PartnerFactory
+
+    settings.STAFF_MFA_REQUIRED = False
+    HomeInstitutionFactory()
+    today = timezone.localdate()
+    partner = PartnerFactory(country="KZ")
+    ActiveAgreementFactory(partners=[partner], valid_until=today + datetime.timedelta(days=150))
+    for mobility_type, _label in Mobility._meta.get_field("mobility_type").choices:
+        Mobility.objects.create(
+            participant_name="A",
+            direction="outgoing",
+            partner=partner,
+            mobility_type=mobility_type,
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=30),
+        )
+    sign_in_as(page, client, StaffFactory(), live_server)
+
+    page.goto(f"/{language}/admin/")
+
+    labels = page.locator(".dashboard-chart svg text.chart-label")
+    assert labels.count() > 10
+    # Each label ends at the bars and begins inside its chart: nothing cut at the left edge.
+    outside = page.evaluate(
+        "() => [...document.querySelectorAll('.dashboard-chart svg text.chart-label')]"
+        ".filter(text => text.getBBox().x < 0).map(text => text.textContent)"
+    )
+    assert outside == []
+    assert "…" not in "".join(labels.all_text_contents())
+
+
 def test_the_demos_longest_visit_form_fits_in_three_screens_with_its_sections_folded(
     browser, live_server, client, settings
 ):
