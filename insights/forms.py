@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .health import academic_year_label
@@ -20,3 +21,4 @@ class AnnualReportForm(forms.Form):
         years = report_years(today or timezone.localdate())
         self.fields["year"].choices = [(year, academic_year_label(year)) for year in years]
         self.fields["year"].initial = years[0]
+        self.fields["language"].initial = get_language()  # the reader's, unless they choose another

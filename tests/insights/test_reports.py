@@ -224,6 +224,15 @@ def test_the_report_form_is_the_offices_and_is_linked_from_the_dashboard(office_
     assert client.get(url).status_code == 302
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_the_report_form_offers_the_readers_language_first(office_client, language):
+    url = reverse("admin:insights_annual_report").replace("/en/", f"/{language}/", 1)
+
+    form = office_client.get(url).context["form"]
+
+    assert form["language"].value() == language
+
+
 def test_a_long_table_of_the_pdf_shows_its_first_rows_and_points_to_the_spreadsheet(monkeypatch):
     from pypdf import PdfReader
 
