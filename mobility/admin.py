@@ -24,7 +24,7 @@ from config.admin import (
     country_filter,
 )
 from config.i18n import localized_fields
-from config.spreadsheets import SafeResource
+from config.spreadsheets import ExportForm, SafeResource
 from config.text import list_separator
 from config.workspace import needs_attention
 
@@ -253,6 +253,7 @@ class ApplicationResource(SafeResource):
 @admin.register(Application)
 class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
     resource_classes = [ApplicationResource]
+    export_form_class = ExportForm
     list_display = ("applicant", "call", "status", "faculty", "gpa", "host", "waitlist_position", "submitted_at")
     list_filter = ("status", "call", "faculty", "level")
     list_select_related = ("applicant", "call", "faculty", "host")
@@ -374,6 +375,7 @@ class MobilityResource(SafeResource):
 @admin.register(Mobility)
 class MobilityAdmin(ExportMixin, HistoryAdmin):
     resource_classes = [MobilityResource]
+    export_form_class = ExportForm
     list_display = ("participant_name", "direction", "partner", "mobility_type", "starts_on", "ends_on", "status")
     list_filter = (
         "direction",

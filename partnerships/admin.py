@@ -30,7 +30,7 @@ from config.admin import (
 )
 from config.i18n import localized_fields
 from config.list_exports import export_values
-from config.spreadsheets import SafeResource
+from config.spreadsheets import ExportForm, SafeResource
 from config.text import join_list
 from config.translations import may_translate
 from config.workspace import needs_attention
@@ -136,6 +136,7 @@ class ContactInline(FoldedInline, TranslationStackedInline):
 @admin.register(Partner)
 class PartnerAdmin(TranslationStatusAdmin, ImportExportMixin, PortalAdmin):
     resource_classes = [PartnerResource]
+    export_form_class = ExportForm
     list_display = (
         "name",
         "short_name",
@@ -406,6 +407,7 @@ class CoordinatorScopedAdmin(PortalAdmin):
 class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmin):
     status_form = AgreementStatusChangeForm
     resource_classes = [AgreementResource]
+    export_form_class = ExportForm
     list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator", "translation_status")
     list_filter = (
         ExpiryFilter,

@@ -355,6 +355,41 @@ def test_the_dashboards_chart_labels_are_drawn_whole_inside_their_charts(page, c
     assert "…" not in "".join(labels.all_text_contents())
 
 
+def test_office_picks_the_columns_of_an_agreement_export_by_their_names_and_downloads_it(
+    page, client, live_server, settings
+):
+    import io
+
+    import openpyxl
+
+    from tests.factories import AgreementFactory
+
+    settings.STAFF_MFA_REQUIRED = False
+    AgreementFactory(title_en="Exchange with Lanzhou")
+    sign_in_as(page, client, StaffFactory(), live_server)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
+
+    page.goto("/zh-hans/admin/partnerships/agreement/export/")
+    columns = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    expect(page.get_by_text("编号 (reference_number)")).to_be_visible()  # the field's label, then its column
+    page.get_by_text("全选").click()
+    assert page.locator('.selectable-field-export-row input[type="checkbox"]:checked').count() == 0
+    page.get_by_label("全选").check()
+    assert page.locator('.selectable-field-export-row input[type="checkbox"]:checked').count() == columns.count()
+    page.get_by_label("编号 (reference_number)").uncheck()
+    page.locator("#id_format").select_option(label="xlsx")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="提交").click()
+
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.title == "协议"  # the list's name in the reader's language
+    assert "title_en" in header and "reference_number" not in header
+    assert "Exchange with Lanzhou" in [cell.value for cell in sheet[2]]
+    assert refused == []
+
+
 def test_the_demos_longest_visit_form_fits_in_three_screens_with_its_sections_folded(
     browser, live_server, client, settings
 ):
