@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (key, heading, the app labels or "app_label.model_name" it gathers); what no group names goes to the last one.
 GROUPS = (
-    ("partners", _("Partners and agreements"), ("partnerships", "config.homeinstitution")),
+    ("partners", _("Partners and agreements"), ("partnerships", "insights", "config.homeinstitution")),
     ("visits", _("Visits and news"), ("visits",)),
     ("mobility", _("Mobility"), ("mobility",)),
     ("notifications", _("Notifications"), ("notifications",)),

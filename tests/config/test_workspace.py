@@ -41,6 +41,8 @@ def test_the_index_groups_the_models_by_the_offices_work_with_accounts_once(staf
     people = html[html.index(">People<") : html.index(">Settings and connections<")]
     assert "Users" in people and "Email addresses" in people
     assert "Accounts" not in html
+    partners = html[html.index(">Partners and agreements<") : html.index(">Visits and news<")]
+    assert "Agreements to review before renewal" in partners and "Renewal reviews" in partners
 
 
 def test_the_sidebar_of_every_admin_page_has_the_same_groups(staff_client):
