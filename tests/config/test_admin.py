@@ -91,3 +91,9 @@ def test_only_those_who_may_change_a_record_revert_it_from_its_history(client, s
     assert kept == "New name"
     assert office.status_code == 302
     assert partner.name_en == "Old name"
+
+
+def test_a_signed_in_admin_page_has_one_theme_toggle(staff_client):
+    html = staff_client.get("/en/admin/").content.decode()
+
+    assert html.count('class="theme-toggle"') == 1  # in the user tools, as Django's own base_site.html
