@@ -8,7 +8,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self):
         # The unused-agreement reminder links to the agreement's health page, which lives up here.
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from simple_history import register
 
         from mobility.models import Mobility
@@ -22,6 +22,10 @@ class InsightsConfig(AppConfig):
         for model in (Partner, Agreement, Mobility):
             post_save.connect(network.forget_network, sender=model, dispatch_uid=f"insights-{model.__name__}-save")
             post_delete.connect(network.forget_network, sender=model, dispatch_uid=f"insights-{model.__name__}-delete")
+        # An agreement's partners are set after it is saved: they make a partner one with an active agreement.
+        m2m_changed.connect(
+            network.forget_network, sender=Agreement.partners.through, dispatch_uid="insights-agreement-partners"
+        )
         set_agreement_review_link(health.health_url)
         # The annual report is written as an export kept for the person who asked (config.exports).
         from config.exports import register_exporter

@@ -13,13 +13,12 @@ from importlib.resources import files
 from itertools import pairwise
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
 from mobility.models import Mobility
-from partnerships.models import Agreement, Partner
+from partnerships.models import ANY_AGREEMENT, Agreement, Partner, directory_url
 
 from .health import academic_year_bounds, academic_year_label, academic_year_of
 
@@ -126,34 +125,47 @@ def country_shapes() -> dict[str, str]:
     return shapes
 
 
+@dataclass(frozen=True)
+class Shade:
+    """A shade of the map, for the partner countries with `low` to `high` partners (no bound: `high` is None)."""
+
+    level: int
+    low: int
+    high: int | None
+
+
+# Three shades of the map: one partner, a few, many; its legend says so in words.
+SHADES = (Shade(1, 1, 1), Shade(2, 2, 5), Shade(3, 6, None))
+
+
 @dataclass
 class Country:
     code: str
     name: str
     partners: int
+    url: str  # the directory listing these partners
 
     @property
     def level(self):
-        """Three shades of the map: one partner, a few, many."""
-        return 1 if self.partners == 1 else 2 if self.partners <= 5 else 3
+        return next(shade.level for shade in SHADES if shade.high is None or self.partners <= shade.high)
 
 
 def _figures(today):
-    by_country = (
-        Partner.objects.public()
-        .exclude(status__in=[Partner.Status.PROSPECTIVE, Partner.Status.ENDED])
-        .values_list("country")
-        .annotate(number=Count("pk"))
-        .order_by()
-    )
+    # The partners with an agreement in force: what the directory lists with its agreement filter «any».
+    by_country = Partner.objects.public().with_active_agreement().counts_by_country()
     listed = sorted(
-        (Country(code, str(countries.name(code)), number) for code, number in by_country if code),
+        (
+            Country(code, str(countries.name(code)), number, directory_url(country=code, agreement_kind=ANY_AGREEMENT))
+            for code, number in by_country.items()
+            if code
+        ),
         key=lambda country: (-country.partners, country.name),
     )
     starts, ends = academic_year_bounds(academic_year_of(today))
     return {
         "countries": listed,
         "partners": sum(country.partners for country in listed),
+        "partners_url": directory_url(agreement_kind=ANY_AGREEMENT),
         "agreements": Agreement.objects.active().count(),
         "mobilities": Mobility.objects.exclude(status=Mobility.Status.CANCELLED)
         .filter(starts_on__gte=starts, starts_on__lte=ends)

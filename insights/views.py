@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from .network import MAP_HEIGHT, MAP_WIDTH, network, world_map
+from .network import MAP_HEIGHT, MAP_WIDTH, SHADES, network, world_map
 
 
 def partner_map(request):
@@ -9,5 +9,11 @@ def partner_map(request):
     return render(
         request,
         "insights/partner_map.html",
-        {**figures, "shapes": world_map(figures["countries"]), "width": MAP_WIDTH, "height": MAP_HEIGHT},
+        {
+            **figures,
+            "shapes": world_map(figures["countries"]),
+            "shades": SHADES,
+            "width": MAP_WIDTH,
+            "height": MAP_HEIGHT,
+        },
     )

@@ -99,11 +99,13 @@ class PartnerFilterForm(forms.Form):
                 continue
         return values
 
-    def set_facet_choices(self, name, counted_choices):
-        """counted_choices: (value, label, count); the empty choice comes first."""
-        self.fields[name].choices = [("", _("All"))] + [
-            (value, f"{label} ({count})") for value, label, count in counted_choices
-        ]
+    def set_facets(self, counted):
+        """The facets' choices from the directory's counts ({filter: [(value, label, count)]}, which offer the
+        chosen value too, even at 0); the empty choice comes first."""
+        for name, counted_choices in counted.items():
+            self.fields[name].choices = [("", _("All"))] + [
+                (value, f"{label} ({count})") for value, label, count in counted_choices
+            ]
 
 
 class ProgramFilterForm(forms.Form):

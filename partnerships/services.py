@@ -118,7 +118,8 @@ def refresh_search_text(partners: Iterable[Partner]) -> None:
     partners = list(Partner.objects.filter(pk__in=[p.pk for p in partners]).prefetch_related("domains", "campuses"))
     for partner in partners:
         partner.search_text = partner.build_search_text(
-            [d.domain for d in partner.domains.all()], [c.city for c in partner.campuses.all()]
+            [d.domain for d in partner.domains.all()],
+            [city for campus in partner.campuses.all() for city in campus.all_cities()],
         )
     Partner.objects.bulk_update(partners, ["search_text"], batch_size=1_000)
 
@@ -317,6 +318,7 @@ class _NewPartner(SimpleNamespace):
     """A partner's row before it is written, read by the model's own search-text method."""
 
     all_names = Partner.all_names
+    all_cities = Partner.all_cities
     build_search_text = Partner.build_search_text
 
 

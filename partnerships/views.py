@@ -27,14 +27,19 @@ def partner_list(request):
     """The public directory: search in any language, filters with counts, sorting and a chart by country."""
     form = PartnerFilterForm(request.GET or None)
     base = Partner.objects.public()
-    submitted = form.submitted()
+    submitted = {name: value for name, value in form.submitted().items() if value}
+    # Every value a reader can choose is offered, with its count, even 0: a filter that matches nothing is kept.
     found = base.directory(submitted)
-    for name, counted_choices in found.counted.items():
-        form.set_facet_choices(name, counted_choices)
-    valid = form.is_valid() if form.is_bound else True
-    data = form.cleaned_data if form.is_bound and valid else {}
-    if {name: value for name, value in data.items() if value} != {k: v for k, v in submitted.items() if v}:
-        found = found._replace(ids=base.directory(data).ids)  # a choice that is not offered: every partner
+    form.set_facets(found.counted)
+    data = {}
+    if form.is_bound:
+        valid = form.is_valid()
+        data = {name: value for name, value in form.cleaned_data.items() if value}
+        if not valid:
+            # A value no reader can choose (an edited address): that filter alone is left out, and said so beside
+            # its field; the others stay.
+            found = base.directory(data)
+            form.set_facets(found.counted)
     page = Paginator(found.ids, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's partners only, read by their ids, in the order of the list.
     partners = base.in_bulk(page.object_list)

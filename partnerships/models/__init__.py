@@ -11,10 +11,22 @@ from .agreements import (
     CooperationCondition,
     validate_academic_year,
 )
-from .partners import Campus, Contact, IscedField, Partner, PartnerDomain, PartnerQuerySet, Unit, unique_slug
+from .partners import (
+    ANY_AGREEMENT,
+    Campus,
+    Contact,
+    IscedField,
+    Partner,
+    PartnerDomain,
+    PartnerQuerySet,
+    Unit,
+    directory_url,
+    unique_slug,
+)
 from .programs import JointProgram, JointProgramQuerySet, ResearchOutput, ResearchProject
 
 __all__ = [
+    "ANY_AGREEMENT",
     "Agreement",
     "AgreementDocument",
     "AgreementQuerySet",
@@ -32,6 +44,7 @@ __all__ = [
     "ResearchOutput",
     "ResearchProject",
     "Unit",
+    "directory_url",
     "unique_slug",
     "validate_academic_year",
     "validate_logo_size",

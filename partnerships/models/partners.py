@@ -15,8 +15,9 @@ from django.db import connection, models
 from django.db.models import Count, ExpressionWrapper, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
-from django.utils.translation import get_language, override, pgettext_lazy
+from django.utils.translation import get_language, gettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -30,6 +31,9 @@ from config.text import collation_key
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 # A word this short is too short for trigrams: it is looked up as the start of a word of the full-text index.
 SHORT_WORD = 3
+# A word written as a domain, an email address or a website (xju.edu.cn, li@xju.edu.cn, https://www.xju.edu.cn/):
+# its domain is looked up by whole labels, never as a misspelling of its neighbours (xjtu.edu.cn).
+DOMAIN = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]+@)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$")
 
 
 def normalise(text):
@@ -56,7 +60,9 @@ def cjk_pairs(text):
 def search_document(names=(), places=(), domains=()):
     """The search text of a partner: every name (in every language, Latin forms, former names), its cities
     and region, its domains, normalised, then the pairs of Chinese characters for the full-text index."""
-    text = normalise(" | ".join(part for part in (*names, *places, *domains) if part))
+    # Each part once: a city most languages write alike (Almaty) is not repeated.
+    parts = dict.fromkeys(normalise(part) for part in (*names, *places, *domains) if part)
+    text = " | ".join(part for part in parts if part)
     pairs = cjk_pairs(text)
     return f"{text} || {' '.join(pairs)}" if pairs else text
 
@@ -81,6 +87,16 @@ WORD_MATCHES = """
         FROM partnerships_searchword WHERE word %%> %s AND strpos(word, %s) = 0
     )
 """
+
+
+# The partners with a domain that holds these whole labels: xju.edu.cn finds xju.edu.cn and mail.xju.edu.cn, xju.edu
+# finds xju.edu.cn, neither finds hxju.edu.cn: a regular expression the trigram index answers as it does LIKE.
+DOMAIN_MATCHES = "SELECT id FROM partnerships_partner WHERE search_text ~ %s"
+
+
+def domain_pattern(domain):
+    """The domain's labels whole in the search text: after and before a dot, a space, or an end of it."""
+    return r"(^|[^a-z0-9-])" + domain.replace(".", r"\.") + r"($|[^a-z0-9-])"
 
 
 def like_pattern(word):
@@ -109,6 +125,10 @@ def country_names(language):
         names = {code: str(name) for code, name in countries}
     ordered = sorted(names, key=lambda code: collation_key(names[code]))
     return names, {code: place for place, code in enumerate(ordered)}
+
+
+# The agreement filter's value for partners with an active agreement of any kind: what the network in numbers counts.
+ANY_AGREEMENT = "any"
 
 
 class Directory(NamedTuple):
@@ -187,7 +207,9 @@ def directory_index(language, known, figures):
     held = _indexes.get(language)
     if held and held[0] is known and held[1] is figures:
         return held[2]
-    kinds, fields = figures["kinds"], figures["fields"]
+    fields = figures["fields"]
+    # A partner with an active agreement has ANY_AGREEMENT among its kinds: the filter counts and picks it alike.
+    kinds = {pk: (ANY_AGREEMENT, *its_kinds) for pk, its_kinds in figures["kinds"].items()}
     index = DirectoryIndex(
         place={pk: row[0] for pk, row in known.items()},
         group={
@@ -211,28 +233,53 @@ def _read_directory_rows(matched=None):
     return {pk: (place, *row) for place, (pk, *row) in enumerate(rows)}
 
 
+def directory_url(**filters):
+    """The public directory's address with these filters: directory_url(country="CN", agreement_kind=ANY_AGREEMENT)
+    lists what Partner.objects.public().with_active_agreement().filter(country="CN") counts."""
+    query = urlencode({name: value for name, value in filters.items() if value})
+    return reverse("partnerships:partner_list") + (f"?{query}" if query else "")
+
+
 class PartnerQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def with_active_agreement(self):
+        """Partners with at least one agreement in force: the directory's agreement filter ANY_AGREEMENT."""
+        # Imported here: agreements.py imports this module for Partner.
+        from .agreements import Agreement
+
+        return self.filter(pk__in=Agreement.objects.active().values("partners"))
+
+    def counts_by_country(self):
+        """{country code: number of these partners}, in one query."""
+        return dict(self.order_by().values_list("country").annotate(number=Count("pk")))
+
     def search(self, text):
-        """Names in every language, Latin forms, former names, cities, regions and domains.
+        """Names in every language, Latin forms, former names, cities (in every language), regions and domains.
 
         Every word of the query must match. On PostgreSQL each is a question an index answers: a substring
         (LIKE, the trigram index) or a close word (pg_trgm word similarity, the same index: a misspelling
         still finds the partner); Chinese, written without spaces, and words too short for trigrams go to
-        the full-text index (pairs of characters, word starts). SQLite simply looks for each substring.
+        the full-text index (pairs of characters, word starts). A word written as a domain (or an email
+        address, a website) finds the domains with those whole labels only (a regular expression, the same index).
+        SQLite simply looks for each substring.
         """
         words = normalise(text).split()
         if connection.vendor != "postgresql":
             every_word = Q()
             for word in words:
-                every_word &= Q(search_text__contains=word)
+                domain = DOMAIN.match(word)
+                every_word &= Q(search_text__contains=domain[1] if domain else word)
             return self.filter(every_word)
         every_word = Q()
         full_text = []
         for word in words:
-            if CJK.search(word):
+            if domain := DOMAIN.match(word):
+                # A constant statement; the pattern is a parameter.
+                matches = RawSQL(DOMAIN_MATCHES, [domain_pattern(domain[1])])  # noqa: S611  # nosec B611
+                every_word &= Q(pk__in=matches)
+            elif CJK.search(word):
                 pairs = cjk_pairs(word)
                 full_text += [tsquery_term(pair, prefix=len(pair) == 1) for pair in pairs]
                 rest = CJK.sub(" ", word).split()
@@ -274,7 +321,8 @@ class PartnerQuerySet(models.QuerySet):
 
     def matching(self, filters, *, skip=None):
         """Partners that match every filter of the directory (cleaned form data) except `skip`, so that each
-        facet counts within the others: q (search), country, kind, status, agreement_kind, field."""
+        facet counts within the others: q (search), country, kind, status, agreement_kind (a kind of active
+        agreement, or ANY_AGREEMENT), field."""
         # Imported here: agreements.py and programs.py import this module for Partner.
         from .agreements import Agreement
         from .programs import JointProgram
@@ -288,7 +336,9 @@ class PartnerQuerySet(models.QuerySet):
             partners = partners.filter(kind=filters["kind"])
         if filters.get("status") and skip != "status":
             partners = partners.filter(status=filters["status"])
-        if filters.get("agreement_kind") and skip != "agreement_kind":
+        if filters.get("agreement_kind") == ANY_AGREEMENT and skip != "agreement_kind":
+            partners = partners.with_active_agreement()
+        elif filters.get("agreement_kind") and skip != "agreement_kind":
             partners = partners.filter(
                 pk__in=Agreement.objects.active().filter(kind=filters["agreement_kind"]).values("partners")
             )
@@ -374,20 +424,38 @@ class PartnerQuerySet(models.QuerySet):
             ids = matched
         if sort == "-agreements":
             ids.sort(key=lambda pk: -active.get(pk, 0))  # stable: by name within the same number
+        # Each facet offers its values found among the matches and, even when none has it, the value chosen (so
+        # that it stays chosen and reads «(0)»), if it is one a reader could choose.
         by_country = by_facet["country"]
         names, order = country_names(get_language())
+        countries = dict(by_country)
+        if chosen.get("country") in names:
+            countries.setdefault(chosen["country"], 0)
         counted = {
             "country": sorted(
-                ((code, names.get(code, code), n) for code, n in by_country.items()),
+                ((code, names.get(code, code), n) for code, n in countries.items()),
                 key=lambda row: order.get(row[0], len(order)),
             )
         }
-        for name, choices in (("kind", Partner.Kind), ("status", Partner.Status), ("agreement_kind", Agreement.Kind)):
+        for name, choices in (
+            ("kind", Partner.Kind.choices),
+            ("status", Partner.Status.choices),
+            ("agreement_kind", [(ANY_AGREEMENT, gettext("Any active agreement")), *Agreement.Kind.choices]),
+        ):
             counts = by_facet[name]
-            counted[name] = [(value, label, counts[value]) for value, label in choices.choices if counts.get(value)]
+            counted[name] = [
+                (value, label, counts[value])
+                for value, label in choices
+                if counts.get(value) or value == chosen.get(name)
+            ]
         by_field = by_facet["field"]
-        names = dict(IscedField.objects.filter(code__in=by_field).values_list("code", "name")) if by_field else {}
-        counted["field"] = [(code, f"{code} {names.get(code, '')}", by_field[code]) for code in sorted(by_field)]
+        codes = {*by_field, chosen["field"]} if chosen.get("field") else set(by_field)
+        names = dict(IscedField.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+        counted["field"] = [
+            (code, f"{code} {names.get(code, '')}", by_field[code])
+            for code in sorted(codes)
+            if code in by_field or code in names
+        ]
         return Directory(counted, by_country, ids, active)
 
     def for_directory(self, filters):
@@ -526,7 +594,7 @@ class Partner(models.Model):
         # added by services.refresh_search_text, a new campus by the campus's own save.
         if self.pk:
             domains = [d.domain for d in self.domains.all()]
-            cities = list(self.campuses.values_list("city", flat=True))
+            cities = [city for row in self.campuses.values_list(*localized_fields("city")) for city in row]
         else:
             domains, cities = [], []
         self.search_text = self.build_search_text(domains, cities)
@@ -543,8 +611,12 @@ class Partner(models.Model):
         names = [getattr(self, column, "") for column in localized_fields("name", "short_name")]
         return [self.name, *names, *self.other_names.splitlines()]
 
+    def all_cities(self):
+        """The city as every language writes it (Urumqi, Үрімші, Урумчи, 乌鲁木齐): the pages show each."""
+        return [getattr(self, column, "") for column in ("city", *localized_fields("city"))]
+
     def build_search_text(self, domains=(), campus_cities=()):
-        return search_document(self.all_names(), [self.city, self.region, *campus_cities], domains)
+        return search_document(self.all_names(), [*self.all_cities(), self.region, *campus_cities], domains)
 
 
 class PartnerDomain(models.Model):
@@ -591,9 +663,13 @@ class Campus(models.Model):
         super().save(*args, **kwargs)
         if self.partner_id:  # the campus's city is searched for: the partner's search text learns it
             partner = self.partner
-            cities = partner.campuses.values_list("city", flat=True)
+            cities = [city for row in partner.campuses.values_list(*localized_fields("city")) for city in row]
             partner.search_text = partner.build_search_text(partner.domains.values_list("domain", flat=True), cities)
             Partner.objects.filter(pk=partner.pk).update(search_text=partner.search_text)
+
+    def all_cities(self):
+        """The campus's city as every language writes it, for its partner's search text."""
+        return [getattr(self, column) for column in localized_fields("city")]
 
 
 class Unit(models.Model):

@@ -1,14 +1,75 @@
 """Joint programs and research projects with partners."""
 
+import re
+from functools import cache
+
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext_lazy as _
+
+from config.i18n import language_codes
+from config.text import join_list, lower_first
 
 from .agreements import Agreement
 from .partners import Contact, IscedField, Partner, unique_slug
+
+# Between the languages of a program as the office writes them: "Russian, Chinese", "ru; zh", "俄语、中文".
+LANGUAGE_SEPARATOR = re.compile(r"[,;/、，；]+")
+
+
+def _portal_names():
+    # Imported here: config.translations reads config's models, loaded after this module.
+    from config.translations import LANGUAGE_NAMES
+
+    return LANGUAGE_NAMES
+
+
+@cache
+def language_codes_by_name() -> dict[str, str]:
+    """{a language's code or name, case-folded: its code}, for every language Django knows: its code (ru), its
+    English and own names (Russian, Русский), and its names in each of the portal's languages (орыс тілі,
+    俄语); "Chinese" and "zh" are the portal's Chinese. Built once a process."""
+    found = {}
+    for code, info in LANG_INFO.items():
+        if "name" in info:  # not a fallback entry (zh-cn)
+            for name in (code, info["name"], info["name_local"]):
+                found.setdefault(name.casefold(), code)
+    for language in language_codes():
+        with override(language):
+            for code, info in LANG_INFO.items():
+                if "name" in info:
+                    found.setdefault(str(get_language_info(code)["name_translated"]).casefold(), code)
+            for code, name in _portal_names().items():
+                found[str(name).casefold()] = code
+    found["zh"] = "zh-hans"
+    return found
+
+
+def language_names(text: str) -> str:
+    """The languages written in a free text ("Russian, Chinese"), named in the reader's language and joined as it
+    joins a list ("Русский, китайский", "俄语、中文"); a word that names no language is kept as written.
+
+    The portal's own languages are named as its catalogue names them (config.translations); the others as Django
+    does, in small letters too where the catalogue writes ours so (Kazakh, Russian)."""
+    portal, known = _portal_names(), language_codes_by_name()
+    small = str(portal["en"])[:1].islower()
+    names = []
+    for written in LANGUAGE_SEPARATOR.split(text):
+        code = known.get(written.strip().casefold())
+        if code in portal:
+            names.append(str(portal[code]))
+        elif code:
+            name = str(get_language_info(code)["name_translated"])
+            names.append(lower_first(name) if small else name)
+        elif written.strip():
+            names.append(written.strip())
+    return capfirst(join_list(names))
 
 
 class JointProgramQuerySet(models.QuerySet):
@@ -96,6 +157,10 @@ class JointProgram(models.Model):
 
     def get_absolute_url(self):
         return reverse("partnerships:program_detail", kwargs={"slug": self.slug})
+
+    def language_names(self):
+        """The languages of instruction in the reader's language: "Russian, Chinese" reads «俄语、中文»."""
+        return language_names(self.languages)
 
 
 class ResearchProject(models.Model):

@@ -18,8 +18,8 @@ MAP = "/en/partners/map/"
 def world(size):
     for n in range(size):
         china = PartnerFactory(country="CN")
-        PartnerFactory(country="KZ")
-        PartnerFactory(country="RU", is_public=False)  # hidden: not counted
+        PartnerFactory(country="KZ")  # no agreement in force: not counted
+        ActiveAgreementFactory(partners=[PartnerFactory(country="RU", is_public=False)])  # hidden: not counted
         PartnerFactory(country="DE", status=Partner.Status.PROSPECTIVE)  # not a partner yet
         ActiveAgreementFactory(partners=[china])
         Mobility.objects.create(
@@ -55,15 +55,18 @@ def test_the_page_shows_the_headline_figures_the_map_and_the_table(client):
     figures = answer.context
 
     assert (figures["partners"], len(figures["countries"]), figures["agreements"], figures["mobilities"]) == (
+        2,
+        1,
         4,
         2,
-        2,
-        2,
     )
-    assert [(country.code, country.partners) for country in figures["countries"]] == [("CN", 2), ("KZ", 2)]
+    assert [(country.code, country.partners) for country in figures["countries"]] == [("CN", 2)]
     assert 'role="img"' in page and '<title id="map-title">' in page
-    assert page.count('class="partner-country') == 2
-    assert '<a href="/en/partners/?country=CN">China</a>' in page
+    assert page.count('<path d="') - page.count('<path d="M') == 0
+    assert page.count('class="partner-country level-') == 1 + 3  # China, and the three shades of the legend
+    assert '<a href="/en/partners/?country=CN&amp;agreement_kind=any">China</a>' in page
+    assert "Partner institutions with an active agreement" in page
+    assert "2 to 5 partner institutions" in page and "6 or more partner institutions" in page
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
 
 
@@ -78,16 +81,34 @@ def test_the_page_reads_a_fixed_number_of_queries_and_none_once_cached(client, s
 
 
 @time_machine.travel(NOW, tick=False)
+def test_every_figure_and_country_links_to_a_directory_list_of_as_many_partners(client):
+    world(3)
+    ActiveAgreementFactory(partners=[PartnerFactory(country="KZ"), PartnerFactory(country="KZ", is_public=False)])
+    PartnerFactory(country="CN", status=Partner.Status.PROSPECTIVE)  # listed by the directory, not by the figures
+
+    figures = client.get(MAP).context
+    listed = {url: client.get(url).context["page"].paginator.count for url in [figures["partners_url"]]}
+    listed |= {country.url: client.get(country.url).context["page"].paginator.count for country in figures["countries"]}
+
+    assert listed == {
+        figures["partners_url"]: figures["partners"],
+        **{country.url: country.partners for country in figures["countries"]},
+    }
+    assert [(country.code, country.partners) for country in figures["countries"]] == [("CN", 3), ("KZ", 1)]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_saved_partner_shows_at_once(client):
     world(1)
     client.get(MAP)
-    PartnerFactory(country="JP")
+    japan = PartnerFactory(country="JP")
+    ActiveAgreementFactory(partners=[japan])  # its partners are set after the agreement is saved
 
-    assert len(client.get(MAP).context["countries"]) == 3
+    assert len(client.get(MAP).context["countries"]) == 2
 
 
 def test_the_figures_are_cached_per_language(client):
-    PartnerFactory(country="CN")
+    ActiveAgreementFactory(partners=[PartnerFactory(country="CN")])
     client.get(MAP)
     client.get("/zh-hans/partners/map/")
     assert cache.get("insights:network:en")["countries"][0].name == "China"

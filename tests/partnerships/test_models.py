@@ -147,3 +147,23 @@ def test_checking_a_stored_document_again_leaves_its_file_closed(settings, tmp_p
     validate_pdf(stored)  # as saving the record again in the admin does
 
     assert stored.closed
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "shown"),
+    [
+        ("ru", "Russian; Turkish, Klingon", "Русский, турецкий, Klingon"),
+        ("kk", "ru, zh, en", "Орыс тілі, қытай тілі, ағылшын тілі"),
+        ("zh-hans", "Русский, Chinese", "俄语、中文"),
+        ("en", "Kazakh, uyghur", "Kazakh, Uyghur"),
+    ],
+)
+def test_a_programs_languages_are_named_in_the_readers_language_whatever_language_they_were_written_in(
+    language, written, shown
+):
+    from django.utils.translation import override
+
+    from partnerships.models.programs import language_names
+
+    with override(language):
+        assert language_names(written) == shown

@@ -86,6 +86,48 @@ def test_a_campus_city_is_searched_too(xju):
     assert found("bole") == ["Xinjiang University"]
 
 
+@pytest.mark.parametrize("query", ["Үрімші", "Урумчи", "乌鲁木齐", "博乐", "Боле"])
+def test_a_city_is_searched_as_every_language_writes_it_for_the_partner_and_its_campuses(xju, query):
+    xju.city_kk, xju.city_ru, xju.city_zh_hans = "Үрімші", "Урумчи", "乌鲁木齐"
+    xju.save()
+    Campus.objects.create(partner=xju, name="Bo'ertala campus", city_en="Bole", city_ru="Боле", city_zh_hans="博乐")
+    services.refresh_search_text([xju])
+
+    assert found(query) == ["Xinjiang University"]
+
+
+def test_the_migration_writes_every_language_of_the_city_into_the_search_text_of_existing_partners(xju):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("partnerships.migrations.0019_search_text_cities_in_every_language")
+    Partner.objects.filter(pk=xju.pk).update(city_ru="Урумчи", city_zh_hans="乌鲁木齐")  # as rows written before
+    written = Partner.objects.filter(name_en="Lanzhou Jiaotong University").values_list("search_text", flat=True)
+    before = list(written)
+    assert found("Урумчи") == found("乌鲁木齐") == []
+
+    migration.rebuild_search_text(apps, None)
+
+    assert found("Урумчи") == found("乌鲁木齐") == ["Xinjiang University"]
+    assert list(written) == before  # a text that was already whole is written the same
+
+
+@pytest.mark.parametrize(
+    "query", ["xju.edu.cn", "XJU.EDU.CN", "xju.edu", "li.ming@xju.edu.cn", "https://www.xju.edu.cn/"]
+)
+def test_a_domain_finds_the_domains_with_its_whole_labels_not_its_close_neighbours(xju, query):
+    for name, domain in [
+        ("Xi'an Jiaotong University", "xjtu.edu.cn"),
+        ("Hexi University", "hxju.edu.cn"),
+        ("Xinjiang University Medical School", "med.xju.edu.cn"),
+        ("Shihezi University", "shzu.edu.cn"),
+    ]:
+        services.add_partner_domain(PartnerFactory(name_en=name), domain=domain, by=None)
+
+    assert found(query) == ["Xinjiang University", "Xinjiang University Medical School"]
+
+
 @on_postgresql
 @pytest.mark.parametrize(
     ("query", "partner"),
@@ -148,7 +190,10 @@ def test_the_facets_count_within_the_other_filters_and_run_the_search_once_for_a
     assert sum("search_text" in query["sql"] for query in searched.captured_queries) == 1
     assert by_country == {"CN": 2, "KZ": 1, "CA": 1}  # within kind=university, any country (Université: close)
     assert counted["kind"] == [("university", "University", 2), ("college", "College", 1)]
-    assert counted["agreement_kind"] == [("student_exchange", "Student exchange agreement", 1)]
+    assert counted["agreement_kind"] == [
+        ("any", "Any active agreement", 1),
+        ("student_exchange", "Student exchange agreement", 1),
+    ]
     counted, by_country = Partner.objects.public().facets({**filters, "agreement_kind": "student_exchange"})
     assert by_country == {"CN": 1}
     assert [(value, n) for value, _label, n in counted["kind"]] == [("university", 1)]
@@ -218,7 +263,7 @@ def naive_facets(filters):
             "country": {str(partner.country)},
             "kind": {partner.kind},
             "status": {partner.status},
-            "agreement_kind": {agreement.kind for agreement in active},
+            "agreement_kind": {agreement.kind for agreement in active} | ({"any"} if active else set()),
             "field": fields,
         }
     counts = {}
@@ -242,13 +287,19 @@ def naive_facets(filters):
         {"field": "0711"},
         {"q": "univ", "status": "active", "field": "0613"},
         {"country": "KZ", "kind": "college"},
+        {"agreement_kind": "any", "country": "CN"},
+        {"q": "almaty", "country": "CN", "kind": "college", "status": "dormant", "agreement_kind": "mou"},
     ],
 )
 def test_the_facets_equal_a_naive_count(directory, filters):
     counted, by_country = directory.facets(filters)
 
     naive = naive_facets(filters)
-    assert {facet: {value: n for value, _label, n in choices} for facet, choices in counted.items()} == naive
+    # A chosen value is offered even when no partner has it: at 0, which the naive count leaves out.
+    chosen = {(facet, filters[facet]) for facet in counted if filters.get(facet)}
+    assert {(facet, value) for facet, choices in counted.items() for value, _label, n in choices if not n} <= chosen
+    assert {(facet, value) for facet, choices in counted.items() for value, _label, _n in choices} >= chosen
+    assert {facet: {value: n for value, _label, n in choices if n} for facet, choices in counted.items()} == naive
     assert by_country == naive["country"]
 
 

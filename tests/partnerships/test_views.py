@@ -251,3 +251,103 @@ def test_partner_page_names_the_institutions_it_was_formerly_known_as(client, xi
 
     assert "Formerly known as" in html
     assert "Xinjiang Institute of Technology" in html
+
+
+@pytest.fixture
+def tomsk(xinjiang):
+    """Two partners that share no filter value: Xinjiang (China, MoU in force, engineering) and Tomsk (Russia)."""
+    CooperationCondition.objects.create(
+        agreement=ActiveAgreementFactory(partners=[xinjiang], kind="mou"),
+        receiving_partner=xinjiang,
+        mobility_type="student_studies",
+        academic_year_from="2026/2027",
+        academic_year_to="2027/2028",
+        places_per_year=3,
+    ).fields_of_education.add(IscedField.objects.get(code="0711"))
+    Partner.objects.filter(pk=xinjiang.pk).update(kind="college", status="dormant")
+    return PartnerFactory(name_en="Tomsk Polytechnic University", name_zh_hans="托木斯克理工大学", country="RU")
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "name", "value", "option"),
+    [
+        ("en", "tomsk", "country", "CN", "China (0)"),
+        ("zh-hans", "新疆", "country", "RU", "俄罗斯 (0)"),
+        ("en", "tomsk", "kind", "college", "College (0)"),
+        ("en", "tomsk", "status", "dormant", "Dormant (0)"),
+        ("en", "tomsk", "agreement_kind", "mou", "Memorandum of understanding (0)"),
+        ("en", "tomsk", "agreement_kind", "any", "Any active agreement (0)"),
+        ("en", "tomsk", "field", "0711", "0711 Chemical engineering and processes (0)"),
+    ],
+)
+def test_directory_keeps_a_chosen_filter_that_matches_none_of_the_search(
+    client, tomsk, language, query, name, value, option
+):
+    response = client.get(f"/{language}/partners/", {"q": query, name: value})
+
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 0
+    assert response.context["form"].is_valid()
+    assert f'<option value="{value}" selected>{option}</option>' in html
+    assert 'aria-invalid="true"' not in html
+    assert 'class="empty-state"' in html
+
+
+def test_directory_leaves_out_a_value_nobody_can_choose_says_so_and_keeps_the_other_filters(client, tomsk):
+    response = client.get("/en/partners/", {"q": "tomsk", "country": "XX"})
+
+    html = response.content.decode()
+    assert [p.pk for p in response.context["page"].object_list] == [tomsk.pk]
+    assert 'aria-describedby="id_country_error" aria-invalid="true"' in html
+    assert '<ul class="errorlist" id="id_country_error">' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "query"), [("kk", "Үрімші"), ("ru", "Урумчи"), ("zh-hans", "乌鲁木齐"), ("en", "Urumqi")]
+)
+def test_directory_finds_a_partner_by_its_city_as_each_language_writes_it(client, language, query):
+    partner = PartnerFactory(
+        name_en="Xinjiang University", city_en="Urumqi", city_kk="Үрімші", city_ru="Урумчи", city_zh_hans="乌鲁木齐"
+    )
+    PartnerFactory(name_en="Shihezi University", city_en="Shihezi", city_ru="Шихэцзы", city_zh_hans="石河子")
+
+    response = client.get(f"/{language}/partners/", {"q": query})
+
+    assert [p.pk for p in response.context["page"].object_list] == [partner.pk]
+
+
+def test_directory_lists_the_partners_with_an_active_agreement_as_counted_by_country(client, xinjiang):
+    from partnerships.models import ANY_AGREEMENT, directory_url
+
+    lanzhou = PartnerFactory(name_en="Lanzhou University", status="active")  # no agreement: not counted
+    PartnerFactory(name_en="Tomsk Polytechnic University", country="RU")
+    ActiveAgreementFactory(partners=[xinjiang, PartnerFactory(name_en="Hidden", is_public=False)])
+    ActiveAgreementFactory(partners=[PartnerFactory(name_en="Kazakh National University", country="KZ")])
+    ActiveAgreementFactory(partners=[xinjiang], kind="student_exchange")
+    counted = Partner.objects.public().with_active_agreement().counts_by_country()
+
+    everyone = client.get(directory_url(agreement_kind=ANY_AGREEMENT))
+    chinese = client.get(directory_url(country="CN", agreement_kind=ANY_AGREEMENT))
+
+    assert counted == {"CN": 1, "KZ": 1}
+    assert everyone.context["page"].paginator.count == sum(counted.values())
+    assert [p.pk for p in chinese.context["page"].object_list] == [xinjiang.pk]
+    assert lanzhou.pk not in [p.pk for p in everyone.context["page"].object_list]
+    assert ("any", "Any active agreement (2)") in everyone.context["form"].fields["agreement_kind"].choices
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "Russian, Chinese"),
+        ("ru", "Русский, китайский"),
+        ("kk", "Орыс тілі, қытай тілі"),
+        ("zh-hans", "俄语、中文"),
+    ],
+)
+def test_program_page_names_its_languages_of_instruction_in_the_readers_language(client, xinjiang, language, shown):
+    JointProgramFactory(partners=[xinjiang], slug="it-xju", languages="Russian, Chinese")
+
+    html = client.get(f"/{language}/programs/it-xju/").content.decode()
+
+    assert f"<dd>{shown}</dd>" in html
