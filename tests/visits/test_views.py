@@ -41,6 +41,16 @@ def test_news_list_shows_published_articles_newest_first_and_filters_them(client
     assert list(incoming) == [newer]
 
 
+def test_news_filtered_to_nothing_says_so_and_offers_all_the_news(client):
+    ArticleFactory(visit=VisitFactory(direction="outgoing"))
+
+    filtered = client.get("/en/visits/", {"direction": "incoming"}).content.decode()
+
+    assert "No news of a visit matches these filters." in filtered
+    assert 'href="/en/visits/"' in filtered
+    assert "No visits are published yet." not in filtered
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_news_list_costs_the_same_queries_for_few_or_many_articles(client, django_assert_num_queries, count):
     HomeInstitutionFactory()
