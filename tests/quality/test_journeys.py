@@ -218,6 +218,21 @@ def test_my_applications_fit_a_phone_and_the_header_leaves_room_for_them(browser
         context.close()
 
 
+def test_a_phone_is_not_told_to_press_ctrl_enter_and_a_computer_is(browser, live_server, page):
+    HomeInstitutionFactory()
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True
+    )
+    phone = context.new_page()
+    try:
+        phone.goto("/en/")
+        expect(phone.locator(".typo-hint")).to_be_hidden()
+    finally:
+        context.close()
+    page.goto("/en/")
+    expect(page.locator(".typo-hint")).to_be_visible()
+
+
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_the_demos_call_partner_and_application_pages_fit_a_phone(browser, live_server, client, settings, language):
     """The longest words of the demo (faculty names, table headings in Kazakh and Russian) wrap on a 390 px phone."""
