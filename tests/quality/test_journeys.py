@@ -405,6 +405,22 @@ def test_office_picks_the_columns_of_an_agreement_export_by_their_names_and_down
     assert refused == []
 
 
+def test_a_change_pages_buttons_leave_its_long_title_readable(page, client, live_server, settings):
+    from tests.factories import AgreementFactory
+
+    settings.STAFF_MFA_REQUIRED = False
+    agreement = AgreementFactory(title_en="Staff exchange agreement with Middle East Technical University, Ankara")
+    sign_in_as(page, client, StaffFactory(), live_server)
+
+    page.goto(f"/en/admin/partnerships/agreement/{agreement.pk}/change/")
+
+    title = page.locator("#content h2").first.bounding_box()
+    for button in page.locator(".object-tools li").all():
+        box = button.bounding_box()
+        apart = box["y"] >= title["y"] + title["height"] or box["x"] >= title["x"] + title["width"]
+        assert apart, f"{button.text_content()} covers the title"
+
+
 def test_the_demos_longest_visit_form_fits_in_three_screens_with_its_sections_folded(
     browser, live_server, client, settings
 ):
