@@ -1,5 +1,6 @@
 """The admin's titles, the home university, and the bases every app's admin builds on."""
 
+import dataclasses
 import functools
 import hashlib
 import html
@@ -29,10 +30,10 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise, cached_property
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
@@ -52,6 +53,7 @@ from .translations import (
     filter_by_translation,
     language_name,
     may_translate,
+    stale_fields,
     state_of,
     summary,
     translated_fields,
@@ -820,7 +822,29 @@ class ClashLinksAdmin(QuickChoicesAdmin):
 
 class HistoryInWords(HistoricalRecordContextHelper):
     """A history's changes as the forms name them: a choice by its label (a status move reads "Draft → Active"),
-    yes or no for a tick, in the reader's language."""
+    yes or no for a tick, each translated text once as "Purpose (English)", a long text shortened at words around
+    its change, and the reason of the change, in the reader's language."""
+
+    CONTEXT_CHARS = 30  # of a long text, shown before its first change
+
+    def context_for_delta_changes(self, delta):
+        # modeltranslation's original column copies one language's column: its change is that language's change.
+        originals = set(translated_fields(self.model))
+        changes = [self.format_delta_change(change) for change in delta.changes if change.field not in originals]
+        return [{"field": change.field, "old": change.old, "new": change.new} for change in changes]
+
+    def format_delta_change(self, change):
+        formatted = super().format_delta_change(change)
+        field = self.model._meta.get_field(change.field)
+        translated = getattr(field, "translated_field", None)
+        if translated is None:
+            return formatted
+        # Translators: a field of a record in one language, as a record's history lists it: "Purpose (English)".
+        label = gettext("%(field)s (%(language)s)") % {
+            "field": capfirst(translated.verbose_name),
+            "language": language_name(field.language),
+        }
+        return dataclasses.replace(formatted, field=label)
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
@@ -829,7 +853,57 @@ class HistoryInWords(HistoricalRecordContextHelper):
             return dict(field.flatchoices).get(value, value)
         if isinstance(field, models.BooleanField) and isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
+        if isinstance(value, list):
+            return join_list(str(item) for item in value) or "—"
         return "—" if value in (None, "") else value
+
+    def stringify_delta_change_values(self, change, old, new):
+        """Both values as text; long ones from a word shortly before their first difference, to a word near the
+        length simple-history allows, with "…" where text is left out (never "[99 chars]" inside a word)."""
+        old, new = str(old), str(new)
+        limit = self.max_displayed_delta_change_chars
+        if max(len(old), len(new)) <= limit:
+            return conditional_escape(old), conditional_escape(new)
+        same = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+        start = 0
+        if same > self.CONTEXT_CHARS:
+            space = old.rfind(" ", 0, same - self.CONTEXT_CHARS + 1)
+            start = space + 1 if space > 0 else same - self.CONTEXT_CHARS
+        return tuple(conditional_escape(self.excerpt(text, start, limit)) for text in (old, new))
+
+    @staticmethod
+    def excerpt(text: str, start: int, limit: int) -> str:
+        piece = text[start:]
+        if len(piece) > limit:
+            cut = piece.rfind(" ", limit // 2, limit + 1)
+            piece = piece[: cut if cut > 0 else limit].rstrip(" ,;:") + "…"
+        return f"…{piece}" if start else piece
+
+    def reason(self) -> str:
+        """Why the record changed, in the reader's language: the words the portal writes (added, changed, a status
+        moved to, in whatever language the change was made in) translated, a person's comment as written, and "—"
+        when no reason was given (a save in the admin)."""
+        reason = (self.record.history_change_reason or "").strip()
+        if not reason:
+            return "—"
+        word = self.fixed_reasons(self.model).get(reason)
+        return str(word) if word is not None else gettext(reason)
+
+    @staticmethod
+    @functools.cache
+    def fixed_reasons(model) -> dict:
+        """The portal's reasons for a change of this model ("Added", "Changed", the labels of its statuses), by how
+        they read in each language."""
+        words = [_("Added"), _("Changed")]
+        for field in model._meta.concrete_fields:
+            if field.choices and not isinstance(field, CountryField):
+                words += [label for _value, label in field.flatchoices]
+        reasons = {}
+        for code in codes():
+            with override(code):
+                for word in words:
+                    reasons.setdefault(str(word), word)
+        return reasons
 
 
 class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
@@ -841,6 +915,13 @@ class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryInWords(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        # simple-history's list prints the reason as stored: the page's copies of the rows (never saved) carry it in
+        # the reader's words instead, so its template stays simple-history's own.
+        for record in historical_records:
+            record.history_change_reason = self.get_historical_record_context_helper(request, record).reason()
 
     def may_read_history(self, request, object_id):
         """A record's history is read by those who may open the record: it is in their own list (simple-history
@@ -1167,11 +1248,21 @@ class StatusChangeForm(forms.Form):
 class StatusChangeMixin:
     """The "Change status…" action: a small form, then the model's lifecycle service for each selected row.
 
-    Subclasses set status_form and implement apply_status (the service call) and changed_message.
+    Subclasses set status_form and status_transitions and implement apply_status (the service call) and
+    changed_message. The form offers only the statuses a selected row may move to; when no row could move, it comes
+    back with the reasons and what was typed.
     """
 
     status_form = StatusChangeForm
     status_choices = None  # the model's statuses unless a subclass offers fewer
+    status_transitions = None  # the lifecycle's table (status -> statuses that may follow), if it has one
+
+    def reachable_statuses(self, objects):
+        statuses = self.status_choices or self.model.Status.choices
+        if self.status_transitions is None:
+            return statuses
+        reachable = set().union(*(self.status_transitions.get(obj.status, ()) for obj in objects))
+        return [(value, label) for value, label in statuses if value in reachable]
 
     def apply_status(self, obj, *, by, data):
         raise NotImplementedError
@@ -1182,10 +1273,11 @@ class StatusChangeMixin:
     @admin.action(description=_("Change status…"), permissions=["change"])
     def change_status(self, request, queryset):
         data = request.POST if "apply" in request.POST else None
-        form = self.status_form(data, statuses=self.status_choices or self.model.Status.choices)
+        objects = list(queryset)
+        form = self.status_form(data, statuses=self.reachable_statuses(objects))
         if form.is_valid():
             changed = 0
-            for obj in queryset:
+            for obj in objects:
                 try:
                     self.apply_status(obj, by=request.user, data=form.cleaned_data)
                     changed += 1
@@ -1195,13 +1287,14 @@ class StatusChangeMixin:
                     self.message_user(request, f"{obj}: {_('You may not make this change.')}", messages.ERROR)
             if changed:
                 self.message_user(request, self.changed_message(changed))
-            return None
+                return None
+            objects = list(queryset.model._default_manager.filter(pk__in=[obj.pk for obj in objects]))
         return TemplateResponse(
             request,
             "admin/change_status.html",
             {
                 **self.admin_site.each_context(request),
-                "objects": queryset,
+                "objects": objects,
                 "form": form,
                 "opts": self.model._meta,
                 "title": _("Change status…"),
@@ -1381,21 +1474,35 @@ class TranslationStatusAdmin:
             allowed = self.translator_fields(request) | {CONFIRM_FIELD}
             for name in [name for name in form.base_fields if name not in allowed]:
                 del form.base_fields[name]
+        self.name_languages(form)
         if state is not None:
             self.describe_translations(form, obj, state)
         return form
 
+    def name_languages(self, form):
+        """Each language's field names its language in the reader's language, for the tooltip of its tab
+        (js/admin-accessible-widgets.js; the browser may know no names in Kazakh)."""
+        for name in translated_fields(self.model):
+            for code in codes():
+                field = form.base_fields.get(build_localized_fieldname(name, code))
+                if field is not None:
+                    field.widget.attrs.update(
+                        {"data-language": code, "data-language-name": capfirst(language_name(code))}
+                    )
+
     def describe_translations(self, form, obj, state):
         """Each language's field says whether it is missing or stale, and shows the source text it translates."""
         source = state.source_language
-        for name in translated_fields(self.model):
+        fields = translated_fields(self.model)
+        stale = stale_fields(state, fields)
+        for name in fields:
             source_text = getattr(obj, build_localized_fieldname(name, source)) or ""
             for code in codes():
                 field = form.base_fields.get(build_localized_fieldname(name, code))
                 if field is None or code == source:
                     continue
                 notes = []
-                if code in state.stale:
+                if name in stale.get(code, ()):
                     notes.append(gettext("Stale: the source text changed after this translation was saved."))
                     field.widget.attrs.update({"data-translation": "stale", "data-translation-label": gettext("stale")})
                 elif source_text.strip() and not (getattr(obj, build_localized_fieldname(name, code)) or "").strip():
@@ -1438,13 +1545,36 @@ class ReadOnlyAdmin:
         return False
 
 
+class TranslationKindFilter(admin.SimpleListFilter):
+    """The kinds of record the reader's queue holds (partners, visits…), by their names in the reader's language:
+    the translated models, never every content type of the site."""
+
+    title = _("kind of record")
+    parameter_name = "content_type__id__exact"
+
+    def lookups(self, request, model_admin):
+        held = set(model_admin.get_queryset(request).order_by().values_list("content_type", flat=True).distinct())
+        kinds = [
+            (str(kind.pk), capfirst(kind.model_class()._meta.verbose_name))
+            for kind in translation_content_types(request.user)
+            if kind.pk in held
+        ]
+        return sorted(kinds, key=lambda kind: collation_key(kind[1]))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(content_type_id=int(value)) if value.isdigit() else queryset.none()
+
+
 @admin.register(TranslationState)
 class TranslationQueueAdmin(ReadOnlyAdmin, ClashLinksAdmin, admin.ModelAdmin):
     """The translation queue: what is missing or stale in the reader's languages, what readers see most first."""
 
     list_display = ("record", "kind", "missing_here", "stale_here", "is_public", "changed_at")
     list_display_links = None
-    list_filter = ("is_public", "content_type")
+    list_filter = ("is_public", TranslationKindFilter)
     search_fields = ("label",)
 
     def get_queryset(self, request):

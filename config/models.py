@@ -260,7 +260,8 @@ class TranslationState(models.Model):
         help_text=_("Translations saved before the source text last changed."),
     )
     edited_at = models.JSONField(_("edited"), default=dict, blank=True)  # language -> ISO time of its last edit
-    digests = models.JSONField(default=dict, blank=True, editable=False)  # language -> hash of its texts
+    # language -> {"text": {field: hash of its text}, "from": {field: hash of the source text it was translated from}}
+    digests = models.JSONField(default=dict, blank=True, editable=False)
     is_public = models.BooleanField(_("seen by the public"), default=True)
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 

@@ -61,7 +61,13 @@ def texts_of(obj: models.Model, code: str) -> dict[str, str]:
 
 
 def digest(texts: dict[str, str]) -> str:
+    """One hash of a language's texts together, as states recorded before the hashes per field kept them."""
     return hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def field_digests(texts: dict[str, str]) -> dict[str, str]:
+    """The hash of each text written in one language (a field left empty has none)."""
+    return {name: hashlib.sha256(text.encode()).hexdigest()[:16] for name, text in texts.items() if text.strip()}
 
 
 def missing_languages(obj: models.Model, source: str) -> list[str]:
@@ -90,8 +96,10 @@ def state_of(obj: models.Model) -> TranslationState | None:
 
 @transaction.atomic
 def record_translations(obj: models.Model) -> TranslationState | None:
-    """After a save: each language whose texts changed is marked edited now (and no longer stale); a change to the
-    source language marks the other written languages stale. The first language written becomes the source."""
+    """After a save: each language whose texts changed is marked edited now. A translated text is stale while the
+    source text it was translated from (its hash is kept beside the translation's) is not the source's text now:
+    a change to one source field makes that field alone stale in the other languages, and the source text put
+    back makes it current again. The first language written becomes the source."""
     fields = translated_fields(type(obj))
     if not fields or obj.pk is None:
         return None
@@ -108,19 +116,25 @@ def record_translations(obj: models.Model) -> TranslationState | None:
         state.source_language = next((code for code in preferred if code in written), preferred[1])
     source = state.source_language
     now = timezone.now().isoformat()
-    digests = {code: digest(texts[code]) for code in codes}
-    changed = {code for code in codes if digests[code] != state.digests.get(code)}
-    stale = set(state.stale)
+    hashes = {code: field_digests(texts[code]) for code in codes}
+    source_before, _basis = earlier_digests(state, source, texts[source], hashes[source], source_edited=False)
+    source_edited = source_before != hashes[source]
+    digests = {}
     edited_at = dict(state.edited_at)
-    for code in changed & set(written):
-        edited_at[code] = now
-    if source in changed and state.digests.get(source):
-        stale |= set(written) - changed - {source}
-    stale -= changed
-    state.stale = [code for code in codes if code in stale and code in written]
+    for code in codes:
+        before, basis = earlier_digests(state, code, texts[code], hashes[source], source_edited=source_edited)
+        if before != hashes[code] and code in written:
+            edited_at[code] = now
+        # A text written or changed in this save translates the source text as it is now.
+        for name, text_hash in hashes[code].items():
+            if before.get(name) != text_hash or name not in basis:
+                basis[name] = hashes[source].get(name)
+        translated_from = {} if code == source else {name: basis[name] for name in hashes[code]}
+        digests[code] = {"text": hashes[code], "from": translated_from}
+    state.digests = digests
+    state.stale = [code for code in codes if code != source and outdated_fields(digests[code], digests[source])]
     state.missing = missing_languages(obj, source)
     state.edited_at = {code: at for code, at in edited_at.items() if code in written}
-    state.digests = digests
     state.label = str(obj)[:255]
     state.is_public = is_public(obj)
     state.changed_at = timezone.now()
@@ -128,18 +142,65 @@ def record_translations(obj: models.Model) -> TranslationState | None:
     return state
 
 
+UNKNOWN_SOURCE = ""  # a legacy state's stale text: which source text it translates is not known
+
+
+def earlier_digests(state, code: str, texts: dict[str, str], source_hashes: dict, *, source_edited: bool):
+    """The hashes of a language's texts before this save, and of the source text each of them translates.
+
+    A state recorded before the hashes per field kept one hash per language: an unchanged language translates the
+    current source, unless it was stale or the source changed in this save (then all its texts are stale)."""
+    entry = state.digests.get(code)
+    if isinstance(entry, dict):
+        return dict(entry.get("text", {})), dict(entry.get("from", {}))
+    if entry != digest(texts):  # also a language (or a record) never recorded: all its texts are new
+        return {}, {}
+    hashes = field_digests(texts)
+    current = code not in state.stale and not source_edited
+    return hashes, {name: source_hashes.get(name) if current else UNKNOWN_SOURCE for name in hashes}
+
+
+def outdated_fields(entry: dict, source_entry: dict) -> list[str]:
+    """The fields of a translation whose source text is no longer the one it was translated from."""
+    return [name for name in entry["text"] if entry["from"].get(name) != source_entry["text"].get(name)]
+
+
+def stale_fields(state: TranslationState, fields) -> dict[str, list[str]]:
+    """For each stale language of the record, its stale fields in the order of `fields` (all of them for a legacy
+    state)."""
+    source = state.digests.get(state.source_language)
+    found = {}
+    for code in state.stale:
+        entry = state.digests.get(code)
+        if isinstance(entry, dict) and isinstance(source, dict):
+            outdated = outdated_fields(entry, source)
+            found[code] = [name for name in fields if name in outdated]
+        else:
+            found[code] = list(fields)
+    return found
+
+
 @transaction.atomic
 def confirm_translations(obj: models.Model, *, languages, by=None) -> list[str]:
     """Mark these languages of the record current without editing them (the source change did not touch their
-    meaning); returns the languages that were stale and no longer are."""
+    meaning): their texts now translate the current source. Returns the languages that were stale and no longer
+    are."""
     state = state_of(obj) or record_translations(obj)
     if state is None:
         return []
     confirmed = [code for code in state.stale if code in languages]
+    if not confirmed:
+        return []
+    if not all(isinstance(state.digests.get(code), dict) for code in [state.source_language, *confirmed]):
+        state = record_translations(obj)  # a legacy state gets its hashes per field
+    source_hashes = state.digests[state.source_language]["text"]
+    for code in confirmed:
+        entry = state.digests[code]
+        entry["from"] = {name: source_hashes.get(name) for name in entry["text"]}
     now = timezone.now().isoformat()
     state.stale = [code for code in state.stale if code not in confirmed]
     state.edited_at = {**state.edited_at, **dict.fromkeys(confirmed, now)}
-    state.save(update_fields=["stale", "edited_at"])
+    state.save(update_fields=["stale", "edited_at", "digests"])
     return confirmed
 
 

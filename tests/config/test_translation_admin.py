@@ -4,8 +4,12 @@ queue and its counts."""
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
+from django.utils.text import capfirst
 
 from accounts.services import appoint_translator
+from config.text import collation_key
 from config.translations import state_of, translation_counts, translation_queue
 from partnerships.models import Partner
 from tests.factories import (
@@ -18,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +260,68 @@ def test_queue_page_costs_constant_queries(client, translator, django_assert_max
         PartnerFactory(name_en=f"College {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/en/admin/config/translationstate/")
+
+
+# ---------------------------------------------------------------- staleness per field, through the form
+
+
+def form_as_posted(client, url):
+    """What this change form would post unchanged: its fields, its inline rows and their management forms."""
+    page = client.get(url)
+    data, shown = {}, [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+        shown += inline.formset.initial_forms
+    for form in shown:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or value is False or isinstance(field, forms.FileField):
+                continue
+            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    return data
+
+
+def visit_translated():
+    values = {
+        "title_en": "Visit to Xinjiang University",
+        "city_en": "Urumqi",
+        "purpose_en": "To open a seminar.",
+        **{f"title_{code}": f"Visit ({code})" for code in ("kk", "ru", "zh_hans")},
+        **{f"city_{code}": f"Urumqi ({code})" for code in ("kk", "ru", "zh_hans")},
+        **{f"purpose_{code}": f"A seminar ({code})" for code in ("kk", "ru", "zh_hans")},
+    }
+    return VisitFactory(title=values["title_en"], **values)
+
+
+def test_editing_one_source_field_marks_only_that_field_stale_and_putting_it_back_clears_it(office):
+    visit = visit_translated()
+    url = f"/en/admin/visits/visit/{visit.pk}/change/"
+    data = form_as_posted(office, url)
+    response = office.post(url, {**data, "purpose_en": "To open a seminar and agree the next steps."})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "4/4 · 3 stale" in office.get("/en/admin/visits/visit/").content.decode()
+    form = office.get(url).context["adminform"].form
+    marks = {name: field.widget.attrs.get("data-translation") for name, field in form.fields.items()}
+    assert {name for name, mark in marks.items() if mark == "stale"} == {"purpose_kk", "purpose_ru", "purpose_zh_hans"}
+
+    assert office.post(url, form_as_posted(office, url) | {"purpose_en": "To open a seminar."}).status_code == 302
+    assert state_of(visit).stale == []
+    assert "4/4 · " not in office.get("/en/admin/visits/visit/").content.decode()
+
+
+def test_queue_filters_by_the_translated_kinds_it_holds_in_the_readers_language(client, translator):
+    partner = PartnerFactory(name_en="Xinjiang University")
+    VisitFactory(title_en="Visit to Urumqi", title="Visit to Urumqi", partners=[partner])
+    page = client.get("/zh-hans/admin/config/translationstate/")
+    assert page.status_code == 200
+    kinds = page.context["cl"].filter_specs[-1]  # after «seen by the public»
+    names = [str(choice["display"]) for choice in kinds.choices(page.context["cl"])][1:]  # after «All»
+    assert names == sorted(names, key=collation_key)
+    with translation.override("zh-hans"):
+        expected = {str(capfirst(model._meta.verbose_name)) for model in (Partner, Visit)}
+    assert set(names) == expected
+    visits = ContentType.objects.get_for_model(Visit).pk
+    page = client.get("/zh-hans/admin/config/translationstate/", {"content_type__id__exact": visits})
+    assert [state.content_type_id for state in page.context["cl"].result_list] == [visits]
+    assert client.get("/zh-hans/admin/config/translationstate/", {"content_type__id__exact": "x"}).status_code == 200

@@ -10,10 +10,13 @@ from config.translations import (
     check_required_languages,
     codes_in,
     confirm_translations,
+    digest,
     filter_by_translation,
     required_languages,
+    stale_fields,
     state_of,
     summary,
+    texts_of,
     with_translation_state,
 )
 from partnerships.models import Partner
@@ -190,3 +193,77 @@ def test_a_call_published_before_stays_open_to_other_changes():
     call.title_en = "Semester exchange (closed early)"
     check_required_languages(call)
     call.full_clean()
+
+
+# ---------------------------------------------------------------- staleness per field
+
+
+def visit_in_four_languages():
+    texts = {
+        "title": ("Visit to Xinjiang", "Шыңжаңға сапар", "Визит в Синьцзян", "访问新疆"),
+        "city": ("Urumqi", "Үрімжі", "Урумчи", "乌鲁木齐"),
+        "purpose": ("To agree the next steps.", "Келесі қадамдар.", "Следующие шаги.", "商定下一步。"),
+    }
+    values = {}
+    for name, (en, kk, ru, zh) in texts.items():
+        values.update({f"{name}_en": en, f"{name}_kk": kk, f"{name}_ru": ru, f"{name}_zh_hans": zh})
+    return VisitFactory(title=values["title_en"], **values)
+
+
+def test_state_source_change_makes_only_that_field_stale():
+    visit = visit_in_four_languages()
+    visit.purpose_en = "To agree the next steps and sign the plan."
+    visit.save()
+    state = state_of(visit)
+    assert state.stale == ["kk", "ru", "zh-hans"]
+    assert stale_fields(state, ("title", "city", "purpose")) == {code: ["purpose"] for code in ("kk", "ru", "zh-hans")}
+
+
+def test_state_source_put_back_makes_the_translations_current_again():
+    visit = visit_in_four_languages()
+    visit.purpose_en = "To agree the next steps and sign the plan."
+    visit.save()
+    visit.purpose_en = "To agree the next steps."
+    visit.save()
+    state = state_of(visit)
+    assert state.stale == []
+    assert summary(state.missing, state.stale) == "4/4"
+
+
+def test_state_translating_one_field_leaves_the_other_stale_field_stale():
+    visit = visit_in_four_languages()
+    visit.title_en, visit.purpose_en = "Visit to Urumqi", "To sign the plan."
+    visit.save()
+    visit.title_kk = "Үрімжіге сапар"
+    visit.save()
+    assert stale_fields(state_of(visit), ("title", "city", "purpose"))["kk"] == ["purpose"]
+    visit.purpose_kk = "Жоспарға қол қою."
+    visit.save()
+    assert state_of(visit).stale == ["ru", "zh-hans"]
+
+
+def test_confirmed_translation_follows_the_source_it_was_confirmed_against():
+    visit = visit_in_four_languages()
+    visit.purpose_en = "To agree the next steps, and more."
+    visit.save()
+    confirm_translations(visit, languages=["ru"])
+    visit.purpose_en = "To agree the next steps."
+    visit.save()
+    assert state_of(visit).stale == ["ru"]  # Russian was confirmed against the longer text
+
+
+def test_legacy_state_keeps_its_staleness_and_gets_hashes_per_field():
+    """A state recorded with one hash per language (before the hashes per field) keeps its stale languages."""
+    visit = visit_in_four_languages()
+    codes = ("kk", "ru", "en", "zh-hans")
+    TranslationState.objects.filter(pk=state_of(visit).pk).update(
+        digests={code: digest(texts_of(visit, code)) for code in codes}, stale=["ru"]
+    )
+    visit.save()
+    assert state_of(visit).stale == ["ru"]
+    visit.city_en = "Ürümqi"
+    visit.save()
+    state = state_of(visit)
+    assert state.stale == ["kk", "ru", "zh-hans"]
+    assert stale_fields(state, ("title", "city", "purpose"))["kk"] == ["city"]
+    assert stale_fields(state, ("title", "city", "purpose"))["ru"] == ["title", "city", "purpose"]
