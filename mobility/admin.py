@@ -305,6 +305,7 @@ class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
     status_choices = [
         (value, label) for value, label in Application.Status.choices if value not in {"draft", "submitted"}
     ]
+    status_transitions = services.APPLICATION_TRANSITIONS
 
     def apply_status(self, obj, *, by, data):
         services.change_application_status(obj, to=data["to"], by=by, comment=data["comment"])

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -374,7 +375,10 @@ class AgreementTransitionInline(TransitionInline):
 
 class AgreementStatusChangeForm(StatusChangeForm):
     signed_on = forms.DateField(
-        label=_("Signed on"), required=False, help_text=_("Needed when an agreement becomes active.")
+        label=_("Signed on"),
+        required=False,
+        help_text=_("Needed when an agreement becomes active."),
+        widget=AdminDateWidget,
     )
 
 
@@ -406,6 +410,7 @@ class CoordinatorScopedAdmin(PortalAdmin):
 @admin.register(Agreement)
 class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmin):
     status_form = AgreementStatusChangeForm
+    status_transitions = services.AGREEMENT_TRANSITIONS
     resource_classes = [AgreementResource]
     export_form_class = ExportForm
     list_display = ("title", "kind", "partner_names", "status", "valid_until", "coordinator", "translation_status")

@@ -114,6 +114,7 @@ class TimingFilter(admin.SimpleListFilter):
 @admin.register(Visit)
 class VisitAdmin(TranslationStatusAdmin, StatusChangeMixin, PortalAdmin):
     list_display = ("title", "direction", "period", country_column(), "status", "has_article", "translation_status")
+    status_transitions = services.VISIT_TRANSITIONS
     list_filter = (
         TimingFilter,
         "direction",

@@ -127,16 +127,36 @@ def test_office_staff_move_agreements_along_their_lifecycle_from_the_list(office
 
 def test_an_invalid_status_change_is_explained_and_changes_nothing(office):
     agreement = AgreementFactory()
+    url = "/en/admin/partnerships/agreement/"
 
+    form = office.post(url, {"action": "change_status", "_selected_action": [agreement.pk]})
     response = office.post(
-        "/en/admin/partnerships/agreement/",
-        {"action": "change_status", "_selected_action": [agreement.pk], "apply": "1", "to": "active"},
-        follow=True,
+        url, {"action": "change_status", "_selected_action": [agreement.pk], "apply": "1", "to": "active"}
     )
 
-    assert "cannot become" in response.content.decode()
+    # A draft may go to negotiation or await signature: only those are offered, and "active" is refused.
+    assert [value for value, _label in form.context["form"].fields["to"].choices] == [
+        "negotiation",
+        "awaiting_signature",
+    ]
+    assert "Select a valid choice." in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.status == "draft"
+
+
+def test_a_status_change_refused_for_every_row_comes_back_with_the_reason_and_the_comment(office):
+    agreement = AgreementFactory(status=Agreement.Status.AWAITING_SIGNATURE)
+    url = "/en/admin/partnerships/agreement/"
+    chosen = {"action": "change_status", "_selected_action": [agreement.pk], "apply": "1", "to": "active"}
+
+    response = office.post(url, {**chosen, "comment": "Signed in Urumqi"})  # no date of signature
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Signed in Urumqi" in html and "Give the date the agreement was signed." in html
+    assert 'class="button cancel-link"' in html
+    agreement.refresh_from_db()
+    assert agreement.status == "awaiting_signature"
 
 
 def test_partner_import_previews_a_csv_and_reports_errors_by_row(office):
@@ -216,7 +236,9 @@ def test_the_admin_cannot_make_an_ended_agreement_active_again(office, ended):
         },
     )
 
-    assert "cannot become" in refused.content.decode()
+    # An ended agreement moves nowhere: the form says so and offers no status.
+    assert "None of the selected can move to another status." in refused.content.decode()
+    assert refused.context["form"].fields["to"].choices == []
     assert reverted.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == ended
