@@ -396,9 +396,15 @@ def test_nobody_nominates_themselves_nor_confirms_a_call_they_applied_to(client,
         {"action": "change_status", "_selected_action": [staff_application.pk], "apply": "1", "to": "nominated"},
         follow=True,
     )
+    office_shortlists = client.post(
+        change_status,
+        {"action": "change_status", "_selected_action": [staff_application.pk], "apply": "1", "to": "shortlisted"},
+        follow=True,
+    )
 
     assert student_confirms.status_code == 404
     assert student_nominates["Location"].startswith(reverse("admin:login"))
     assert office_confirms.status_code == 403
-    assert "You may not make this change." in office_nominates.content.decode()
+    assert "Select a valid choice." in office_nominates.content.decode()  # not a step a submitted one may take
+    assert "You may not make this change." in office_shortlists.content.decode()  # a step, not theirs to take
     assert dict(Application.objects.values_list("pk", "status")) == before
