@@ -927,13 +927,13 @@ class HistoryAdmin(ClashLinksAdmin, SimpleHistoryAdmin):
         """A record's history is read by those who may open the record: it is in their own list (simple-history
         falls back to the record's last version for anyone with the model's view permission). The history of a
         record no longer there is read by those who may delete records of its kind."""
-        if self.get_object(request, unquote(object_id)) is not None:
-            return True
         try:
-            gone = not self.model._default_manager.filter(pk=unquote(object_id)).exists()
-        except (ValueError, ValidationError):
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
             return False
-        return gone and self.has_delete_permission(request)
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return True
+        return not self.model._default_manager.filter(pk=pk).exists() and self.has_delete_permission(request)
 
     def history_view(self, request, object_id, extra_context=None):
         if not self.may_read_history(request, object_id):
@@ -1288,7 +1288,7 @@ class StatusChangeMixin:
             if changed:
                 self.message_user(request, self.changed_message(changed))
                 return None
-            objects = list(queryset.model._default_manager.filter(pk__in=[obj.pk for obj in objects]))
+            objects = list(queryset.all())  # as they are now, none of them changed
         return TemplateResponse(
             request,
             "admin/change_status.html",
