@@ -72,6 +72,13 @@ class ExportForm(SelectableFieldsExportForm):
     def media(self):
         return super().media + forms.Media(js=["js/export-fields.js"])
 
+    def _create_boolean_fields(self, resource, index: int):
+        names = super()._create_boolean_fields(resource, index)
+        for name in names:  # a data- attribute, as HTML has it
+            attrs = self.fields[name].widget.attrs
+            attrs["data-resource-id"] = attrs.pop("resource-id")
+        return names
+
     def _get_field_label(self, resource, field_name: str) -> str:
         column = resource.fields.get(field_name)
         attribute = column.attribute if column and column.attribute else field_name

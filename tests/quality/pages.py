@@ -78,6 +78,7 @@ OFFICE_PAGES = [
     "admin/config/exportjob/",
     "admin/partnerships/partner/",
     "admin/partnerships/agreement/",
+    "admin/partnerships/agreement/export/",
 ]
 
 
