@@ -14,6 +14,7 @@ from modeltranslation.admin import TranslationTabularInline
 from config.admin import (
     FOLDED,
     DownloadLinkMixin,
+    ExportFilters,
     FoldedInline,
     HistoryAdmin,
     PortalAdmin,
@@ -251,7 +252,7 @@ class ApplicationResource(SafeResource):
 
 
 @admin.register(Application)
-class ApplicationAdmin(StatusChangeMixin, ExportMixin, HistoryAdmin):
+class ApplicationAdmin(StatusChangeMixin, ExportFilters, ExportMixin, HistoryAdmin):
     resource_classes = [ApplicationResource]
     export_form_class = ExportForm
     list_display = ("applicant", "call", "status", "faculty", "gpa", "host", "waitlist_position", "submitted_at")
@@ -374,7 +375,7 @@ class MobilityResource(SafeResource):
 
 
 @admin.register(Mobility)
-class MobilityAdmin(ExportMixin, HistoryAdmin):
+class MobilityAdmin(ExportFilters, ExportMixin, HistoryAdmin):
     resource_classes = [MobilityResource]
     export_form_class = ExportForm
     list_display = ("participant_name", "direction", "partner", "mobility_type", "starts_on", "ends_on", "status")

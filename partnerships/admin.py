@@ -19,6 +19,7 @@ from config.admin import (
     HTTPS_URLS,
     CountryFilter,
     DownloadLinkMixin,
+    ExportFilters,
     FoldedInline,
     OccurringRelatedFilter,
     PortalAdmin,
@@ -135,7 +136,7 @@ class ContactInline(FoldedInline, TranslationStackedInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(TranslationStatusAdmin, ImportExportMixin, PortalAdmin):
+class PartnerAdmin(TranslationStatusAdmin, ExportFilters, ImportExportMixin, PortalAdmin):
     resource_classes = [PartnerResource]
     export_form_class = ExportForm
     list_display = (
@@ -408,7 +409,9 @@ class CoordinatorScopedAdmin(PortalAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(TranslationStatusAdmin, StatusChangeMixin, ImportExportMixin, CoordinatorScopedAdmin):
+class AgreementAdmin(
+    TranslationStatusAdmin, StatusChangeMixin, ExportFilters, ImportExportMixin, CoordinatorScopedAdmin
+):
     status_form = AgreementStatusChangeForm
     status_transitions = services.AGREEMENT_TRANSITIONS
     resource_classes = [AgreementResource]
